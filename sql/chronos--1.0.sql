@@ -1,0 +1,561 @@
+/*
+ * chronos 1.0: the database layer of a video-learning platform.
+ *
+ * Creators publish videos (YouTube, Mux, Loom, Vimeo, Wistia or uploads) and
+ * arrange them into courses, modules and lessons; their students watch them.
+ * Every table lives in schema chronos, has row-level security enabled and is
+ * registered with pg_extension_config_dump so that pg_dump keeps its rows.
+ *
+ * Tenant integrity is held by the database, not by callers: every table that
+ * belongs to a creator carries creator_id, and composite foreign keys such as
+ * (video_id, creator_id) -> videos (id, creator_id) make it impossible to
+ * attach one creator's video, student, course or module to another creator's
+ * rows, whoever writes them.
+ */
+
+\echo Use "CREATE EXTENSION chronos" to load this file. \quit
+
+-- Row rules and triggers implemented in C -----------------------------------
+
+CREATE FUNCTION @extschema@.is_valid_timezone(p_timezone text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'is_valid_timezone'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.is_valid_timezone(text) IS
+'True when the text names a time zone PostgreSQL knows (for example Europe/Paris or UTC); used by the CHECK on creators.timezone.';
+
+CREATE FUNCTION @extschema@.set_updated_at()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'set_updated_at'
+LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.set_updated_at() IS
+'BEFORE UPDATE trigger: sets updated_at to the transaction time, whatever value the UPDATE gave.';
+
+CREATE FUNCTION @extschema@.fill_creator_id()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'fill_creator_id'
+LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.fill_creator_id() IS
+'BEFORE INSERT trigger with arguments (parent table, key column): when creator_id is NULL, copies it from the parent row; a given creator_id is left for the composite foreign key to verify.';
+
+-- Types ----------------------------------------------------------------------
+
+CREATE TYPE @extschema@.video_event_type AS ENUM (
+    'video_imported',
+    'video_transcribed',
+    'video_embedded',
+    'video_added_to_course',
+    'video_started',
+    'video_progress',
+    'video_completed',
+    'video_rewatched',
+    'video_paused',
+    'video_resumed',
+    'video_seeked',
+    'playback_speed_changed'
+);
+COMMENT ON TYPE @extschema@.video_event_type IS
+'The kinds of analytics event: the eight lifecycle and viewing events, plus the four a real player emits (paused, resumed, seeked, speed changed).';
+
+-- creators -------------------------------------------------------------------
+
+CREATE TABLE @extschema@.creators (
+    id                uuid        NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    whop_company_id   text        NOT NULL,
+    whop_user_id      text        NOT NULL,
+    email             text,
+    name              text,
+    subscription_tier text        NOT NULL DEFAULT 'basic',
+    settings          jsonb       NOT NULL DEFAULT '{}',
+    timezone          text        NOT NULL DEFAULT 'UTC',
+    is_active         boolean     NOT NULL DEFAULT true,
+    last_login_at     timestamptz,
+    metadata          jsonb       NOT NULL DEFAULT '{}',
+    created_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT creators_pkey PRIMARY KEY (id),
+    CONSTRAINT creators_whop_company_id_key UNIQUE (whop_company_id),
+    CONSTRAINT creators_subscription_tier_check
+        CHECK (subscription_tier IN ('basic', 'pro', 'enterprise')),
+    CONSTRAINT creators_timezone_check
+        CHECK (@extschema@.is_valid_timezone(timezone)),
+    CONSTRAINT creators_settings_check
+        CHECK (pg_catalog.jsonb_typeof(settings) = 'object'),
+    CONSTRAINT creators_metadata_check
+        CHECK (pg_catalog.jsonb_typeof(metadata) = 'object')
+);
+CREATE INDEX creators_whop_user_id_idx ON @extschema@.creators (whop_user_id);
+
+COMMENT ON TABLE @extschema@.creators IS
+'A Whop company that publishes videos and courses: the tenant. Everything else belongs to one creator.';
+COMMENT ON COLUMN @extschema@.creators.whop_company_id IS 'The Whop company this creator is; unique.';
+COMMENT ON COLUMN @extschema@.creators.whop_user_id IS
+'The Whop user who owns the company; matched against the JWT claim sub. One user may own several companies.';
+COMMENT ON COLUMN @extschema@.creators.subscription_tier IS 'basic, pro or enterprise.';
+COMMENT ON COLUMN @extschema@.creators.settings IS 'Creator preferences (a JSON object).';
+COMMENT ON COLUMN @extschema@.creators.timezone IS
+'The creator''s time zone (a name PostgreSQL knows); rollups and dashboards cut days at its local midnight.';
+COMMENT ON COLUMN @extschema@.creators.metadata IS 'Free-form JSON object for the application.';
+
+-- students -------------------------------------------------------------------
+
+CREATE TABLE @extschema@.students (
+    id                 uuid        NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    creator_id         uuid        NOT NULL,
+    whop_user_id       text        NOT NULL,
+    whop_membership_id text,
+    email              text,
+    name               text,
+    preferences        jsonb       NOT NULL DEFAULT '{}',
+    is_active          boolean     NOT NULL DEFAULT true,
+    last_active_at     timestamptz,
+    metadata           jsonb       NOT NULL DEFAULT '{}',
+    created_at         timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at         timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT students_pkey PRIMARY KEY (id),
+    CONSTRAINT students_creator_id_fkey FOREIGN KEY (creator_id)
+        REFERENCES @extschema@.creators (id) ON DELETE CASCADE,
+    CONSTRAINT students_creator_id_whop_user_id_key UNIQUE (creator_id, whop_user_id),
+    CONSTRAINT students_id_creator_id_key UNIQUE (id, creator_id),
+    CONSTRAINT students_preferences_check
+        CHECK (pg_catalog.jsonb_typeof(preferences) = 'object'),
+    CONSTRAINT students_metadata_check
+        CHECK (pg_catalog.jsonb_typeof(metadata) = 'object')
+);
+CREATE INDEX students_whop_user_id_idx ON @extschema@.students (whop_user_id);
+
+COMMENT ON TABLE @extschema@.students IS
+'One learner of one creator. The same Whop user may learn from several creators: one row per creator.';
+COMMENT ON COLUMN @extschema@.students.whop_user_id IS
+'The learner''s Whop user; unique per creator, matched against the JWT claim sub.';
+COMMENT ON COLUMN @extschema@.students.whop_membership_id IS 'The Whop membership that grants access.';
+COMMENT ON COLUMN @extschema@.students.preferences IS 'Learner preferences (a JSON object).';
+COMMENT ON COLUMN @extschema@.students.metadata IS 'Free-form JSON object for the application.';
+
+-- videos ---------------------------------------------------------------------
+
+CREATE TABLE @extschema@.videos (
+    id                      uuid        NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    creator_id              uuid        NOT NULL,
+    title                   text        NOT NULL,
+    description             text,
+    url                     text,
+    storage_path            text,
+    thumbnail_url           text,
+    duration_seconds        integer,
+    transcript              text,
+    transcript_language     text,
+    status                  text        NOT NULL DEFAULT 'pending',
+    error_message           text,
+    processing_started_at   timestamptz,
+    processing_completed_at timestamptz,
+    file_size_bytes         bigint,
+    is_deleted              boolean     NOT NULL DEFAULT false,
+    source_type             text        NOT NULL,
+    youtube_video_id        text,
+    youtube_channel_id      text,
+    whop_lesson_id          text,
+    mux_asset_id            text,
+    mux_playback_id         text,
+    embed_type              text,
+    embed_id                text,
+    metadata                jsonb       NOT NULL DEFAULT '{}',
+    created_at              timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at              timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT videos_pkey PRIMARY KEY (id),
+    CONSTRAINT videos_creator_id_fkey FOREIGN KEY (creator_id)
+        REFERENCES @extschema@.creators (id) ON DELETE CASCADE,
+    CONSTRAINT videos_id_creator_id_key UNIQUE (id, creator_id),
+    CONSTRAINT videos_duration_seconds_check CHECK (duration_seconds > 0),
+    CONSTRAINT videos_file_size_bytes_check CHECK (file_size_bytes >= 0),
+    CONSTRAINT videos_status_check CHECK (status IN
+        ('pending', 'uploading', 'transcribing', 'processing', 'completed', 'failed')),
+    CONSTRAINT videos_source_type_check CHECK (source_type IN
+        ('youtube', 'mux', 'loom', 'vimeo', 'wistia', 'upload')),
+    -- One source per video: its id present, every other source's id absent.
+    CONSTRAINT videos_youtube_source_check CHECK (
+        (source_type = 'youtube') = (youtube_video_id IS NOT NULL)
+        AND (youtube_channel_id IS NULL OR source_type = 'youtube')),
+    CONSTRAINT videos_mux_source_check CHECK (
+        (source_type = 'mux') = (mux_playback_id IS NOT NULL)
+        AND (mux_asset_id IS NULL OR source_type = 'mux')),
+    CONSTRAINT videos_embed_source_check CHECK (
+        (source_type IN ('loom', 'vimeo', 'wistia')) = (embed_id IS NOT NULL)),
+    CONSTRAINT videos_embed_type_check CHECK (
+        CASE WHEN source_type IN ('loom', 'vimeo', 'wistia')
+             THEN embed_type IS NOT NULL AND embed_type = source_type
+             ELSE embed_type IS NULL END),
+    CONSTRAINT videos_upload_source_check CHECK (
+        (source_type = 'upload') = (storage_path IS NOT NULL)),
+    CONSTRAINT videos_metadata_check
+        CHECK (pg_catalog.jsonb_typeof(metadata) = 'object')
+);
+CREATE INDEX videos_creator_id_created_at_idx ON @extschema@.videos (creator_id, created_at DESC);
+CREATE INDEX videos_youtube_video_id_idx ON @extschema@.videos (youtube_video_id)
+    WHERE youtube_video_id IS NOT NULL;
+CREATE INDEX videos_mux_asset_id_idx ON @extschema@.videos (mux_asset_id)
+    WHERE mux_asset_id IS NOT NULL;
+CREATE INDEX videos_mux_playback_id_idx ON @extschema@.videos (mux_playback_id)
+    WHERE mux_playback_id IS NOT NULL;
+CREATE INDEX videos_embed_id_idx ON @extschema@.videos (embed_type, embed_id)
+    WHERE embed_id IS NOT NULL;
+CREATE INDEX videos_whop_lesson_id_idx ON @extschema@.videos (whop_lesson_id)
+    WHERE whop_lesson_id IS NOT NULL;
+
+COMMENT ON TABLE @extschema@.videos IS
+'One video of one creator, from exactly one source: youtube, mux, loom, vimeo, wistia or upload.';
+COMMENT ON COLUMN @extschema@.videos.storage_path IS 'Where an uploaded file is stored; present exactly when source_type is upload.';
+COMMENT ON COLUMN @extschema@.videos.duration_seconds IS 'Length of the video; NULL until known, then positive.';
+COMMENT ON COLUMN @extschema@.videos.transcript IS 'Full transcript text (transcripts are kept, media is not).';
+COMMENT ON COLUMN @extschema@.videos.status IS
+'Processing state: pending, uploading, transcribing, processing, completed or failed.';
+COMMENT ON COLUMN @extschema@.videos.error_message IS 'Why processing failed, when status is failed.';
+COMMENT ON COLUMN @extschema@.videos.is_deleted IS 'Soft delete: hidden from listings, kept for analytics.';
+COMMENT ON COLUMN @extschema@.videos.source_type IS
+'Where the video lives: youtube, mux, loom, vimeo, wistia or upload. Decides which id column must be set.';
+COMMENT ON COLUMN @extschema@.videos.youtube_video_id IS 'YouTube video id; present exactly when source_type is youtube.';
+COMMENT ON COLUMN @extschema@.videos.youtube_channel_id IS 'YouTube channel of the video; only for youtube.';
+COMMENT ON COLUMN @extschema@.videos.whop_lesson_id IS 'The Whop lesson this video is synchronised with, if any.';
+COMMENT ON COLUMN @extschema@.videos.mux_asset_id IS 'Mux asset id; only for mux (optional).';
+COMMENT ON COLUMN @extschema@.videos.mux_playback_id IS 'Mux playback id for HLS streaming; present exactly when source_type is mux.';
+COMMENT ON COLUMN @extschema@.videos.embed_type IS 'For loom, vimeo and wistia: equal to source_type; otherwise NULL.';
+COMMENT ON COLUMN @extschema@.videos.embed_id IS 'The platform id of an embedded video; present exactly for loom, vimeo and wistia.';
+COMMENT ON COLUMN @extschema@.videos.metadata IS 'Free-form JSON object for the application.';
+
+-- courses --------------------------------------------------------------------
+
+CREATE TABLE @extschema@.courses (
+    id            uuid        NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    creator_id    uuid        NOT NULL,
+    title         text        NOT NULL,
+    description   text,
+    thumbnail_url text,
+    is_published  boolean     NOT NULL DEFAULT false,
+    published_at  timestamptz,
+    display_order integer     NOT NULL DEFAULT 0,
+    is_deleted    boolean     NOT NULL DEFAULT false,
+    metadata      jsonb       NOT NULL DEFAULT '{}',
+    created_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT courses_pkey PRIMARY KEY (id),
+    CONSTRAINT courses_creator_id_fkey FOREIGN KEY (creator_id)
+        REFERENCES @extschema@.creators (id) ON DELETE CASCADE,
+    CONSTRAINT courses_id_creator_id_key UNIQUE (id, creator_id),
+    CONSTRAINT courses_metadata_check
+        CHECK (pg_catalog.jsonb_typeof(metadata) = 'object')
+);
+CREATE INDEX courses_creator_id_display_order_idx ON @extschema@.courses (creator_id, display_order);
+
+COMMENT ON TABLE @extschema@.courses IS 'A course of one creator, made of modules.';
+COMMENT ON COLUMN @extschema@.courses.is_published IS 'Students see a course only once it is published.';
+COMMENT ON COLUMN @extschema@.courses.display_order IS 'Position of the course in the creator''s catalogue.';
+COMMENT ON COLUMN @extschema@.courses.is_deleted IS 'Soft delete: hidden from listings, kept for analytics.';
+COMMENT ON COLUMN @extschema@.courses.metadata IS 'Free-form JSON object for the application.';
+
+-- course_modules -------------------------------------------------------------
+
+CREATE TABLE @extschema@.course_modules (
+    id            uuid        NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    course_id     uuid        NOT NULL,
+    creator_id    uuid        NOT NULL,
+    title         text        NOT NULL,
+    description   text,
+    display_order integer     NOT NULL DEFAULT 0,
+    metadata      jsonb       NOT NULL DEFAULT '{}',
+    created_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT course_modules_pkey PRIMARY KEY (id),
+    CONSTRAINT course_modules_course_id_creator_id_fkey FOREIGN KEY (course_id, creator_id)
+        REFERENCES @extschema@.courses (id, creator_id) ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT course_modules_id_creator_id_key UNIQUE (id, creator_id),
+    CONSTRAINT course_modules_id_course_id_key UNIQUE (id, course_id),
+    CONSTRAINT course_modules_metadata_check
+        CHECK (pg_catalog.jsonb_typeof(metadata) = 'object')
+);
+CREATE INDEX course_modules_course_id_display_order_idx
+    ON @extschema@.course_modules (course_id, display_order);
+CREATE INDEX course_modules_creator_id_idx ON @extschema@.course_modules (creator_id);
+
+COMMENT ON TABLE @extschema@.course_modules IS
+'A module of a course: an ordered group of lessons (module_lessons).';
+COMMENT ON COLUMN @extschema@.course_modules.creator_id IS
+'The creator of the course, copied from it when omitted (trigger fill_creator_id) and kept equal to it by a foreign key.';
+COMMENT ON COLUMN @extschema@.course_modules.display_order IS 'Position of the module in its course.';
+COMMENT ON COLUMN @extschema@.course_modules.metadata IS 'Free-form JSON object for the application.';
+
+-- module_lessons -------------------------------------------------------------
+
+CREATE TABLE @extschema@.module_lessons (
+    id                         uuid        NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    module_id                  uuid        NOT NULL,
+    creator_id                 uuid        NOT NULL,
+    video_id                   uuid        NOT NULL,
+    lesson_order               integer     NOT NULL,
+    title                      text,
+    description                text,
+    is_required                boolean     NOT NULL DEFAULT true,
+    estimated_duration_minutes integer,
+    metadata                   jsonb       NOT NULL DEFAULT '{}',
+    created_at                 timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at                 timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT module_lessons_pkey PRIMARY KEY (id),
+    CONSTRAINT module_lessons_module_id_creator_id_fkey FOREIGN KEY (module_id, creator_id)
+        REFERENCES @extschema@.course_modules (id, creator_id) ON DELETE CASCADE ON UPDATE CASCADE,
+    -- The lesson's video must belong to the creator of the module's course.
+    CONSTRAINT module_lessons_video_id_creator_id_fkey FOREIGN KEY (video_id, creator_id)
+        REFERENCES @extschema@.videos (id, creator_id) ON DELETE CASCADE,
+    CONSTRAINT module_lessons_module_id_video_id_key UNIQUE (module_id, video_id),
+    CONSTRAINT module_lessons_module_id_lesson_order_key UNIQUE (module_id, lesson_order)
+        DEFERRABLE INITIALLY IMMEDIATE,
+    CONSTRAINT module_lessons_lesson_order_check CHECK (lesson_order > 0),
+    CONSTRAINT module_lessons_estimated_duration_minutes_check
+        CHECK (estimated_duration_minutes > 0),
+    CONSTRAINT module_lessons_metadata_check
+        CHECK (pg_catalog.jsonb_typeof(metadata) = 'object')
+);
+CREATE INDEX module_lessons_video_id_idx ON @extschema@.module_lessons (video_id);
+CREATE INDEX module_lessons_creator_id_idx ON @extschema@.module_lessons (creator_id);
+
+COMMENT ON TABLE @extschema@.module_lessons IS
+'A video placed in a module at a position. A video appears at most once per module and may be reused across modules.';
+COMMENT ON COLUMN @extschema@.module_lessons.creator_id IS
+'The creator of the module''s course, copied from the module when omitted; the video must belong to it.';
+COMMENT ON COLUMN @extschema@.module_lessons.lesson_order IS
+'Position in the module, from 1; unique per module, checked at the end of the statement so lessons can swap places.';
+COMMENT ON COLUMN @extschema@.module_lessons.title IS 'Lesson title when it differs from the video''s.';
+COMMENT ON COLUMN @extschema@.module_lessons.is_required IS 'Whether the lesson counts towards completing the module.';
+COMMENT ON COLUMN @extschema@.module_lessons.estimated_duration_minutes IS 'Expected time to finish the lesson; NULL or positive.';
+COMMENT ON COLUMN @extschema@.module_lessons.metadata IS 'Free-form JSON object for the application.';
+
+-- video_watch_sessions -------------------------------------------------------
+
+CREATE TABLE @extschema@.video_watch_sessions (
+    id                    uuid        NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    video_id              uuid        NOT NULL,
+    student_id            uuid        NOT NULL,
+    creator_id            uuid        NOT NULL,
+    course_id             uuid,
+    module_id             uuid,
+    session_start         timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    session_end           timestamptz,
+    last_heartbeat_at     timestamptz,
+    watch_time_seconds    integer     NOT NULL DEFAULT 0,
+    percent_complete      integer     NOT NULL DEFAULT 0,
+    completed             boolean     NOT NULL DEFAULT false,
+    completed_at          timestamptz,
+    last_position_seconds numeric,
+    device_type           text,
+    referrer_type         text,
+    metadata              jsonb       NOT NULL DEFAULT '{}',
+    created_at            timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at            timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT video_watch_sessions_pkey PRIMARY KEY (id),
+    CONSTRAINT video_watch_sessions_creator_id_fkey FOREIGN KEY (creator_id)
+        REFERENCES @extschema@.creators (id) ON DELETE CASCADE,
+    CONSTRAINT video_watch_sessions_video_id_creator_id_fkey FOREIGN KEY (video_id, creator_id)
+        REFERENCES @extschema@.videos (id, creator_id) ON DELETE CASCADE,
+    CONSTRAINT video_watch_sessions_student_id_creator_id_fkey FOREIGN KEY (student_id, creator_id)
+        REFERENCES @extschema@.students (id, creator_id) ON DELETE CASCADE,
+    CONSTRAINT video_watch_sessions_course_id_creator_id_fkey FOREIGN KEY (course_id, creator_id)
+        REFERENCES @extschema@.courses (id, creator_id) ON DELETE SET NULL (course_id),
+    CONSTRAINT video_watch_sessions_module_id_creator_id_fkey FOREIGN KEY (module_id, creator_id)
+        REFERENCES @extschema@.course_modules (id, creator_id) ON DELETE SET NULL (module_id),
+    CONSTRAINT video_watch_sessions_id_student_id_video_id_key UNIQUE (id, student_id, video_id),
+    CONSTRAINT video_watch_sessions_session_end_check CHECK (session_end >= session_start),
+    CONSTRAINT video_watch_sessions_watch_time_seconds_check CHECK (watch_time_seconds >= 0),
+    CONSTRAINT video_watch_sessions_percent_complete_check
+        CHECK (percent_complete BETWEEN 0 AND 100),
+    CONSTRAINT video_watch_sessions_last_position_seconds_check
+        CHECK (last_position_seconds >= 0),
+    CONSTRAINT video_watch_sessions_device_type_check
+        CHECK (device_type IN ('desktop', 'mobile', 'tablet')),
+    CONSTRAINT video_watch_sessions_referrer_type_check
+        CHECK (referrer_type IN ('course_page', 'direct_link', 'search', 'chat_reference')),
+    CONSTRAINT video_watch_sessions_metadata_check
+        CHECK (pg_catalog.jsonb_typeof(metadata) = 'object')
+);
+CREATE INDEX video_watch_sessions_student_id_video_id_session_start_idx
+    ON @extschema@.video_watch_sessions (student_id, video_id, session_start DESC);
+CREATE INDEX video_watch_sessions_video_id_session_start_idx
+    ON @extschema@.video_watch_sessions (video_id, session_start);
+CREATE INDEX video_watch_sessions_creator_id_session_start_idx
+    ON @extschema@.video_watch_sessions (creator_id, session_start);
+CREATE INDEX video_watch_sessions_open_last_heartbeat_at_idx
+    ON @extschema@.video_watch_sessions (video_id, last_heartbeat_at)
+    WHERE session_end IS NULL;
+CREATE INDEX video_watch_sessions_course_id_idx ON @extschema@.video_watch_sessions (course_id)
+    WHERE course_id IS NOT NULL;
+CREATE INDEX video_watch_sessions_module_id_idx ON @extschema@.video_watch_sessions (module_id)
+    WHERE module_id IS NOT NULL;
+
+COMMENT ON TABLE @extschema@.video_watch_sessions IS
+'One viewing of one video by one student: progress, resume position and completion.';
+COMMENT ON COLUMN @extschema@.video_watch_sessions.creator_id IS
+'The video''s creator, copied from the video when omitted (trigger fill_creator_id) and required to match it.';
+COMMENT ON COLUMN @extschema@.video_watch_sessions.session_end IS 'When the session ended; NULL while it is open.';
+COMMENT ON COLUMN @extschema@.video_watch_sessions.last_heartbeat_at IS 'When the player last reported progress.';
+COMMENT ON COLUMN @extschema@.video_watch_sessions.watch_time_seconds IS 'Seconds actually played in this session (pauses excluded).';
+COMMENT ON COLUMN @extschema@.video_watch_sessions.percent_complete IS 'How much of the video this session covered, 0 to 100.';
+COMMENT ON COLUMN @extschema@.video_watch_sessions.completed IS
+'Set once percent_complete reaches chronos.completion_threshold; never goes back to false.';
+COMMENT ON COLUMN @extschema@.video_watch_sessions.completed_at IS 'When the session first completed.';
+COMMENT ON COLUMN @extschema@.video_watch_sessions.last_position_seconds IS 'Player position at the last heartbeat: where to resume.';
+COMMENT ON COLUMN @extschema@.video_watch_sessions.device_type IS 'desktop, mobile or tablet.';
+COMMENT ON COLUMN @extschema@.video_watch_sessions.referrer_type IS 'course_page, direct_link, search or chat_reference.';
+COMMENT ON COLUMN @extschema@.video_watch_sessions.metadata IS 'Free-form JSON object for the application.';
+
+-- video_analytics_events -----------------------------------------------------
+
+CREATE TABLE @extschema@.video_analytics_events (
+    id          uuid        NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    event_type  @extschema@.video_event_type NOT NULL,
+    video_id    uuid        NOT NULL,
+    creator_id  uuid        NOT NULL,
+    student_id  uuid,
+    course_id   uuid,
+    module_id   uuid,
+    session_id  uuid,
+    metadata    jsonb       NOT NULL DEFAULT '{}',
+    "timestamp" timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT video_analytics_events_pkey PRIMARY KEY (id),
+    CONSTRAINT video_analytics_events_creator_id_fkey FOREIGN KEY (creator_id)
+        REFERENCES @extschema@.creators (id) ON DELETE CASCADE,
+    CONSTRAINT video_analytics_events_video_id_creator_id_fkey FOREIGN KEY (video_id, creator_id)
+        REFERENCES @extschema@.videos (id, creator_id) ON DELETE CASCADE,
+    CONSTRAINT video_analytics_events_student_id_creator_id_fkey FOREIGN KEY (student_id, creator_id)
+        REFERENCES @extschema@.students (id, creator_id) ON DELETE CASCADE,
+    CONSTRAINT video_analytics_events_course_id_creator_id_fkey FOREIGN KEY (course_id, creator_id)
+        REFERENCES @extschema@.courses (id, creator_id) ON DELETE SET NULL (course_id),
+    CONSTRAINT video_analytics_events_module_id_creator_id_fkey FOREIGN KEY (module_id, creator_id)
+        REFERENCES @extschema@.course_modules (id, creator_id) ON DELETE SET NULL (module_id),
+    CONSTRAINT video_analytics_events_module_id_course_id_fkey FOREIGN KEY (module_id, course_id)
+        REFERENCES @extschema@.course_modules (id, course_id) ON DELETE SET NULL (module_id),
+    CONSTRAINT video_analytics_events_session_id_student_id_video_id_fkey
+        FOREIGN KEY (session_id, student_id, video_id)
+        REFERENCES @extschema@.video_watch_sessions (id, student_id, video_id)
+        ON DELETE SET NULL (session_id),
+    CONSTRAINT video_analytics_events_session_id_check
+        CHECK (session_id IS NULL OR student_id IS NOT NULL),
+    CONSTRAINT video_analytics_events_metadata_check
+        CHECK (pg_catalog.jsonb_typeof(metadata) = 'object')
+);
+CREATE INDEX video_analytics_events_video_id_timestamp_idx
+    ON @extschema@.video_analytics_events (video_id, "timestamp" DESC);
+CREATE INDEX video_analytics_events_creator_id_timestamp_idx
+    ON @extschema@.video_analytics_events (creator_id, "timestamp" DESC);
+CREATE INDEX video_analytics_events_student_id_video_id_event_type_timestamp_idx
+    ON @extschema@.video_analytics_events (student_id, video_id, event_type, "timestamp" DESC)
+    WHERE student_id IS NOT NULL;
+CREATE INDEX video_analytics_events_course_id_event_type_timestamp_idx
+    ON @extschema@.video_analytics_events (course_id, event_type, "timestamp" DESC)
+    WHERE course_id IS NOT NULL;
+CREATE INDEX video_analytics_events_module_id_idx
+    ON @extschema@.video_analytics_events (module_id) WHERE module_id IS NOT NULL;
+CREATE INDEX video_analytics_events_session_id_idx
+    ON @extschema@.video_analytics_events (session_id) WHERE session_id IS NOT NULL;
+
+COMMENT ON TABLE @extschema@.video_analytics_events IS
+'The immutable stream of analytics events. Written through track_video_event / track_video_events; never updated or deleted by ordinary users.';
+COMMENT ON COLUMN @extschema@.video_analytics_events.id IS
+'The event id; a client-chosen id (p_event_id) makes ingestion idempotent.';
+COMMENT ON COLUMN @extschema@.video_analytics_events.session_id IS
+'The watch session the event belongs to; it must be a session of this video and student.';
+COMMENT ON COLUMN @extschema@.video_analytics_events.metadata IS
+'Event details as a JSON object, for example {"transcript_method": "whisper", "cost_usd": 0.12}.';
+COMMENT ON COLUMN @extschema@.video_analytics_events."timestamp" IS 'When the event happened, by the client''s clock.';
+COMMENT ON COLUMN @extschema@.video_analytics_events.created_at IS 'When the database received the event.';
+
+-- video_analytics ------------------------------------------------------------
+
+CREATE TABLE @extschema@.video_analytics (
+    video_id                   uuid        NOT NULL,
+    creator_id                 uuid        NOT NULL,
+    "date"                     date        NOT NULL,
+    views                      integer     NOT NULL DEFAULT 0,
+    unique_viewers             integer     NOT NULL DEFAULT 0,
+    total_watch_time_seconds   bigint      NOT NULL DEFAULT 0,
+    average_watch_time_seconds numeric     NOT NULL DEFAULT 0,
+    completions                integer     NOT NULL DEFAULT 0,
+    completion_rate            numeric     NOT NULL DEFAULT 0,
+    rewatches                  integer     NOT NULL DEFAULT 0,
+    ai_interactions            integer     NOT NULL DEFAULT 0,
+    metadata                   jsonb       NOT NULL DEFAULT '{}',
+    created_at                 timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at                 timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT video_analytics_pkey PRIMARY KEY (video_id, "date"),
+    CONSTRAINT video_analytics_creator_id_fkey FOREIGN KEY (creator_id)
+        REFERENCES @extschema@.creators (id) ON DELETE CASCADE,
+    CONSTRAINT video_analytics_video_id_creator_id_fkey FOREIGN KEY (video_id, creator_id)
+        REFERENCES @extschema@.videos (id, creator_id) ON DELETE CASCADE,
+    CONSTRAINT video_analytics_counts_check CHECK (views >= 0 AND unique_viewers >= 0
+        AND total_watch_time_seconds >= 0 AND average_watch_time_seconds >= 0
+        AND completions >= 0 AND rewatches >= 0 AND ai_interactions >= 0),
+    CONSTRAINT video_analytics_completion_rate_check CHECK (completion_rate BETWEEN 0 AND 100),
+    CONSTRAINT video_analytics_metadata_check
+        CHECK (pg_catalog.jsonb_typeof(metadata) = 'object')
+);
+CREATE INDEX video_analytics_creator_id_date_idx ON @extschema@.video_analytics (creator_id, "date");
+
+COMMENT ON TABLE @extschema@.video_analytics IS
+'Daily rollup per video, keyed by the creator''s local day; computed from watch sessions.';
+COMMENT ON COLUMN @extschema@.video_analytics."date" IS 'The creator''s local day (creators.timezone).';
+COMMENT ON COLUMN @extschema@.video_analytics.views IS 'Watch sessions that started that day.';
+COMMENT ON COLUMN @extschema@.video_analytics.unique_viewers IS 'Distinct students among those sessions.';
+COMMENT ON COLUMN @extschema@.video_analytics.completion_rate IS
+'100 x students who completed / students who watched; never above 100.';
+COMMENT ON COLUMN @extschema@.video_analytics.rewatches IS
+'Sessions by students who had already completed the video.';
+COMMENT ON COLUMN @extschema@.video_analytics.ai_interactions IS 'Chat interactions about the video (0 until chat exists).';
+COMMENT ON COLUMN @extschema@.video_analytics.metadata IS 'Free-form JSON object for the application.';
+
+-- Triggers -------------------------------------------------------------------
+
+CREATE TRIGGER creators_set_updated_at BEFORE UPDATE ON @extschema@.creators
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.set_updated_at();
+CREATE TRIGGER students_set_updated_at BEFORE UPDATE ON @extschema@.students
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.set_updated_at();
+CREATE TRIGGER videos_set_updated_at BEFORE UPDATE ON @extschema@.videos
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.set_updated_at();
+CREATE TRIGGER courses_set_updated_at BEFORE UPDATE ON @extschema@.courses
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.set_updated_at();
+CREATE TRIGGER course_modules_set_updated_at BEFORE UPDATE ON @extschema@.course_modules
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.set_updated_at();
+CREATE TRIGGER module_lessons_set_updated_at BEFORE UPDATE ON @extschema@.module_lessons
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.set_updated_at();
+CREATE TRIGGER video_watch_sessions_set_updated_at BEFORE UPDATE ON @extschema@.video_watch_sessions
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.set_updated_at();
+CREATE TRIGGER video_analytics_set_updated_at BEFORE UPDATE ON @extschema@.video_analytics
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.set_updated_at();
+
+CREATE TRIGGER course_modules_fill_creator_id BEFORE INSERT ON @extschema@.course_modules
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.fill_creator_id('courses', 'course_id');
+CREATE TRIGGER module_lessons_fill_creator_id BEFORE INSERT ON @extschema@.module_lessons
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.fill_creator_id('course_modules', 'module_id');
+CREATE TRIGGER video_watch_sessions_fill_creator_id BEFORE INSERT ON @extschema@.video_watch_sessions
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.fill_creator_id('videos', 'video_id');
+
+-- Row-level security: enabled everywhere; until policies exist only the
+-- owner (and roles that bypass RLS) sees rows.
+
+ALTER TABLE @extschema@.creators ENABLE ROW LEVEL SECURITY;
+ALTER TABLE @extschema@.students ENABLE ROW LEVEL SECURITY;
+ALTER TABLE @extschema@.videos ENABLE ROW LEVEL SECURITY;
+ALTER TABLE @extschema@.courses ENABLE ROW LEVEL SECURITY;
+ALTER TABLE @extschema@.course_modules ENABLE ROW LEVEL SECURITY;
+ALTER TABLE @extschema@.module_lessons ENABLE ROW LEVEL SECURITY;
+ALTER TABLE @extschema@.video_watch_sessions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE @extschema@.video_analytics_events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE @extschema@.video_analytics ENABLE ROW LEVEL SECURITY;
+
+-- pg_dump keeps the rows of every table.
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.creators', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.students', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.videos', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.courses', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.course_modules', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.module_lessons', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.video_watch_sessions', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.video_analytics_events', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.video_analytics', '');

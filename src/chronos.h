@@ -1,0 +1,12 @@
+/*
+ * chronos.h
+ *		Settings shared by the files of the chronos extension.
+ */
+#ifndef CHRONOS_H
+#define CHRONOS_H
+
+extern int	chronos_completion_threshold;
+extern char *chronos_creator_id_setting;
+extern char *chronos_student_id_setting;
+
+#endif							/* CHRONOS_H */

@@ -1,0 +1,196 @@
+/*
+ * triggers.c
+ *		Row triggers shared by several tables: set_updated_at keeps updated_at
+ *		honest, fill_creator_id copies the tenant key from a parent row.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+/* Raise an error unless the trigger fires per row, at the given time and event. */
+static void
+CheckTriggerContext(FunctionCallInfo fcinfo, const char *name, bool before,
+					bool allow_insert, bool allow_update)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be called as a trigger", name)));
+	if (!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		(before && !TRIGGER_FIRED_BEFORE(trigdata->tg_event)) ||
+		(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) && !allow_insert) ||
+		(TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) && !allow_update) ||
+		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ||
+		TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be fired BEFORE %s FOR EACH ROW", name,
+						allow_insert ? "INSERT" : "UPDATE")));
+}
+
+/* Number of the named column of the trigger's table; an error if it has none. */
+static int
+TriggerColumn(TriggerData *trigdata, const char *column)
+{
+	int			attnum = SPI_fnumber(trigdata->tg_relation->rd_att, column);
+
+	if (attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("table \"%s\" has no column \"%s\"",
+						RelationGetRelationName(trigdata->tg_relation), column)));
+	return attnum;
+}
+
+/*
+ * set_updated_at sets updated_at to the transaction's start time, whatever
+ * the UPDATE wrote there, so the column cannot be forged.
+ */
+PG_FUNCTION_INFO_V1(set_updated_at);
+Datum
+set_updated_at(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	int			attnum;
+	Datum		value;
+	bool		isnull = false;
+	HeapTuple	newtuple;
+
+	CheckTriggerContext(fcinfo, "set_updated_at", true, false, true);
+
+	attnum = TriggerColumn(trigdata, "updated_at");
+	value = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	newtuple = heap_modify_tuple_by_cols(trigdata->tg_newtuple,
+										 trigdata->tg_relation->rd_att,
+										 1, &attnum, &value, &isnull);
+	return PointerGetDatum(newtuple);
+}
+
+/*
+ * One prepared lookup per parent table and key column, kept for the life of
+ * the backend.  The plan cache re-plans it when the table changes, including
+ * after DROP EXTENSION / CREATE EXTENSION, since the query names the table
+ * by its qualified name.
+ */
+typedef struct ParentLookup
+{
+	char		key[2 * NAMEDATALEN + 2];	/* "table.column": hash key */
+	SPIPlanPtr	plan;
+} ParentLookup;
+
+static HTAB *parent_lookups = NULL;
+
+static SPIPlanPtr
+ParentLookupPlan(const char *table)
+{
+	ParentLookup *entry;
+	char		key[2 * NAMEDATALEN + 2];
+	bool		found;
+
+	if (parent_lookups == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(key);
+		ctl.entrysize = sizeof(ParentLookup);
+		parent_lookups = hash_create("chronos parent lookups", 8, &ctl,
+									 HASH_ELEM | HASH_STRINGS);
+	}
+
+	memset(key, 0, sizeof(key));
+	strlcpy(key, table, sizeof(key));
+	entry = hash_search(parent_lookups, key, HASH_ENTER, &found);
+	if (!found)
+		entry->plan = NULL;
+	if (entry->plan == NULL)
+	{
+		char	   *sql;
+		Oid			argtypes[1] = {UUIDOID};
+		SPIPlanPtr	plan;
+
+		sql = psprintf("SELECT creator_id FROM chronos.%s WHERE id = $1",
+					   quote_identifier(table));
+		plan = SPI_prepare(sql, 1, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		entry->plan = plan;
+	}
+	return entry->plan;
+}
+
+/*
+ * fill_creator_id(parent_table, key_column): when a new row has no
+ * creator_id, copy it from the parent row its key column points at.  A
+ * creator_id that is given is left alone: the composite foreign key
+ * (key_column, creator_id) then verifies that it matches the parent.  An
+ * unknown parent leaves creator_id NULL, which the foreign key or NOT NULL
+ * reports.
+ */
+PG_FUNCTION_INFO_V1(fill_creator_id);
+Datum
+fill_creator_id(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Trigger    *trigger;
+	TupleDesc	tupdesc;
+	HeapTuple	tuple;
+	int			creator_attnum;
+	int			key_attnum;
+	bool		isnull;
+	Datum		key;
+	Datum		creator;
+	bool		creator_isnull = true;
+
+	CheckTriggerContext(fcinfo, "fill_creator_id", true, true, false);
+
+	trigger = trigdata->tg_trigger;
+	if (trigger->tgnargs != 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"fill_creator_id\" takes two trigger arguments: the parent table and the key column")));
+
+	tuple = trigdata->tg_trigtuple;
+	tupdesc = trigdata->tg_relation->rd_att;
+	creator_attnum = TriggerColumn(trigdata, "creator_id");
+	key_attnum = TriggerColumn(trigdata, trigger->tgargs[1]);
+
+	(void) heap_getattr(tuple, creator_attnum, tupdesc, &isnull);
+	if (!isnull)
+		return PointerGetDatum(tuple);
+	key = heap_getattr(tuple, key_attnum, tupdesc, &isnull);
+	if (isnull)
+		return PointerGetDatum(tuple);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_plan(ParentLookupPlan(trigger->tgargs[0]), &key, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_plan failed in fill_creator_id");
+	if (SPI_processed == 1)
+	{
+		creator = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+								&creator_isnull);
+		if (!creator_isnull)
+			creator = SPI_datumTransfer(creator, false, UUID_LEN);
+	}
+	SPI_finish();
+
+	if (creator_isnull)
+		return PointerGetDatum(tuple);
+	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, tupdesc, 1, &creator_attnum,
+													 &creator, &creator_isnull));
+}
