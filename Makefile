@@ -9,8 +9,7 @@ PGFILEDESC  = "chronos - video-learning platform database layer"
 # Warnings are bugs.  -Wno-unused-parameter and -Wno-missing-field-initializers
 # silence only what PostgreSQL's own headers raise under -Wextra (as pg_cron).
 PG_CPPFLAGS = -Isrc
-PG_CFLAGS   = -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
-              -Wno-sign-compare
+PG_CFLAGS   = -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 
 PG_CONFIG  ?= pg_config
 PGXS       := $(shell $(PG_CONFIG) --pgxs)

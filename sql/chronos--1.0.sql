@@ -38,6 +38,13 @@ LANGUAGE C;
 COMMENT ON FUNCTION @extschema@.fill_creator_id() IS
 'BEFORE INSERT trigger with arguments (parent table, key column): when creator_id is NULL, copies it from the parent row; a given creator_id is left for the composite foreign key to verify.';
 
+CREATE FUNCTION @extschema@.auto_complete_watch_session()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'auto_complete_watch_session'
+LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.auto_complete_watch_session() IS
+'BEFORE INSERT OR UPDATE trigger on video_watch_sessions: percent_complete at or above chronos.completion_threshold sets completed and, once, completed_at; a completed session never goes back.';
+
 -- Types ----------------------------------------------------------------------
 
 CREATE TYPE @extschema@.video_event_type AS ENUM (
@@ -509,6 +516,58 @@ COMMENT ON COLUMN @extschema@.video_analytics.rewatches IS
 COMMENT ON COLUMN @extschema@.video_analytics.ai_interactions IS 'Chat interactions about the video (0 until chat exists).';
 COMMENT ON COLUMN @extschema@.video_analytics.metadata IS 'Free-form JSON object for the application.';
 
+-- Ingestion and watch helpers (C) ------------------------------------------
+--
+-- These write past row-level security only after checking the caller
+-- themselves (DESIGN.md section 4); every statement they run names its
+-- objects and operators with their schema, so the caller's search_path
+-- cannot change what they do.
+
+CREATE FUNCTION @extschema@.track_video_event(
+    p_event_type text,
+    p_video_id   uuid,
+    p_creator_id uuid,
+    p_student_id uuid        DEFAULT NULL,
+    p_course_id  uuid        DEFAULT NULL,
+    p_module_id  uuid        DEFAULT NULL,
+    p_metadata   jsonb       DEFAULT '{}',
+    p_timestamp  timestamptz DEFAULT pg_catalog.now(),
+    p_event_id   uuid        DEFAULT NULL,
+    p_session_id uuid        DEFAULT NULL)
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'track_video_event'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.track_video_event(text, uuid, uuid, uuid, uuid, uuid, jsonb, timestamptz, uuid, uuid) IS
+'Records one analytics event and returns its id. Checks the arguments, that the caller may track it (the creator, its student for player events, or the service), and that the video, student, course, module and session belong to the creator. p_event_id makes it idempotent: the same event sent again returns the id and writes nothing; different content under a known id is a unique_violation.';
+
+CREATE FUNCTION @extschema@.track_video_events(p_events jsonb)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'track_video_events'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.track_video_events(jsonb) IS
+'Records an array of events, all or none, and returns how many were new. Each element is an object with the keys of track_video_event without p_ (event_type, video_id, creator_id, student_id, course_id, module_id, metadata, timestamp, event_id, session_id); an error names the element, counting from 0.';
+
+CREATE FUNCTION @extschema@.get_student_total_watch_time(p_student_id uuid, p_video_id uuid)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'get_student_total_watch_time'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.get_student_total_watch_time(uuid, uuid) IS
+'Seconds the student watched the video over all its sessions; 0 when there are none the caller may see.';
+
+CREATE FUNCTION @extschema@.get_student_highest_completion(p_student_id uuid, p_video_id uuid)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'get_student_highest_completion'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.get_student_highest_completion(uuid, uuid) IS
+'The highest percent_complete of the student''s sessions of the video; 0 when there are none the caller may see.';
+
+CREATE FUNCTION @extschema@.has_student_completed_video(p_student_id uuid, p_video_id uuid)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'has_student_completed_video'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.has_student_completed_video(uuid, uuid) IS
+'Whether any of the student''s sessions of the video completed; false when there are none the caller may see.';
+
 -- Triggers -------------------------------------------------------------------
 
 CREATE TRIGGER creators_set_updated_at BEFORE UPDATE ON @extschema@.creators
@@ -532,6 +591,8 @@ CREATE TRIGGER course_modules_fill_creator_id BEFORE INSERT ON @extschema@.cours
     FOR EACH ROW EXECUTE FUNCTION @extschema@.fill_creator_id('courses', 'course_id');
 CREATE TRIGGER module_lessons_fill_creator_id BEFORE INSERT ON @extschema@.module_lessons
     FOR EACH ROW EXECUTE FUNCTION @extschema@.fill_creator_id('course_modules', 'module_id');
+CREATE TRIGGER video_watch_sessions_auto_complete BEFORE INSERT OR UPDATE ON @extschema@.video_watch_sessions
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.auto_complete_watch_session();
 CREATE TRIGGER video_watch_sessions_fill_creator_id BEFORE INSERT ON @extschema@.video_watch_sessions
     FOR EACH ROW EXECUTE FUNCTION @extschema@.fill_creator_id('videos', 'video_id');
 

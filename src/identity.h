@@ -1,0 +1,27 @@
+/*
+ * identity.h
+ *		Who the caller is: the service, some creators, some students, or
+ *		nobody.  Resolved once per statement from the JWT claims or the
+ *		chronos.* settings (DESIGN.md section 4).
+ */
+#ifndef CHRONOS_IDENTITY_H
+#define CHRONOS_IDENTITY_H
+
+#include "utils/uuid.h"
+
+typedef struct ChronosIdentity
+{
+	bool		is_service;		/* service_role claim, or a role that bypasses RLS */
+	int			ncreators;
+	pg_uuid_t  *creator_ids;	/* the creators the caller acts as */
+	int			nstudents;
+	pg_uuid_t  *student_ids;	/* the student rows the caller is */
+} ChronosIdentity;
+
+/* The caller's identity; valid until the settings or the statement change. */
+extern const ChronosIdentity *ChronosGetIdentity(void);
+
+extern bool ChronosIdentityIsCreator(const ChronosIdentity *identity, const pg_uuid_t *creator_id);
+extern bool ChronosIdentityIsStudent(const ChronosIdentity *identity, const pg_uuid_t *student_id);
+
+#endif							/* CHRONOS_IDENTITY_H */

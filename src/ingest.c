@@ -1,0 +1,486 @@
+/*
+ * ingest.c
+ *		Writes validated, authorized events into video_analytics_events.
+ *
+ * The caller (events.c, event_batch.c) has checked the arguments and that
+ * the caller may track each event; here the rows are written past row-level
+ * security as the extension's owner, with one prepared INSERT per call or per
+ * batch.  The table's composite foreign keys check that the video, student,
+ * course, module and session belong to the event's creator: the same checks
+ * a plain INSERT pays for, so ingestion costs no extra lookups.  A violation
+ * is reported with a message naming the bad reference (and, for a batch, the
+ * element).
+ *
+ * Client-chosen ids make ingestion idempotent: INSERT ... ON CONFLICT (id) DO
+ * NOTHING writes a new id exactly once, even when two sessions race with the
+ * same id (the second waits for the first and then skips), and a skipped
+ * event is compared with the stored one so that a different event reusing
+ * the id is refused.
+ *
+ * Every statement names its objects and operators with their schema, so no
+ * search_path a caller sets can change what runs here.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
+#include "utils/uuid.h"
+
+#include "catalog.h"
+#include "events.h"
+
+#define EVENT_COLUMNS \
+	"id, event_type, video_id, creator_id, student_id, course_id, module_id, session_id, metadata, \"timestamp\""
+#define NUM_INSERT_ARGS 10
+#define EQ " OPERATOR(pg_catalog.=) "
+
+static const char *const insert_one_sql =
+"INSERT INTO chronos.video_analytics_events (" EVENT_COLUMNS ") "
+"VALUES ($1, $2::chronos.video_event_type, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+static const char *const insert_batch_sql =
+"INSERT INTO chronos.video_analytics_events (" EVENT_COLUMNS ") "
+"SELECT u.id, u.t::chronos.video_event_type, u.v, u.c, u.s, u.co, u.m, u.se, u.md, u.ts "
+"FROM pg_catalog.unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+"AS u(id, t, v, c, s, co, m, se, md, ts)";
+
+#define ON_CONFLICT " ON CONFLICT (id) DO NOTHING RETURNING id"
+
+static const char *const fetch_sql =
+"SELECT id, event_type::pg_catalog.text, video_id, creator_id, student_id, course_id, "
+"module_id, session_id, metadata FROM chronos.video_analytics_events "
+"WHERE id" EQ "ANY ($1)";
+
+/*
+ * Finds the first element of a batch whose references are not valid, and
+ * which one (an EventRef), in the order the foreign keys would report them.
+ */
+static const char *const diagnose_sql =
+"SELECT i, ref FROM ("
+" SELECT u.i, CASE"
+"  WHEN NOT EXISTS (SELECT FROM chronos.creators x WHERE x.id" EQ "u.c) THEN 1"
+"  WHEN NOT EXISTS (SELECT FROM chronos.videos x WHERE x.id" EQ "u.v AND x.creator_id" EQ "u.c) THEN 0"
+"  WHEN u.s IS NOT NULL AND NOT EXISTS (SELECT FROM chronos.students x"
+"       WHERE x.id" EQ "u.s AND x.creator_id" EQ "u.c) THEN 2"
+"  WHEN u.co IS NOT NULL AND NOT EXISTS (SELECT FROM chronos.courses x"
+"       WHERE x.id" EQ "u.co AND x.creator_id" EQ "u.c) THEN 3"
+"  WHEN u.m IS NOT NULL AND NOT EXISTS (SELECT FROM chronos.course_modules x"
+"       WHERE x.id" EQ "u.m AND x.creator_id" EQ "u.c"
+"       AND (u.co IS NULL OR x.course_id" EQ "u.co)) THEN 4"
+"  WHEN u.se IS NOT NULL AND NOT EXISTS (SELECT FROM chronos.video_watch_sessions x"
+"       WHERE x.id" EQ "u.se AND x.student_id" EQ "u.s AND x.video_id" EQ "u.v) THEN 5"
+"  END AS ref"
+" FROM pg_catalog.unnest($1, $2, $3, $4, $5, $6) WITH ORDINALITY AS u(v, c, s, co, m, se, i)"
+") d WHERE ref IS NOT NULL ORDER BY i LIMIT 1";
+
+static SPIPlanPtr insert_one_plan;
+static SPIPlanPtr insert_one_conflict_plan;
+static SPIPlanPtr insert_batch_plan;
+static SPIPlanPtr insert_batch_conflict_plan;
+static SPIPlanPtr fetch_plan;
+static SPIPlanPtr diagnose_plan;
+
+/*
+ * The plan in *slot, prepared on first use and kept for the backend's life.
+ * The plan cache re-plans it when the objects it uses change, also across
+ * DROP EXTENSION / CREATE EXTENSION, since every name in it is qualified.
+ */
+static SPIPlanPtr
+KeptPlan(SPIPlanPtr *slot, const char *sql, int nargs, Oid *argtypes)
+{
+	if (*slot == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		*slot = plan;
+	}
+	return *slot;
+}
+
+/* The EventRef a foreign key of the events table checks, or -1. */
+static int
+ConstraintRef(const char *constraint)
+{
+	static const struct
+	{
+		const char *name;
+		EventRef	ref;
+	}			fkeys[] = {
+		{"video_analytics_events_creator_id_fkey", REF_CREATOR},
+		{"video_analytics_events_video_id_creator_id_fkey", REF_VIDEO},
+		{"video_analytics_events_student_id_creator_id_fkey", REF_STUDENT},
+		{"video_analytics_events_course_id_creator_id_fkey", REF_COURSE},
+		{"video_analytics_events_module_id_creator_id_fkey", REF_MODULE},
+		{"video_analytics_events_module_id_course_id_fkey", REF_MODULE},
+		{"video_analytics_events_session_id_student_id_video_id_fkey", REF_SESSION},
+	};
+
+	if (constraint == NULL)
+		return -1;
+	for (int i = 0; i < (int) lengthof(fkeys); i++)
+		if (strcmp(constraint, fkeys[i].name) == 0)
+			return fkeys[i].ref;
+	return -1;
+}
+
+/* Error context: which element of p_events an error is about. */
+static void
+EventElementContext(void *arg)
+{
+	const EventRow *row = *(const EventRow *const *) arg;
+
+	if (row != NULL && row->element >= 0)
+		errcontext("p_events element %d", row->element);
+}
+
+static void
+ReportEventConflict(const EventRow *row, const char *field)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_UNIQUE_VIOLATION),
+			 errmsg("event %s already exists with different content",
+					DatumGetCString(DirectFunctionCall1(uuid_out,
+														UUIDPGetDatum((pg_uuid_t *) &row->id)))),
+			 errdetail("Its %s differs from the stored event's.", field),
+			 errhint("Reuse an event id only to send the same event again.")));
+}
+
+static Datum
+UuidArg(const pg_uuid_t *id)
+{
+	return UUIDPGetDatum((pg_uuid_t *) id);
+}
+
+/* The stored event in SPI_tuptable row i, as an EventRow. */
+static void
+StoredEvent(int i, EventRow *stored)
+{
+	HeapTuple	tuple = SPI_tuptable->vals[i];
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	bool		isnull;
+
+	memset(stored, 0, sizeof(EventRow));
+	stored->id = *DatumGetUUIDP(SPI_getbinval(tuple, desc, 1, &isnull));
+	stored->event_type = TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &isnull));
+	for (int ref = 0; ref < NUM_EVENT_REFS; ref++)
+	{
+		Datum		value = SPI_getbinval(tuple, desc, 3 + ref, &stored->ref_null[ref]);
+
+		if (!stored->ref_null[ref])
+			stored->refs[ref] = *DatumGetUUIDP(value);
+	}
+	stored->metadata = DatumGetJsonbP(SPI_getbinval(tuple, desc, 9, &isnull));
+}
+
+static int
+CompareUuids(const void *a, const void *b)
+{
+	return memcmp(a, b, UUID_LEN);
+}
+
+/*
+ * CompareWithStored refuses every row of rows[0..n) whose id was skipped by
+ * ON CONFLICT (it is not in inserted[0..ninserted), sorted) and whose content
+ * differs from the stored event with that id.
+ */
+static void
+CompareWithStored(EventRow *rows, int n, pg_uuid_t *inserted, int ninserted,
+				  const EventRow **current)
+{
+	Datum	   *ids = palloc(sizeof(Datum) * n);
+	int			nskipped = 0;
+	ArrayType  *idarray;
+	Datum		arg;
+	Oid			argtype = UUIDARRAYOID;
+
+	for (int i = 0; i < n; i++)
+		if (rows[i].id_given &&
+			(ninserted == 0 ||
+			 bsearch(&rows[i].id, inserted, ninserted, sizeof(pg_uuid_t), CompareUuids) == NULL))
+			ids[nskipped++] = UuidArg(&rows[i].id);
+	if (nskipped == 0)
+		return;
+
+	idarray = construct_array(ids, nskipped, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR);
+	arg = PointerGetDatum(idarray);
+	if (SPI_execute_plan(KeptPlan(&fetch_plan, fetch_sql, 1, &argtype), &arg, NULL,
+						 false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read stored events");
+
+	for (uint64 t = 0; t < SPI_processed; t++)
+	{
+		EventRow	stored;
+
+		StoredEvent(t, &stored);
+		for (int i = 0; i < n; i++)
+		{
+			const char *field;
+
+			if (!rows[i].id_given || memcmp(rows[i].id.data, stored.id.data, UUID_LEN) != 0)
+				continue;
+			field = FirstDifferingEventField(&rows[i], &stored);
+			if (field != NULL)
+			{
+				*current = &rows[i];
+				ReportEventConflict(&rows[i], field);
+			}
+		}
+	}
+}
+
+/* The ids an INSERT ... RETURNING id wrote, sorted. */
+static pg_uuid_t *
+ReturnedIds(int *count)
+{
+	pg_uuid_t  *ids = palloc(sizeof(pg_uuid_t) * Max(SPI_processed, 1));
+	bool		isnull;
+
+	for (uint64 i = 0; i < SPI_processed; i++)
+		ids[i] = *DatumGetUUIDP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1,
+											   &isnull));
+	qsort(ids, SPI_processed, sizeof(pg_uuid_t), CompareUuids);
+	*count = (int) SPI_processed;
+	return ids;
+}
+
+/* Writes one event; a foreign key violation is reported naming the reference. */
+static int
+InsertOne(EventRow *row)
+{
+	static Oid	argtypes[NUM_INSERT_ARGS] = {
+		UUIDOID, TEXTOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID,
+		JSONBOID, TIMESTAMPTZOID
+	};
+	Datum		values[NUM_INSERT_ARGS];
+	char		nulls[NUM_INSERT_ARGS];
+	SPIPlanPtr	plan;
+	MemoryContext cxt = CurrentMemoryContext;
+	int			written;
+
+	values[0] = UuidArg(&row->id);
+	nulls[0] = ' ';
+	values[1] = CStringGetTextDatum(row->event_type);
+	nulls[1] = ' ';
+	for (int ref = 0; ref < NUM_EVENT_REFS; ref++)
+	{
+		values[2 + ref] = UuidArg(&row->refs[ref]);
+		nulls[2 + ref] = row->ref_null[ref] ? 'n' : ' ';
+	}
+	values[8] = JsonbPGetDatum(row->metadata);
+	nulls[8] = ' ';
+	values[9] = TimestampTzGetDatum(row->timestamp);
+	nulls[9] = ' ';
+
+	plan = row->id_given
+		? KeptPlan(&insert_one_conflict_plan, psprintf("%s%s", insert_one_sql, ON_CONFLICT),
+				   NUM_INSERT_ARGS, argtypes)
+		: KeptPlan(&insert_one_plan, insert_one_sql, NUM_INSERT_ARGS, argtypes);
+
+	PG_TRY();
+	{
+		int			rc = SPI_execute_plan(plan, values, nulls, false, 0);
+
+		if (rc != SPI_OK_INSERT && rc != SPI_OK_INSERT_RETURNING)
+			elog(ERROR, "could not insert event: %s", SPI_result_code_string(rc));
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+		int			ref;
+
+		/*
+		 * Only re-raise from here: the statement failed and the transaction
+		 * is about to abort, so nothing else may run.
+		 */
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		ref = edata->sqlerrcode == ERRCODE_FOREIGN_KEY_VIOLATION
+			? ConstraintRef(edata->constraint_name) : -1;
+		if (ref < 0)
+			PG_RE_THROW();
+		FlushErrorState();
+		ReportBadEventReference((EventRef) ref, row);
+	}
+	PG_END_TRY();
+
+	written = (int) SPI_processed;
+	if (row->id_given && written == 0)
+	{
+		const EventRow *current = row;
+
+		CompareWithStored(row, 1, NULL, 0, &current);
+	}
+	return written;
+}
+
+static ArrayType *
+UuidColumn(EventRow *rows, int n, int ref, bool is_id)
+{
+	Datum	   *values = palloc(sizeof(Datum) * n);
+	bool	   *nulls = palloc(sizeof(bool) * n);
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+
+	for (int i = 0; i < n; i++)
+	{
+		values[i] = UuidArg(is_id ? &rows[i].id : &rows[i].refs[ref]);
+		nulls[i] = is_id ? false : rows[i].ref_null[ref];
+	}
+	return construct_md_array(values, nulls, 1, dims, lbs, UUIDOID, UUID_LEN, false,
+							  TYPALIGN_CHAR);
+}
+
+/*
+ * Runs the batch INSERT in a subtransaction, so that a foreign key violation
+ * can be rolled back and diagnosed: which element, which reference.
+ */
+static void
+ExecuteBatchInsert(SPIPlanPtr plan, Datum *values, EventRow *rows, const EventRow **current)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		int			rc = SPI_execute_plan(plan, values, NULL, false, 0);
+
+		if (rc != SPI_OK_INSERT && rc != SPI_OK_INSERT_RETURNING)
+			elog(ERROR, "could not insert events: %s", SPI_result_code_string(rc));
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+		Datum		args[NUM_EVENT_REFS];
+		Oid			argtypes[NUM_EVENT_REFS];
+		bool		isnull;
+		int			element;
+		int			ref;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+
+		if (edata->sqlerrcode != ERRCODE_FOREIGN_KEY_VIOLATION ||
+			ConstraintRef(edata->constraint_name) < 0)
+			ReThrowError(edata);
+
+		/* values[2..7] are the reference columns, in EventRef order */
+		for (int r = 0; r < NUM_EVENT_REFS; r++)
+		{
+			args[r] = values[2 + r];
+			argtypes[r] = UUIDARRAYOID;
+		}
+		if (SPI_execute_plan(KeptPlan(&diagnose_plan, diagnose_sql, NUM_EVENT_REFS, argtypes),
+							 args, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+			ReThrowError(edata);
+		element = (int) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+													SPI_tuptable->tupdesc, 1, &isnull)) - 1;
+		ref = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2,
+										  &isnull));
+		*current = &rows[element];
+		ReportBadEventReference((EventRef) ref, &rows[element]);
+	}
+	PG_END_TRY();
+}
+
+/* Writes a batch with one INSERT ... SELECT FROM unnest(...). */
+static int
+InsertBatch(EventRow *rows, int n, const EventRow **current)
+{
+	static Oid	argtypes[NUM_INSERT_ARGS] = {
+		UUIDARRAYOID, TEXTARRAYOID, UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID,
+		UUIDARRAYOID, UUIDARRAYOID, JSONBARRAYOID, TIMESTAMPTZARRAYOID
+	};
+	Datum		values[NUM_INSERT_ARGS];
+	Datum	   *types = palloc(sizeof(Datum) * n);
+	Datum	   *metadata = palloc(sizeof(Datum) * n);
+	Datum	   *timestamps = palloc(sizeof(Datum) * n);
+	bool		any_id_given = false;
+	SPIPlanPtr	plan;
+
+	for (int i = 0; i < n; i++)
+	{
+		types[i] = CStringGetTextDatum(rows[i].event_type);
+		metadata[i] = JsonbPGetDatum(rows[i].metadata);
+		timestamps[i] = TimestampTzGetDatum(rows[i].timestamp);
+		any_id_given |= rows[i].id_given;
+	}
+	values[0] = PointerGetDatum(UuidColumn(rows, n, 0, true));
+	values[1] = PointerGetDatum(construct_array(types, n, TEXTOID, -1, false, TYPALIGN_INT));
+	for (int ref = 0; ref < NUM_EVENT_REFS; ref++)
+		values[2 + ref] = PointerGetDatum(UuidColumn(rows, n, ref, false));
+	values[8] = PointerGetDatum(construct_array(metadata, n, JSONBOID, -1, false, TYPALIGN_INT));
+	values[9] = PointerGetDatum(construct_array(timestamps, n, TIMESTAMPTZOID, sizeof(TimestampTz),
+												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+
+	plan = any_id_given
+		? KeptPlan(&insert_batch_conflict_plan, psprintf("%s%s", insert_batch_sql, ON_CONFLICT),
+				   NUM_INSERT_ARGS, argtypes)
+		: KeptPlan(&insert_batch_plan, insert_batch_sql, NUM_INSERT_ARGS, argtypes);
+
+	ExecuteBatchInsert(plan, values, rows, current);
+
+	if (any_id_given)
+	{
+		int			ninserted;
+		pg_uuid_t  *inserted = ReturnedIds(&ninserted);
+
+		CompareWithStored(rows, n, inserted, ninserted, current);
+		return ninserted;
+	}
+	return (int) SPI_processed;
+}
+
+/*
+ * InsertEvents writes rows[0..n) as the extension's owner and returns how
+ * many were new.  The caller has authorized every row.
+ */
+int
+InsertEvents(EventRow *rows, int n)
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	const EventRow *current = NULL;
+	ErrorContextCallback errcallback;
+	int			written;
+
+	if (n == 0)
+		return 0;
+
+	errcallback.callback = EventElementContext;
+	errcallback.arg = &current;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
+
+	/* Aborting the (sub)transaction restores the user on error. */
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(ChronosOwnerId(), save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	written = n == 1 && rows[0].element < 0 ? InsertOne(rows) : InsertBatch(rows, n, &current);
+	SPI_finish();
+
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	error_context_stack = errcallback.previous;
+	return written;
+}

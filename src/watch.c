@@ -1,0 +1,261 @@
+/*
+ * watch.c
+ *		Watch-session progress: the auto-completion trigger and the three
+ *		helpers the report's application calls.
+ *
+ * The helpers run their query as the caller, so row-level security decides
+ * which sessions count: a caller learns nothing about a session it may not
+ * see (it gets the same answer as for no session at all).
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+#include "chronos.h"
+
+/*
+ * Column numbers of video_watch_sessions the trigger reads, looked up once
+ * and forgotten when the table's relcache entry is invalidated (ALTER TABLE,
+ * DROP EXTENSION), so a rebuilt table is never read with stale numbers.
+ */
+typedef struct SessionColumns
+{
+	Oid			relid;
+	AttrNumber	percent_complete;
+	AttrNumber	completed;
+	AttrNumber	completed_at;
+} SessionColumns;
+
+static SessionColumns session_columns;
+static bool session_callback_registered = false;
+
+static void
+ForgetSessionColumns(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == session_columns.relid)
+		session_columns.relid = InvalidOid;
+}
+
+static AttrNumber
+RequiredColumn(Relation rel, const char *name)
+{
+	int			attnum = SPI_fnumber(rel->rd_att, name);
+
+	if (attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("table \"%s\" has no column \"%s\"", RelationGetRelationName(rel), name)));
+	return (AttrNumber) attnum;
+}
+
+static const SessionColumns *
+GetSessionColumns(Relation rel)
+{
+	if (!session_callback_registered)
+	{
+		CacheRegisterRelcacheCallback(ForgetSessionColumns, (Datum) 0);
+		session_callback_registered = true;
+	}
+	if (session_columns.relid != RelationGetRelid(rel))
+	{
+		session_columns.percent_complete = RequiredColumn(rel, "percent_complete");
+		session_columns.completed = RequiredColumn(rel, "completed");
+		session_columns.completed_at = RequiredColumn(rel, "completed_at");
+		session_columns.relid = RelationGetRelid(rel);
+	}
+	return &session_columns;
+}
+
+/*
+ * auto_complete_watch_session (BEFORE INSERT OR UPDATE on
+ * video_watch_sessions): percent_complete at or above
+ * chronos.completion_threshold sets completed and, the first time only,
+ * completed_at.  A completed session stays completed with its first
+ * completed_at, whatever an UPDATE says.
+ */
+PG_FUNCTION_INFO_V1(auto_complete_watch_session);
+Datum
+auto_complete_watch_session(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	const SessionColumns *cols;
+	TupleDesc	desc;
+	HeapTuple	newtuple;
+	bool		isnull;
+	bool		completed;
+	bool		was_completed = false;
+	Datum		first_completed_at = (Datum) 0;
+	bool		first_completed_at_null = true;
+	Datum		percent;
+	Datum		completed_at;
+	bool		completed_at_null;
+	int			attnums[2];
+	Datum		values[2];
+	bool		nulls[2];
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		!(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) || TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"auto_complete_watch_session\" must be fired BEFORE INSERT OR UPDATE FOR EACH ROW")));
+
+	cols = GetSessionColumns(trigdata->tg_relation);
+	desc = trigdata->tg_relation->rd_att;
+
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+	{
+		HeapTuple	old = trigdata->tg_trigtuple;
+		Datum		v = heap_getattr(old, cols->completed, desc, &isnull);
+
+		was_completed = !isnull && DatumGetBool(v);
+		if (was_completed)
+			first_completed_at = heap_getattr(old, cols->completed_at, desc,
+											  &first_completed_at_null);
+		newtuple = trigdata->tg_newtuple;
+	}
+	else
+		newtuple = trigdata->tg_trigtuple;
+
+	percent = heap_getattr(newtuple, cols->percent_complete, desc, &isnull);
+	completed = !isnull && DatumGetInt32(percent) >= chronos_completion_threshold;
+	if (!completed)
+	{
+		Datum		v = heap_getattr(newtuple, cols->completed, desc, &isnull);
+
+		completed = was_completed || (!isnull && DatumGetBool(v));
+	}
+	completed_at = heap_getattr(newtuple, cols->completed_at, desc, &completed_at_null);
+
+	if (was_completed && !first_completed_at_null)
+	{
+		/* completed_at is set once: keep the first one */
+		completed_at = first_completed_at;
+		completed_at_null = false;
+	}
+	else if (completed && completed_at_null)
+	{
+		completed_at = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+		completed_at_null = false;
+	}
+	else if (!completed)
+	{
+		completed_at = (Datum) 0;
+		completed_at_null = true;
+	}
+
+	attnums[0] = cols->completed;
+	values[0] = BoolGetDatum(completed);
+	nulls[0] = false;
+	attnums[1] = cols->completed_at;
+	values[1] = completed_at;
+	nulls[1] = completed_at_null;
+
+	/* Most updates change neither column: return the tuple as it is. */
+	{
+		bool		cur_null;
+		Datum		cur = heap_getattr(newtuple, cols->completed, desc, &cur_null);
+		bool		at_null;
+		Datum		at = heap_getattr(newtuple, cols->completed_at, desc, &at_null);
+
+		if (!cur_null && DatumGetBool(cur) == completed && at_null == completed_at_null &&
+			(at_null || DatumGetTimestampTz(at) == DatumGetTimestampTz(completed_at)))
+			return PointerGetDatum(newtuple);
+	}
+
+	return PointerGetDatum(heap_modify_tuple_by_cols(newtuple, desc, 2, attnums, values, nulls));
+}
+
+/* The three helpers' queries; the caller's row-level security applies. */
+static const char *const helper_sql[] = {
+	"SELECT pg_catalog.int4(COALESCE(pg_catalog.sum(watch_time_seconds), 0))"
+	" FROM chronos.video_watch_sessions"
+	" WHERE student_id OPERATOR(pg_catalog.=) $1 AND video_id OPERATOR(pg_catalog.=) $2",
+	"SELECT COALESCE(pg_catalog.max(percent_complete), 0)"
+	" FROM chronos.video_watch_sessions"
+	" WHERE student_id OPERATOR(pg_catalog.=) $1 AND video_id OPERATOR(pg_catalog.=) $2",
+	"SELECT EXISTS (SELECT FROM chronos.video_watch_sessions"
+	" WHERE student_id OPERATOR(pg_catalog.=) $1 AND video_id OPERATOR(pg_catalog.=) $2"
+	" AND completed)"
+};
+
+typedef enum HelperQuery
+{
+	TOTAL_WATCH_TIME,
+	HIGHEST_COMPLETION,
+	HAS_COMPLETED
+} HelperQuery;
+
+static SPIPlanPtr helper_plans[lengthof(helper_sql)];
+
+/* Runs helper query q for (student, video) as the caller; returns its one value. */
+static Datum
+RunHelper(FunctionCallInfo fcinfo, HelperQuery q)
+{
+	Oid			argtypes[2] = {UUIDOID, UUIDOID};
+	Datum		args[2];
+	Datum		result;
+	bool		isnull;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("p_student_id must not be null")));
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("p_video_id must not be null")));
+	args[0] = PG_GETARG_DATUM(0);
+	args[1] = PG_GETARG_DATUM(1);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (helper_plans[q] == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(helper_sql[q], 2, argtypes);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not prepare \"%s\"", helper_sql[q]);
+		helper_plans[q] = plan;
+	}
+	if (SPI_execute_plan(helper_plans[q], args, NULL, true, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "could not run \"%s\"", helper_sql[q]);
+	/* int4 and bool are passed by value: no copy out of SPI memory needed */
+	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	SPI_finish();
+	return result;
+}
+
+/* get_student_total_watch_time: seconds watched over all the student's sessions of the video. */
+PG_FUNCTION_INFO_V1(get_student_total_watch_time);
+Datum
+get_student_total_watch_time(PG_FUNCTION_ARGS)
+{
+	return RunHelper(fcinfo, TOTAL_WATCH_TIME);
+}
+
+/* get_student_highest_completion: the best percent_complete of any of those sessions. */
+PG_FUNCTION_INFO_V1(get_student_highest_completion);
+Datum
+get_student_highest_completion(PG_FUNCTION_ARGS)
+{
+	return RunHelper(fcinfo, HIGHEST_COMPLETION);
+}
+
+/* has_student_completed_video: whether any of those sessions completed. */
+PG_FUNCTION_INFO_V1(has_student_completed_video);
+Datum
+has_student_completed_video(PG_FUNCTION_ARGS)
+{
+	return RunHelper(fcinfo, HAS_COMPLETED);
+}
