@@ -123,16 +123,13 @@ ParseTimestampValue(JsonbValue *value)
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
-
 		/* re-raised at once with our errcode; nothing else runs */
 		MemoryContextSwitchTo(cxt);
-		edata = CopyErrorData();
 		FlushErrorState();
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("\"timestamp\" is not a valid timestamp: \"%s\"", text),
-				 errdetail("%s", edata->message)));
+				 errhint("Use ISO 8601 with a time zone, for example \"2026-11-27T10:00:00Z\".")));
 	}
 	PG_END_TRY();
 	return result;

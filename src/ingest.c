@@ -48,7 +48,9 @@ static const char *const insert_one_sql =
 static const char *const insert_batch_sql =
 "INSERT INTO chronos.video_analytics_events (" EVENT_COLUMNS ") "
 "SELECT u.id, u.t::chronos.video_event_type, u.v, u.c, u.s, u.co, u.m, u.se, u.md, u.ts "
-"FROM pg_catalog.unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+"FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), "
+"pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7), "
+"pg_catalog.unnest($8), pg_catalog.unnest($9), pg_catalog.unnest($10)) "
 "AS u(id, t, v, c, s, co, m, se, md, ts)";
 
 #define ON_CONFLICT " ON CONFLICT (id) DO NOTHING RETURNING id"
@@ -77,7 +79,9 @@ static const char *const diagnose_sql =
 "  WHEN u.se IS NOT NULL AND NOT EXISTS (SELECT FROM chronos.video_watch_sessions x"
 "       WHERE x.id" EQ "u.se AND x.student_id" EQ "u.s AND x.video_id" EQ "u.v) THEN 5"
 "  END AS ref"
-" FROM pg_catalog.unnest($1, $2, $3, $4, $5, $6) WITH ORDINALITY AS u(v, c, s, co, m, se, i)"
+" FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
+"  pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6))"
+"  WITH ORDINALITY AS u(v, c, s, co, m, se, i)"
 ") d WHERE ref IS NOT NULL ORDER BY i LIMIT 1";
 
 static SPIPlanPtr insert_one_plan;
