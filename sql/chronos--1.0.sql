@@ -45,6 +45,54 @@ LANGUAGE C;
 COMMENT ON FUNCTION @extschema@.auto_complete_watch_session() IS
 'BEFORE INSERT OR UPDATE trigger on video_watch_sessions: percent_complete at or above chronos.completion_threshold sets completed and, once, completed_at; a completed session never goes back.';
 
+-- Identity -------------------------------------------------------------------
+--
+-- Who the caller is, read from request.jwt.claims (PostgREST, Supabase), else
+-- request.jwt.claim.role / .sub, else chronos.creator_id / chronos.student_id,
+-- and cached until those settings, the role, the statement or the
+-- transaction change.  Every policy below is written with these functions.
+--
+-- PARALLEL SAFE is true of them: a parallel worker gets the leader's
+-- settings, role and snapshot, so it resolves the same identity; the lookup
+-- by sub is a read-only query (allowed in a worker) run as the extension's
+-- owner and restored before returning.  It lets the planner push the policies
+-- into parallel scans of the large tables.
+
+CREATE FUNCTION @extschema@.current_creator_ids()
+RETURNS uuid[]
+AS 'MODULE_PATHNAME', 'current_creator_ids'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.current_creator_ids() IS
+'The creators the caller acts as: the creator_id claim or chronos.creator_id, else every creator whose whop_user_id is the sub claim. Empty for an anonymous caller. Raises invalid_authorization_specification (28000) for malformed claims.';
+
+CREATE FUNCTION @extschema@.current_student_ids()
+RETURNS uuid[]
+AS 'MODULE_PATHNAME', 'current_student_ids'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.current_student_ids() IS
+'The student rows the caller is: the student_id claim or chronos.student_id, else every student whose whop_user_id is the sub claim (one per creator the person learns from). Empty for an anonymous caller.';
+
+CREATE FUNCTION @extschema@.current_student_creator_ids()
+RETURNS uuid[]
+AS 'MODULE_PATHNAME', 'current_student_creator_ids'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.current_student_creator_ids() IS
+'The creators whose student the caller is (the creator_id of each row of current_student_ids()): whose videos and published courses the caller may see.';
+
+CREATE FUNCTION @extschema@.is_service_role()
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'is_service_role'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.is_service_role() IS
+'True for the service: the role claim is service_role, or the current role bypasses row-level security on chronos''s tables (a superuser, a BYPASSRLS role or the tables'' owner).';
+
+CREATE FUNCTION @extschema@.service_id_floor()
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'service_id_floor'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.service_id_floor() IS
+'The nil uuid (below every uuid) for the service, NULL for anyone else. The policies'' service arm "creator_id >= chronos.service_id_floor()" matches every row for the service and none for anyone else, and unlike a bare is_service_role() it keeps an OR of policies answerable from an index.';
+
 -- Types ----------------------------------------------------------------------
 
 CREATE TYPE @extschema@.video_event_type AS ENUM (
@@ -451,7 +499,7 @@ CREATE INDEX video_analytics_events_video_id_timestamp_idx
     ON @extschema@.video_analytics_events (video_id, "timestamp" DESC);
 CREATE INDEX video_analytics_events_creator_id_timestamp_idx
     ON @extschema@.video_analytics_events (creator_id, "timestamp" DESC);
-CREATE INDEX video_analytics_events_student_id_video_id_event_type_timestamp_idx
+CREATE INDEX video_analytics_events_student_id_video_id_event_type_idx
     ON @extschema@.video_analytics_events (student_id, video_id, event_type, "timestamp" DESC)
     WHERE student_id IS NOT NULL;
 CREATE INDEX video_analytics_events_course_id_event_type_timestamp_idx
@@ -620,3 +668,180 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.module_lessons', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.video_watch_sessions', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.video_analytics_events', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.video_analytics', '');
+
+-- Privileges and policies ----------------------------------------------------
+--
+-- Every role may use the schema and holds the table privileges its policies
+-- need, so that row-level security alone decides what a role sees, as in
+-- Supabase.  Never granted: TRUNCATE (it ignores policies), REFERENCES,
+-- TRIGGER, and UPDATE or DELETE on events, which only their owner may change.
+--
+-- Each table has one policy per command, built from the identity functions
+-- only.  A USING clause is an OR of predicates on the table's own columns
+-- that the planner can answer from an index, each call evaluated once per
+-- index scan:
+--
+--   the service       creator_id >= service_id_floor()  (id on creators)
+--   its creators      creator_id = ANY (current_creator_ids())
+--   its students      student_id = ANY (current_student_ids()), or for
+--                     content creator_id = ANY (current_student_creator_ids())
+--
+-- The service arm is the nil uuid bound rather than a bare is_service_role(),
+-- which cannot use an index and would turn every scan into a sequential one;
+-- for anyone but the service the bound is NULL and the arm matches nothing.
+-- WITH CHECK clauses, which see one new row at a time, use is_service_role().
+-- No policy is USING (true) or WITH CHECK (true); an anonymous caller matches
+-- no arm and sees nothing.
+
+GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE ON
+    @extschema@.creators, @extschema@.students, @extschema@.videos,
+    @extschema@.courses, @extschema@.course_modules, @extschema@.module_lessons,
+    @extschema@.video_watch_sessions, @extschema@.video_analytics
+    TO PUBLIC;
+GRANT SELECT, INSERT ON @extschema@.video_analytics_events TO PUBLIC;
+
+-- creators: a creator sees and updates its own row; the service adds and
+-- removes creators.
+CREATE POLICY creators_select ON @extschema@.creators FOR SELECT
+    USING (id >= @extschema@.service_id_floor()
+           OR id = ANY (@extschema@.current_creator_ids()));
+CREATE POLICY creators_insert ON @extschema@.creators FOR INSERT
+    WITH CHECK (@extschema@.is_service_role());
+CREATE POLICY creators_update ON @extschema@.creators FOR UPDATE
+    USING (id >= @extschema@.service_id_floor()
+           OR id = ANY (@extschema@.current_creator_ids()))
+    WITH CHECK (@extschema@.is_service_role()
+                OR id = ANY (@extschema@.current_creator_ids()));
+CREATE POLICY creators_delete ON @extschema@.creators FOR DELETE
+    USING (id >= @extschema@.service_id_floor());
+
+-- students: a creator sees its students, a student its own rows; the service
+-- manages them (memberships come from Whop).
+CREATE POLICY students_select ON @extschema@.students FOR SELECT
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids())
+           OR id = ANY (@extschema@.current_student_ids()));
+CREATE POLICY students_insert ON @extschema@.students FOR INSERT
+    WITH CHECK (@extschema@.is_service_role());
+CREATE POLICY students_update ON @extschema@.students FOR UPDATE
+    USING (creator_id >= @extschema@.service_id_floor())
+    WITH CHECK (@extschema@.is_service_role());
+CREATE POLICY students_delete ON @extschema@.students FOR DELETE
+    USING (creator_id >= @extschema@.service_id_floor());
+
+-- videos: a creator manages its own; its students see them.
+CREATE POLICY videos_select ON @extschema@.videos FOR SELECT
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids())
+           OR creator_id = ANY (@extschema@.current_student_creator_ids()));
+CREATE POLICY videos_insert ON @extschema@.videos FOR INSERT
+    WITH CHECK (@extschema@.is_service_role()
+                OR creator_id = ANY (@extschema@.current_creator_ids()));
+CREATE POLICY videos_update ON @extschema@.videos FOR UPDATE
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids()))
+    WITH CHECK (@extschema@.is_service_role()
+                OR creator_id = ANY (@extschema@.current_creator_ids()));
+CREATE POLICY videos_delete ON @extschema@.videos FOR DELETE
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids()));
+
+-- courses: a creator manages its own; its students see the published ones.
+CREATE POLICY courses_select ON @extschema@.courses FOR SELECT
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids())
+           OR (creator_id = ANY (@extschema@.current_student_creator_ids())
+               AND is_published));
+CREATE POLICY courses_insert ON @extschema@.courses FOR INSERT
+    WITH CHECK (@extschema@.is_service_role()
+                OR creator_id = ANY (@extschema@.current_creator_ids()));
+CREATE POLICY courses_update ON @extschema@.courses FOR UPDATE
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids()))
+    WITH CHECK (@extschema@.is_service_role()
+                OR creator_id = ANY (@extschema@.current_creator_ids()));
+CREATE POLICY courses_delete ON @extschema@.courses FOR DELETE
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids()));
+
+-- course_modules: a creator manages its own; its students see the modules of
+-- published courses.
+CREATE POLICY course_modules_select ON @extschema@.course_modules FOR SELECT
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids())
+           OR (creator_id = ANY (@extschema@.current_student_creator_ids())
+               AND EXISTS (SELECT 1 FROM @extschema@.courses c
+                           WHERE c.id = course_modules.course_id AND c.is_published)));
+CREATE POLICY course_modules_insert ON @extschema@.course_modules FOR INSERT
+    WITH CHECK (@extschema@.is_service_role()
+                OR creator_id = ANY (@extschema@.current_creator_ids()));
+CREATE POLICY course_modules_update ON @extschema@.course_modules FOR UPDATE
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids()))
+    WITH CHECK (@extschema@.is_service_role()
+                OR creator_id = ANY (@extschema@.current_creator_ids()));
+CREATE POLICY course_modules_delete ON @extschema@.course_modules FOR DELETE
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids()));
+
+-- module_lessons: a creator manages its own; its students see the lessons of
+-- published courses.
+CREATE POLICY module_lessons_select ON @extschema@.module_lessons FOR SELECT
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids())
+           OR (creator_id = ANY (@extschema@.current_student_creator_ids())
+               AND EXISTS (SELECT 1 FROM @extschema@.course_modules m
+                           JOIN @extschema@.courses c ON c.id = m.course_id
+                           WHERE m.id = module_lessons.module_id AND c.is_published)));
+CREATE POLICY module_lessons_insert ON @extschema@.module_lessons FOR INSERT
+    WITH CHECK (@extschema@.is_service_role()
+                OR creator_id = ANY (@extschema@.current_creator_ids()));
+CREATE POLICY module_lessons_update ON @extschema@.module_lessons FOR UPDATE
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids()))
+    WITH CHECK (@extschema@.is_service_role()
+                OR creator_id = ANY (@extschema@.current_creator_ids()));
+CREATE POLICY module_lessons_delete ON @extschema@.module_lessons FOR DELETE
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids()));
+
+-- video_watch_sessions: the creator sees its videos' sessions and a student
+-- its own.  Only the service writes them directly: students go through
+-- chronos's session functions, so progress and completion cannot be forged
+-- by writing the row.
+CREATE POLICY video_watch_sessions_select ON @extschema@.video_watch_sessions FOR SELECT
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids())
+           OR student_id = ANY (@extschema@.current_student_ids()));
+CREATE POLICY video_watch_sessions_insert ON @extschema@.video_watch_sessions FOR INSERT
+    WITH CHECK (@extschema@.is_service_role());
+CREATE POLICY video_watch_sessions_update ON @extschema@.video_watch_sessions FOR UPDATE
+    USING (creator_id >= @extschema@.service_id_floor())
+    WITH CHECK (@extschema@.is_service_role());
+CREATE POLICY video_watch_sessions_delete ON @extschema@.video_watch_sessions FOR DELETE
+    USING (creator_id >= @extschema@.service_id_floor());
+
+-- video_analytics_events: the creator sees its videos' events and a student
+-- its own; the service inserts (everyone else goes through track_video_event).
+-- No UPDATE or DELETE policy: with neither privilege nor policy, nobody but
+-- the owner changes an event.
+CREATE POLICY video_analytics_events_select ON @extschema@.video_analytics_events FOR SELECT
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids())
+           OR student_id = ANY (@extschema@.current_student_ids()));
+CREATE POLICY video_analytics_events_insert ON @extschema@.video_analytics_events FOR INSERT
+    WITH CHECK (@extschema@.is_service_role());
+
+-- video_analytics: the creator sees its rollups; only the service (and
+-- chronos's rollup functions) writes them.
+CREATE POLICY video_analytics_select ON @extschema@.video_analytics FOR SELECT
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids()));
+CREATE POLICY video_analytics_insert ON @extschema@.video_analytics FOR INSERT
+    WITH CHECK (@extschema@.is_service_role());
+CREATE POLICY video_analytics_update ON @extschema@.video_analytics FOR UPDATE
+    USING (creator_id >= @extschema@.service_id_floor())
+    WITH CHECK (@extschema@.is_service_role());
+CREATE POLICY video_analytics_delete ON @extschema@.video_analytics FOR DELETE
+    USING (creator_id >= @extschema@.service_id_floor());

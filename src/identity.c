@@ -184,6 +184,21 @@ IdentityXactCallback(XactEvent event, void *arg)
 }
 
 /*
+ * Drop the cache when a subtransaction aborts: rows it wrote and the cache
+ * may have been resolved from are gone, but the command counter goes on.
+ */
+static void
+IdentitySubXactCallback(SubXactEvent event, SubTransactionId mySubid,
+						SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		cache.valid = false;
+		resolving = false;
+	}
+}
+
+/*
  * ParseUuid parses the text forms uuid_in accepts (with or without hyphens
  * between groups of four digits, optionally in braces) without raising an
  * error, so that a bad id can be reported as an authorization error.
@@ -393,6 +408,15 @@ LookupPlan(SPIPlanPtr *plan, const char *sql, Oid argtype)
 	return *plan;
 }
 
+/* Room for more uuids after the first n of a list (NULL when empty). */
+static pg_uuid_t *
+GrowUuids(pg_uuid_t *list, int n, uint64 more)
+{
+	Size		size = (n + more) * sizeof(pg_uuid_t);
+
+	return list == NULL ? palloc(size) : repalloc(list, size);
+}
+
 /*
  * Run a lookup and append the uuids of its first (and, if wanted, second)
  * column to the lists, which live in IdentityContext.
@@ -410,9 +434,9 @@ RunLookup(SPIPlanPtr plan, Datum arg, pg_uuid_t **first, int *nfirst,
 		return;
 
 	old = MemoryContextSwitchTo(IdentityContext);
-	*first = repalloc0(*first, *nfirst, SPI_processed);
+	*first = GrowUuids(*first, *nfirst, SPI_processed);
 	if (second != NULL)
-		*second = repalloc0(*second, *nsecond, SPI_processed);
+		*second = GrowUuids(*second, *nsecond, SPI_processed);
 	MemoryContextSwitchTo(old);
 
 	for (i = 0; i < SPI_processed; i++)
@@ -432,4 +456,326 @@ RunLookup(SPIPlanPtr plan, Datum arg, pg_uuid_t **first, int *nfirst,
 				(*second)[(*nsecond)++] = *DatumGetUUIDP(value);
 		}
 	}
+}
+
+/*
+ * ResolveLookups finds the rows a sub, or a student id, stands for.  It runs
+ * as the extension's owner, who is not subject to the policies, so that
+ * resolving the identity from inside a policy never recurses; the caller's
+ * user is restored also on error.
+ */
+static void
+ResolveLookups(const IdentityClaims *claims, const pg_uuid_t *student_id)
+{
+	ChronosIdentity *identity = &cache.identity;
+	Oid			owner = ChronosOwnerId();
+	Oid			saved_user;
+	int			saved_sec;
+
+	GetUserIdAndSecContext(&saved_user, &saved_sec);
+	SetUserIdAndSecContext(owner, saved_sec | SECURITY_LOCAL_USERID_CHANGE);
+	PG_TRY();
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+
+		if (claims->creator_id == NULL && claims->sub != NULL)
+			RunLookup(LookupPlan(&creators_by_sub_plan,
+								 "SELECT id FROM chronos.creators"
+								 " WHERE whop_user_id OPERATOR(pg_catalog.=) $1 ORDER BY id",
+								 TEXTOID),
+					  CStringGetTextDatum(claims->sub),
+					  &identity->creator_ids, &identity->ncreators, NULL, NULL);
+
+		if (student_id != NULL)
+			RunLookup(LookupPlan(&student_creator_plan,
+								 "SELECT creator_id FROM chronos.students"
+								 " WHERE id OPERATOR(pg_catalog.=) $1",
+								 UUIDOID),
+					  UUIDPGetDatum(student_id),
+					  &identity->student_creator_ids, &identity->nstudent_creators,
+					  NULL, NULL);
+		else if (claims->sub != NULL)
+			RunLookup(LookupPlan(&students_by_sub_plan,
+								 "SELECT id, creator_id FROM chronos.students"
+								 " WHERE whop_user_id OPERATOR(pg_catalog.=) $1 ORDER BY id",
+								 TEXTOID),
+					  CStringGetTextDatum(claims->sub),
+					  &identity->student_ids, &identity->nstudents,
+					  &identity->student_creator_ids, &identity->nstudent_creators);
+
+		SPI_finish();
+	}
+	PG_FINALLY();
+	{
+		SetUserIdAndSecContext(saved_user, saved_sec);
+	}
+	PG_END_TRY();
+}
+
+/* Whether a role bypasses row-level security on chronos's tables. */
+static bool
+RoleBypassesRLS(Oid roleid)
+{
+	return superuser_arg(roleid) || has_bypassrls_privilege(roleid) ||
+		roleid == ChronosOwnerId();
+}
+
+/* A uuid[] of a list, allocated in the current memory context. */
+static ArrayType *
+UuidArray(const pg_uuid_t *ids, int n)
+{
+	Datum	   *datums;
+	int			i;
+
+	if (n == 0)
+		return construct_empty_array(UUIDOID);
+	datums = palloc(n * sizeof(Datum));
+	for (i = 0; i < n; i++)
+		datums[i] = UUIDPGetDatum(&ids[i]);
+	return construct_array(datums, n, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR);
+}
+
+/* Copy a string into IdentityContext. */
+static const char *
+KeepString(const char *s)
+{
+	return MemoryContextStrdup(IdentityContext, s);
+}
+
+/*
+ * ResolveIdentity fills the cache from the settings of the key.  The cache
+ * is marked valid only once everything succeeded.
+ */
+static void
+ResolveIdentity(const IdentityKey *key)
+{
+	ChronosIdentity *identity = &cache.identity;
+	IdentityClaims claims;
+	pg_uuid_t	student_id;
+	bool		has_student_id = false;
+	MemoryContext old;
+
+	memset(&claims, 0, sizeof(claims));
+	memset(identity, 0, sizeof(*identity));
+	cache.key.source = key->source;
+	cache.key.values[0] = KeepString(key->values[0]);
+	cache.key.values[1] = KeepString(key->values[1]);
+
+	old = MemoryContextSwitchTo(IdentityContext);
+	switch (key->source)
+	{
+		case IDENTITY_JWT_CLAIMS:
+			ParseClaims(cache.key.values[0], &claims);
+			break;
+		case IDENTITY_JWT_CLAIM_SETTINGS:
+			if (key->values[0][0] != '\0')
+				claims.role = pstrdup(key->values[0]);
+			if (key->values[1][0] != '\0')
+				claims.sub = pstrdup(key->values[1]);
+			break;
+		case IDENTITY_CHRONOS_SETTINGS:
+			if (key->values[0][0] != '\0')
+				claims.creator_id = pstrdup(key->values[0]);
+			if (key->values[1][0] != '\0')
+				claims.student_id = pstrdup(key->values[1]);
+			break;
+		case IDENTITY_ANONYMOUS:
+			break;
+	}
+
+	/* ids given directly: a creator_id or student_id claim or setting */
+	if (claims.creator_id != NULL)
+	{
+		identity->creator_ids = palloc(sizeof(pg_uuid_t));
+		identity->creator_ids[0] = IdClaimValue(claims.creator_id, "creator_id", key->source);
+		identity->ncreators = 1;
+	}
+	if (claims.student_id != NULL)
+	{
+		student_id = IdClaimValue(claims.student_id, "student_id", key->source);
+		has_student_id = true;
+		identity->student_ids = palloc(sizeof(pg_uuid_t));
+		identity->student_ids[0] = student_id;
+		identity->nstudents = 1;
+	}
+	MemoryContextSwitchTo(old);
+
+	/* the rest is looked up: creators and students by sub, a student's creator */
+	if ((claims.creator_id == NULL && claims.sub != NULL) ||
+		has_student_id || claims.sub != NULL)
+		ResolveLookups(&claims, has_student_id ? &student_id : NULL);
+
+	identity->is_service = (claims.role != NULL && strcmp(claims.role, "service_role") == 0) ||
+		RoleBypassesRLS(GetUserId());
+
+	old = MemoryContextSwitchTo(IdentityContext);
+	cache.creator_array = UuidArray(identity->creator_ids, identity->ncreators);
+	cache.student_array = UuidArray(identity->student_ids, identity->nstudents);
+	cache.student_creator_array = UuidArray(identity->student_creator_ids,
+											identity->nstudent_creators);
+	MemoryContextSwitchTo(old);
+}
+
+/* ResolveIdentity, flagged so that a recursive call is caught. */
+static pg_noinline void
+ResolveIdentityOnce(const IdentityKey *key)
+{
+	resolving = true;
+	PG_TRY();
+	{
+		ResolveIdentity(key);
+	}
+	PG_FINALLY();
+	{
+		resolving = false;
+	}
+	PG_END_TRY();
+}
+
+/*
+ * ChronosGetIdentity returns the caller's identity, resolving it when the
+ * settings, the user, the statement or the command changed since the last
+ * call.  The result stays valid until then.
+ */
+const ChronosIdentity *
+ChronosGetIdentity(void)
+{
+	static bool callback_registered = false;
+	IdentityKey key;
+	Oid			userid = GetUserId();
+	TimestampTz statement_start = GetCurrentStatementStartTimestamp();
+	CommandId	command_id = GetCurrentCommandId(false);
+
+	ReadIdentityKey(&key);
+	if (cache.valid && cache.userid == userid &&
+		cache.statement_start == statement_start &&
+		cache.command_id == command_id &&
+		IdentityKeysEqual(&cache.key, &key))
+		return &cache.identity;
+
+	if (resolving)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_RECURSION),
+				 errmsg("infinite recursion detected while resolving the chronos identity"),
+				 errhint("Row-level security must not be forced on chronos's tables for their owner.")));
+
+	if (!callback_registered)
+	{
+		RegisterXactCallback(IdentityXactCallback, NULL);
+		RegisterSubXactCallback(IdentitySubXactCallback, NULL);
+		callback_registered = true;
+	}
+	if (IdentityContext == NULL)
+		IdentityContext = AllocSetContextCreate(TopMemoryContext,
+												"chronos identity",
+												ALLOCSET_SMALL_SIZES);
+
+	cache.valid = false;
+	MemoryContextReset(IdentityContext);
+	ResolveIdentityOnce(&key);
+
+	cache.userid = userid;
+	cache.statement_start = statement_start;
+	cache.command_id = command_id;
+	cache.valid = true;
+	return &cache.identity;
+}
+
+static bool
+UuidInList(const pg_uuid_t *list, int n, const pg_uuid_t *uuid)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (memcmp(list[i].data, uuid->data, UUID_LEN) == 0)
+			return true;
+	return false;
+}
+
+/* Whether the caller acts as this creator. */
+bool
+ChronosIdentityIsCreator(const ChronosIdentity *identity, const pg_uuid_t *creator_id)
+{
+	return UuidInList(identity->creator_ids, identity->ncreators, creator_id);
+}
+
+/* Whether the caller is this student row. */
+bool
+ChronosIdentityIsStudent(const ChronosIdentity *identity, const pg_uuid_t *student_id)
+{
+	return UuidInList(identity->student_ids, identity->nstudents, student_id);
+}
+
+/* Whether the caller is a student of this creator. */
+bool
+ChronosIdentityIsStudentOf(const ChronosIdentity *identity, const pg_uuid_t *creator_id)
+{
+	return UuidInList(identity->student_creator_ids, identity->nstudent_creators, creator_id);
+}
+
+/* A copy of a cached array, in the caller's memory context. */
+static Datum
+CopyArray(const ArrayType *array)
+{
+	ArrayType  *copy = palloc(VARSIZE(array));
+
+	memcpy(copy, array, VARSIZE(array));
+	return PointerGetDatum(copy);
+}
+
+/* chronos.current_creator_ids(): the creators the caller acts as. */
+PG_FUNCTION_INFO_V1(current_creator_ids);
+Datum
+current_creator_ids(PG_FUNCTION_ARGS)
+{
+	(void) ChronosGetIdentity();
+	return CopyArray(cache.creator_array);
+}
+
+/* chronos.current_student_ids(): the student rows the caller is. */
+PG_FUNCTION_INFO_V1(current_student_ids);
+Datum
+current_student_ids(PG_FUNCTION_ARGS)
+{
+	(void) ChronosGetIdentity();
+	return CopyArray(cache.student_array);
+}
+
+/* chronos.current_student_creator_ids(): the creators whose student the caller is. */
+PG_FUNCTION_INFO_V1(current_student_creator_ids);
+Datum
+current_student_creator_ids(PG_FUNCTION_ARGS)
+{
+	(void) ChronosGetIdentity();
+	return CopyArray(cache.student_creator_array);
+}
+
+/* chronos.is_service_role(): whether the caller is the service. */
+PG_FUNCTION_INFO_V1(is_service_role);
+Datum
+is_service_role(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(ChronosGetIdentity()->is_service);
+}
+
+/*
+ * chronos.service_id_floor(): the nil uuid, below every uuid, for the
+ * service; NULL for anyone else.  The policies' service arm is written as
+ * "creator_id >= chronos.service_id_floor()" rather than as a bare
+ * is_service_role(), so that an OR of policies stays answerable from
+ * indexes: for anyone but the service the bound is NULL and the index scan
+ * ends at once, and the planner, which evaluates the call when it estimates,
+ * sees that the arm matches nothing (or, for the service, everything).
+ */
+PG_FUNCTION_INFO_V1(service_id_floor);
+Datum
+service_id_floor(PG_FUNCTION_ARGS)
+{
+	pg_uuid_t  *floor;
+
+	if (!ChronosGetIdentity()->is_service)
+		PG_RETURN_NULL();
+	floor = palloc0(sizeof(pg_uuid_t));
+	PG_RETURN_UUID_P(floor);
 }

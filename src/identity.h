@@ -16,6 +16,8 @@ typedef struct ChronosIdentity
 	pg_uuid_t  *creator_ids;	/* the creators the caller acts as */
 	int			nstudents;
 	pg_uuid_t  *student_ids;	/* the student rows the caller is */
+	int			nstudent_creators;
+	pg_uuid_t  *student_creator_ids;	/* the creators of those student rows */
 } ChronosIdentity;
 
 /* The caller's identity; valid until the settings or the statement change. */
@@ -23,5 +25,6 @@ extern const ChronosIdentity *ChronosGetIdentity(void);
 
 extern bool ChronosIdentityIsCreator(const ChronosIdentity *identity, const pg_uuid_t *creator_id);
 extern bool ChronosIdentityIsStudent(const ChronosIdentity *identity, const pg_uuid_t *student_id);
+extern bool ChronosIdentityIsStudentOf(const ChronosIdentity *identity, const pg_uuid_t *creator_id);
 
 #endif							/* CHRONOS_IDENTITY_H */

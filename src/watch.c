@@ -3,21 +3,37 @@
  *		Watch-session progress: the auto-completion trigger and the three
  *		helpers the report's application calls.
  *
- * The helpers run their query as the caller, so row-level security decides
- * which sessions count: a caller learns nothing about a session it may not
- * see (it gets the same answer as for no session at all).
+ * The helpers answer as the caller, so row-level security decides which
+ * sessions count: a caller learns nothing about a session it may not see (it
+ * gets the same answer as for no session at all).  For callers that row-level
+ * security does not apply to (the service, the owner) they read the
+ * (student_id, video_id, session_start) index directly, which is faster than
+ * the SELECT they replace; everyone else goes through the executor, where the
+ * policies apply.
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "executor/tuptable.h"
 #include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/inval.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "chronos.h"
@@ -30,6 +46,7 @@
 typedef struct SessionColumns
 {
 	Oid			relid;
+	AttrNumber	watch_time_seconds;
 	AttrNumber	percent_complete;
 	AttrNumber	completed;
 	AttrNumber	completed_at;
@@ -67,6 +84,7 @@ GetSessionColumns(Relation rel)
 	}
 	if (session_columns.relid != RelationGetRelid(rel))
 	{
+		session_columns.watch_time_seconds = RequiredColumn(rel, "watch_time_seconds");
 		session_columns.percent_complete = RequiredColumn(rel, "percent_complete");
 		session_columns.completed = RequiredColumn(rel, "completed");
 		session_columns.completed_at = RequiredColumn(rel, "completed_at");
@@ -75,12 +93,24 @@ GetSessionColumns(Relation rel)
 	return &session_columns;
 }
 
+/* Whether a nullable boolean column of tuple is true. */
+static bool
+ColumnIsTrue(HeapTuple tuple, TupleDesc desc, AttrNumber attnum)
+{
+	bool		isnull;
+	Datum		value = heap_getattr(tuple, attnum, desc, &isnull);
+
+	return !isnull && DatumGetBool(value);
+}
+
 /*
  * auto_complete_watch_session (BEFORE INSERT OR UPDATE on
  * video_watch_sessions): percent_complete at or above
  * chronos.completion_threshold sets completed and, the first time only,
  * completed_at.  A completed session stays completed with its first
- * completed_at, whatever an UPDATE says.
+ * completed_at, whatever an UPDATE says.  A session that is not completed has
+ * no completed_at.  An explicit NULL in completed is left for NOT NULL to
+ * refuse.
  */
 PG_FUNCTION_INFO_V1(auto_complete_watch_session);
 Datum
@@ -89,13 +119,12 @@ auto_complete_watch_session(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	const SessionColumns *cols;
 	TupleDesc	desc;
+	HeapTuple	oldtuple = NULL;
 	HeapTuple	newtuple;
 	bool		isnull;
-	bool		completed;
-	bool		was_completed = false;
-	Datum		first_completed_at = (Datum) 0;
-	bool		first_completed_at_null = true;
 	Datum		percent;
+	bool		completed;
+	bool		completed_null;
 	Datum		completed_at;
 	bool		completed_at_null;
 	int			attnums[2];
@@ -111,67 +140,53 @@ auto_complete_watch_session(PG_FUNCTION_ARGS)
 
 	cols = GetSessionColumns(trigdata->tg_relation);
 	desc = trigdata->tg_relation->rd_att;
-
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 	{
-		HeapTuple	old = trigdata->tg_trigtuple;
-		Datum		v = heap_getattr(old, cols->completed, desc, &isnull);
-
-		was_completed = !isnull && DatumGetBool(v);
-		if (was_completed)
-			first_completed_at = heap_getattr(old, cols->completed_at, desc,
-											  &first_completed_at_null);
+		oldtuple = trigdata->tg_trigtuple;
 		newtuple = trigdata->tg_newtuple;
 	}
 	else
 		newtuple = trigdata->tg_trigtuple;
 
-	percent = heap_getattr(newtuple, cols->percent_complete, desc, &isnull);
-	completed = !isnull && DatumGetInt32(percent) >= chronos_completion_threshold;
-	if (!completed)
-	{
-		Datum		v = heap_getattr(newtuple, cols->completed, desc, &isnull);
-
-		completed = was_completed || (!isnull && DatumGetBool(v));
-	}
+	(void) heap_getattr(newtuple, cols->completed, desc, &completed_null);
+	completed = ColumnIsTrue(newtuple, desc, cols->completed);
 	completed_at = heap_getattr(newtuple, cols->completed_at, desc, &completed_at_null);
+	percent = heap_getattr(newtuple, cols->percent_complete, desc, &isnull);
 
-	if (was_completed && !first_completed_at_null)
+	if (oldtuple != NULL && ColumnIsTrue(oldtuple, desc, cols->completed))
 	{
-		/* completed_at is set once: keep the first one */
-		completed_at = first_completed_at;
-		completed_at_null = false;
+		/* completed for good, at the time it first completed */
+		Datum		first = heap_getattr(oldtuple, cols->completed_at, desc, &isnull);
+
+		completed = true;
+		if (!isnull)
+		{
+			completed_at = first;
+			completed_at_null = false;
+		}
 	}
-	else if (completed && completed_at_null)
+	else if (!isnull && DatumGetInt32(percent) >= chronos_completion_threshold)
+		completed = true;
+	else if (!completed)
+	{
+		/* false stays false, NULL stays NULL for NOT NULL to refuse */
+		if (completed_at_null)
+			return PointerGetDatum(newtuple);
+		completed_at_null = true;
+	}
+
+	if (completed && completed_at_null)
 	{
 		completed_at = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 		completed_at_null = false;
 	}
-	else if (!completed)
-	{
-		completed_at = (Datum) 0;
-		completed_at_null = true;
-	}
 
 	attnums[0] = cols->completed;
 	values[0] = BoolGetDatum(completed);
-	nulls[0] = false;
+	nulls[0] = completed_null && !completed;
 	attnums[1] = cols->completed_at;
 	values[1] = completed_at;
 	nulls[1] = completed_at_null;
-
-	/* Most updates change neither column: return the tuple as it is. */
-	{
-		bool		cur_null;
-		Datum		cur = heap_getattr(newtuple, cols->completed, desc, &cur_null);
-		bool		at_null;
-		Datum		at = heap_getattr(newtuple, cols->completed_at, desc, &at_null);
-
-		if (!cur_null && DatumGetBool(cur) == completed && at_null == completed_at_null &&
-			(at_null || DatumGetTimestampTz(at) == DatumGetTimestampTz(completed_at)))
-			return PointerGetDatum(newtuple);
-	}
-
 	return PointerGetDatum(heap_modify_tuple_by_cols(newtuple, desc, 2, attnums, values, nulls));
 }
 
@@ -197,6 +212,94 @@ typedef enum HelperQuery
 
 static SPIPlanPtr helper_plans[lengthof(helper_sql)];
 
+/*
+ * ReadSessionsDirectly answers helper query q by scanning the index on
+ * (student_id, video_id, session_start) itself.  Returns false, having read
+ * nothing, when that is not allowed or not possible: row-level security
+ * applies to the caller, the caller lacks SELECT on the table, or the index
+ * is gone.
+ */
+static bool
+ReadSessionsDirectly(HelperQuery q, Datum student, Datum video, Datum *result)
+{
+	Oid			nsp = get_namespace_oid("chronos", true);
+	Oid			relid = get_relname_relid("video_watch_sessions", nsp);
+	Oid			indexid = get_relname_relid("video_watch_sessions_student_id_video_id_session_start_idx", nsp);
+	Relation	rel;
+	Relation	index;
+	const SessionColumns *cols;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	ScanKeyData keys[2];
+	int64		watch_time = 0;
+	int32		highest = 0;
+	bool		completed = false;
+
+	if (!OidIsValid(relid) || !OidIsValid(indexid) ||
+		check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED ||
+		pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		return false;
+
+	rel = table_open(relid, AccessShareLock);
+	index = index_open(indexid, AccessShareLock);
+	cols = GetSessionColumns(rel);
+
+	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_UUID_EQ, student);
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_UUID_EQ, video);
+	scan = index_beginscan(rel, index, GetActiveSnapshot(), 2, 0);
+	index_rescan(scan, keys, 2, NULL, 0);
+	slot = table_slot_create(rel, NULL);
+
+	while (index_getnext_slot(scan, ForwardScanDirection, slot))
+	{
+		bool		isnull;
+		Datum		value;
+
+		switch (q)
+		{
+			case TOTAL_WATCH_TIME:
+				value = slot_getattr(slot, cols->watch_time_seconds, &isnull);
+				if (!isnull)
+					watch_time += DatumGetInt32(value);
+				break;
+			case HIGHEST_COMPLETION:
+				value = slot_getattr(slot, cols->percent_complete, &isnull);
+				if (!isnull)
+					highest = Max(highest, DatumGetInt32(value));
+				break;
+			case HAS_COMPLETED:
+				value = slot_getattr(slot, cols->completed, &isnull);
+				completed = !isnull && DatumGetBool(value);
+				break;
+		}
+		if (completed)
+			break;
+	}
+
+	ExecDropSingleTupleTableSlot(slot);
+	index_endscan(scan);
+	index_close(index, AccessShareLock);
+	table_close(rel, AccessShareLock);
+
+	switch (q)
+	{
+		case TOTAL_WATCH_TIME:
+			if (watch_time > PG_INT32_MAX)
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("integer out of range")));
+			*result = Int32GetDatum((int32) watch_time);
+			break;
+		case HIGHEST_COMPLETION:
+			*result = Int32GetDatum(highest);
+			break;
+		case HAS_COMPLETED:
+			*result = BoolGetDatum(completed);
+			break;
+	}
+	return true;
+}
+
 /* Runs helper query q for (student, video) as the caller; returns its one value. */
 static Datum
 RunHelper(FunctionCallInfo fcinfo, HelperQuery q)
@@ -216,6 +319,9 @@ RunHelper(FunctionCallInfo fcinfo, HelperQuery q)
 				 errmsg("p_video_id must not be null")));
 	args[0] = PG_GETARG_DATUM(0);
 	args[1] = PG_GETARG_DATUM(1);
+
+	if (ReadSessionsDirectly(q, args[0], args[1], &result))
+		return result;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");

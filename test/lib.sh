@@ -1,4 +1,5 @@
 # test/lib.sh: shared by the README's commands (demo/run.sh, test/run.sh, bench/run.sh).
+# shellcheck shell=bash
 #
 # Installs the Debian packages chronos needs when they are missing, builds and
 # installs the extension, and runs a throwaway PostgreSQL cluster as the
@@ -33,11 +34,23 @@ ensure_packages() {
 	fi
 }
 
+# build_and_install: make && make install.  Several people (and their test
+# runs) share this tree and the system's extension directory, so builds take
+# a lock: two makes in one tree at once would trample each other's objects.
+# Written with && so that it also stops at the first error when called
+# where errexit is off (in an if or after ||).
 build_and_install() {
-	log "building chronos"
-	make -C "$CHRONOS_ROOT" -s PG_CONFIG="$PGBIN/pg_config" >/dev/null
-	make -C "$CHRONOS_ROOT" -s PG_CONFIG="$PGBIN/pg_config" install >/dev/null
+	log "building and installing chronos"
+	(
+		flock 9 &&
+			make -C "$CHRONOS_ROOT" -s PG_CONFIG="$PGBIN/pg_config" >/dev/null &&
+			make -C "$CHRONOS_ROOT" -s PG_CONFIG="$PGBIN/pg_config" install >/dev/null
+	) 9>"${TMPDIR:-/tmp}/chronos-build.lock"
 }
+
+# as_postgres CMD...: run CMD as the postgres user, from / since the caller's
+# folder (say a checkout under /root) may be closed to that user.
+as_postgres() { (cd / && runuser -u postgres -- "$@"); }
 
 # start_cluster [extra postgresql.conf lines...]: initdb and start a private
 # server; sets PGHOST, PGPORT, PGUSER and CLUSTER_DIR.
@@ -47,7 +60,7 @@ start_cluster() {
 	chown postgres:postgres "$CLUSTER_DIR"
 	export PGHOST=$CLUSTER_DIR PGPORT=${CHRONOS_PGPORT:-55432} PGUSER=postgres PGDATABASE=postgres
 	log "starting a throwaway PostgreSQL $PG_MAJOR cluster in $CLUSTER_DIR"
-	runuser -u postgres -- "$PGBIN/initdb" -D "$CLUSTER_DIR/data" -U postgres \
+	as_postgres "$PGBIN/initdb" -D "$CLUSTER_DIR/data" -U postgres \
 		--auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$CLUSTER_DIR/initdb.log" 2>&1 ||
 		{ cat "$CLUSTER_DIR/initdb.log" >&2; return 1; }
 	{
@@ -60,16 +73,27 @@ start_cluster() {
 		local line
 		for line in "$@"; do echo "$line"; done
 	} >>"$CLUSTER_DIR/data/postgresql.conf"
-	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" \
+	as_postgres "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" \
 		-w -t 60 start >/dev/null ||
 		{ cat "$CLUSTER_DIR/server.log" >&2; return 1; }
 }
 
 stop_cluster() {
 	[ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR" ] || return 0
-	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+	as_postgres "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
 	rm -rf "$CLUSTER_DIR"
 	CLUSTER_DIR=
 }
 
 psql_quiet() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+# wait_ready [seconds]: wait until the cluster accepts connections again (after
+# a backend crash the postmaster restarts every backend and recovers).
+# pg_isready answers at once while the server recovers, hence the loop.
+wait_ready() {
+	local deadline=$((SECONDS + ${1:-60}))
+	until "$PGBIN/pg_isready" -q -h "$PGHOST" -p "$PGPORT"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.2
+	done
+}

@@ -1,0 +1,1 @@
+INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, student_id, metadata) VALUES ('video_progress', bench.video(:v), bench.creator(:c), bench.student(:s), '{"percent_complete": 50, "watch_time_seconds": 120}') RETURNING id;

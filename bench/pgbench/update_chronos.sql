@@ -1,0 +1,1 @@
+UPDATE chronos.video_watch_sessions SET percent_complete = :pct WHERE id = bench.session(:m);
