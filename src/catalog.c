@@ -1,6 +1,6 @@
 /*
  * catalog.c
- *		Looks up chronos's own catalog facts.
+ *		Looks up chronos's own catalog facts, and acts as the owner.
  *
  * The owner comes from the syscache on every call: a hash probe, kept
  * current by PostgreSQL's own invalidation, so DROP/CREATE EXTENSION in one
@@ -9,6 +9,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "miscadmin.h"
 #include "catalog/pg_namespace.h"
 #include "utils/syscache.h"
 
@@ -29,4 +30,18 @@ ChronosOwnerId(void)
 	owner = ((Form_pg_namespace) GETSTRUCT(tuple))->nspowner;
 	ReleaseSysCache(tuple);
 	return owner;
+}
+
+void
+ChronosBecomeOwner(ChronosSavedUser *saved)
+{
+	GetUserIdAndSecContext(&saved->userid, &saved->sec_context);
+	SetUserIdAndSecContext(ChronosOwnerId(),
+						   saved->sec_context | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+void
+ChronosRestoreUser(const ChronosSavedUser *saved)
+{
+	SetUserIdAndSecContext(saved->userid, saved->sec_context);
 }

@@ -17,6 +17,12 @@ PG_MODULE_MAGIC;
 /* percent_complete at which a watch session counts as completed */
 int			chronos_completion_threshold = 90;
 
+/* heartbeats may not claim more playback than wall time x this rate + 30 s */
+double		chronos_max_playback_rate = 2.0;
+
+/* open sessions idle this long (seconds) are closed by close_stale_watch_sessions */
+int			chronos_session_timeout = 30 * 60;
+
 /* identity given by an application server with SET LOCAL chronos.creator_id */
 char	   *chronos_creator_id_setting = NULL;
 char	   *chronos_student_id_setting = NULL;
@@ -32,6 +38,22 @@ _PG_init(void)
 							&chronos_completion_threshold,
 							90, 1, 100,
 							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomRealVariable("chronos.max_playback_rate",
+							 "Fastest playback rate a watch session may claim.",
+							 "record_watch_progress refuses a heartbeat whose total played time would exceed the wall time since the session started times this rate, plus 30 seconds.",
+							 &chronos_max_playback_rate,
+							 2.0, 1.0, 16.0,
+							 PGC_SUSET, 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("chronos.session_timeout",
+							"Idle time after which close_stale_watch_sessions closes an open watch session.",
+							NULL,
+							&chronos_session_timeout,
+							30 * 60, 1, 7 * 24 * 60 * 60,
+							PGC_USERSET, GUC_UNIT_S,
 							NULL, NULL, NULL);
 
 	DefineCustomStringVariable("chronos.creator_id",

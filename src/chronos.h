@@ -6,6 +6,8 @@
 #define CHRONOS_H
 
 extern int	chronos_completion_threshold;
+extern double chronos_max_playback_rate;
+extern int	chronos_session_timeout;
 extern char *chronos_creator_id_setting;
 extern char *chronos_student_id_setting;
 

@@ -461,8 +461,7 @@ InsertBatch(EventRow *rows, int n, const EventRow **current)
 int
 InsertEvents(EventRow *rows, int n)
 {
-	Oid			save_userid;
-	int			save_sec_context;
+	ChronosSavedUser saved;
 	const EventRow *current = NULL;
 	ErrorContextCallback errcallback;
 	int			written;
@@ -475,16 +474,14 @@ InsertEvents(EventRow *rows, int n)
 	errcallback.previous = error_context_stack;
 	error_context_stack = &errcallback;
 
-	/* Aborting the (sub)transaction restores the user on error. */
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(ChronosOwnerId(), save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	ChronosBecomeOwner(&saved);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	written = n == 1 && rows[0].element < 0 ? InsertOne(rows) : InsertBatch(rows, n, &current);
 	SPI_finish();
 
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	ChronosRestoreUser(&saved);
 	error_context_stack = errcallback.previous;
 	return written;
 }
