@@ -415,6 +415,8 @@ CREATE TABLE @extschema@.video_watch_sessions (
         REFERENCES @extschema@.courses (id, creator_id) ON DELETE SET NULL (course_id),
     CONSTRAINT video_watch_sessions_module_id_creator_id_fkey FOREIGN KEY (module_id, creator_id)
         REFERENCES @extschema@.course_modules (id, creator_id) ON DELETE SET NULL (module_id),
+    CONSTRAINT video_watch_sessions_module_id_course_id_fkey FOREIGN KEY (module_id, course_id)
+        REFERENCES @extschema@.course_modules (id, course_id) ON DELETE SET NULL (module_id),
     CONSTRAINT video_watch_sessions_id_student_id_video_id_key UNIQUE (id, student_id, video_id),
     CONSTRAINT video_watch_sessions_session_end_check CHECK (session_end >= session_start),
     CONSTRAINT video_watch_sessions_watch_time_seconds_check CHECK (watch_time_seconds >= 0),

@@ -3,9 +3,9 @@
  *		is_valid_timezone: the row rule behind creators.timezone.
  *
  * Days in rollups and dashboards are cut at the creator's local midnight, so
- * a creator's zone must be one PostgreSQL can resolve.  pg_tzset accepts
- * exactly what SET timezone accepts for a zone name (IANA names, UTC, POSIX
- * offsets such as UTC+3), and never raises an error.
+ * a creator's zone must be one PostgreSQL can resolve.  pg_tzset accepts the
+ * zone names AT TIME ZONE accepts (IANA names, UTC, POSIX offsets such as
+ * UTC+3), and never raises an error.
  */
 #include "postgres.h"
 

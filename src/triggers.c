@@ -138,8 +138,7 @@ ParentLookupPlan(const char *table)
  * creator_id, copy it from the parent row its key column points at.  A
  * creator_id that is given is left alone: the composite foreign key
  * (key_column, creator_id) then verifies that it matches the parent.  An
- * unknown parent leaves creator_id NULL, which the foreign key or NOT NULL
- * reports.
+ * unknown parent (or one the caller may not see) is a foreign_key_violation.
  */
 PG_FUNCTION_INFO_V1(fill_creator_id);
 Datum
@@ -190,7 +189,19 @@ fill_creator_id(PG_FUNCTION_ARGS)
 	SPI_finish();
 
 	if (creator_isnull)
-		return PointerGetDatum(tuple);
+	{
+		/* "course_id" names a course: report the parent the way a foreign key would */
+		const char *column = trigger->tgargs[1];
+		int			nounlen = strlen(column) > 3 ? (int) strlen(column) - 3 : (int) strlen(column);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("%.*s %s does not exist", nounlen, column,
+						DatumGetCString(DirectFunctionCall1(uuid_out, key))),
+				 errdetail("The row's %s must name a row of chronos.%s that the caller can see.",
+						   column, trigger->tgargs[0]),
+				 errtable(trigdata->tg_relation)));
+	}
 	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, tupdesc, 1, &creator_attnum,
 													 &creator, &creator_isnull));
 }

@@ -12,7 +12,7 @@
 SET session_replication_role = replica;
 SET synchronous_commit = off;
 
-\echo creators, students, videos, courses, modules
+\warn creators, students, videos, courses, modules
 INSERT INTO chronos.creators (id, whop_company_id, whop_user_id, email, name, subscription_tier, timezone)
 SELECT bench.creator(n), 'biz_' || n, 'user_c' || n, 'creator' || n || '@example.com',
        'Creator ' || n, (ARRAY['basic', 'pro', 'enterprise'])[1 + n % 3],
@@ -46,7 +46,7 @@ FROM generate_series(1, bench.ncourses_big(:nv) + :nc - 1) k;
 -- ((r / 2) mod students-of-creator)-th student of the video's creator: each
 -- (student, video) pair that has sessions has two (rounds 2i and 2i+1).
 -- About 2 % are still open (session_end NULL).
-\echo sessions
+\warn sessions
 INSERT INTO chronos.video_watch_sessions
     (id, video_id, student_id, creator_id, course_id, module_id, session_start, session_end,
      last_heartbeat_at, watch_time_seconds, percent_complete, completed, completed_at,
@@ -69,7 +69,7 @@ FROM generate_series(1, :nsess) m,
 -- Event e: a uniformly drawn video (so creator 1 gets a tenth), one of its
 -- creator's students, a player event type (progress most often), half of
 -- them with the video's course and module, a time in the last 90 days.
-\echo events
+\warn events
 SELECT format($sql$
 INSERT INTO chronos.video_analytics_events
     (id, event_type, video_id, creator_id, student_id, course_id, module_id, metadata, "timestamp", created_at)

@@ -187,8 +187,10 @@ END $$;
 
 -- Results of the run (filled by run.sh, summarised by report.sql).
 CREATE TABLE bench.runs (
-    grp      text    NOT NULL,   -- the pair group, e.g. track_video_event
-    variant  text    NOT NULL,   -- chronos, or the baseline's name
+    gi       integer NOT NULL,   -- the pair group, in run order
+    grp      text    NOT NULL,   -- its name, e.g. track_video_event
+    vi       integer NOT NULL,   -- the variant: 1 is chronos, the others baselines
+    variant  text    NOT NULL,
     rep      integer NOT NULL,
     tps      numeric NOT NULL,   -- transactions per second reported by pgbench
     per_tx   integer NOT NULL    -- events (or rows) per transaction

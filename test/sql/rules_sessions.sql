@@ -61,6 +61,14 @@ VALUES ('f4300000-0000-4000-8000-0000000000a1', 'f4200000-0000-4000-8000-0000000
 INSERT INTO chronos.video_watch_sessions (video_id, student_id, module_id)
 VALUES ('f4300000-0000-4000-8000-0000000000a1', 'f4200000-0000-4000-8000-0000000000a1',
         'f4500000-0000-4000-8000-0000000000b1');
+-- the module must be a module of the course given (same creator, other course)
+INSERT INTO chronos.courses (id, creator_id, title)
+VALUES ('f4400000-0000-4000-8000-0000000000a2', 'f4100000-0000-4000-8000-00000000000a', 'course a2');
+INSERT INTO chronos.course_modules (id, course_id, title)
+VALUES ('f4500000-0000-4000-8000-0000000000a2', 'f4400000-0000-4000-8000-0000000000a2', 'module a2');
+INSERT INTO chronos.video_watch_sessions (video_id, student_id, course_id, module_id)
+VALUES ('f4300000-0000-4000-8000-0000000000a1', 'f4200000-0000-4000-8000-0000000000a1',
+        'f4400000-0000-4000-8000-0000000000a1', 'f4500000-0000-4000-8000-0000000000a2');
 -- percent_complete: 0..100
 INSERT INTO chronos.video_watch_sessions (video_id, student_id, percent_complete)
 VALUES ('f4300000-0000-4000-8000-0000000000a1', 'f4200000-0000-4000-8000-0000000000a1', 101);

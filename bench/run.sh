@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# bench/run.sh: chronos against plain PostgreSQL doing the same work on the
+# same tables, in the same throwaway cluster, in the same run (DESIGN.md §6).
+#
+#   bash bench/run.sh [--scale quick|large] [--reps N] [--duration SECONDS] [--save]
+#
+# quick (default, a few minutes):   100 creators,  1,000 videos,  11,000 students,
+#                                    20,000 sessions,    200,000 events
+# large:                           1,000 creators, 10,000 videos, 111,000 students,
+#                                 1,000,000 sessions, 10,000,000 events
+# In both, the largest creator (creator 1) holds a tenth of the videos, the
+# students, and so of the sessions and events.
+#
+# Each pair runs pgbench as the superuser (which chronos treats as the
+# service), 2 clients (-c 2 -j 2), -M prepared, for a fixed time; the
+# variants of a pair run one after the other, in the order A B … on odd
+# repetitions and … B A on even ones, and the ratio reported is the median
+# of the per-repetition ratios A_i / B_i, which cancels most of the drift a
+# shared, noisy machine adds.  Then it reports bytes per row on disk and the
+# latency (p50, p95, one client) of the report's four reference queries.
+#
+# Prints a Markdown report and writes it to bench/results/latest.md and
+# bench/results/<scale>.md (not committed); --save also replaces this
+# scale's section of bench/RESULTS.md (committed).
+source "$(dirname "${BASH_SOURCE[0]}")/../test/lib.sh"
+
+BENCH=$CHRONOS_ROOT/bench
+scale=quick reps= duration= save=false
+usage() { sed -n '4,5p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2; exit 2; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--scale) scale=${2:?}; shift 2 ;;
+	--scale=*) scale=${1#*=}; shift ;;
+	--reps) reps=${2:?}; shift 2 ;;
+	--duration) duration=${2:?}; shift 2 ;;
+	--save) save=true; shift ;;
+	-h | --help) usage ;;
+	*) echo "unknown argument: $1" >&2; usage ;;
+	esac
+done
+case $scale in
+quick) nc=100 nv=1000 ns=11000 nsess=20000 nev=200000 duration=${duration:-5} reps=${reps:-3} lat=3 ;;
+large) nc=1000 nv=10000 ns=111000 nsess=1000000 nev=10000000 duration=${duration:-15} reps=${reps:-3} lat=10 ;;
+*) echo "unknown scale: $scale (quick or large)" >&2; exit 2 ;;
+esac
+
+ensure_packages postgresql-client-$PG_MAJOR
+build_and_install
+
+WORK=$(mktemp -d /tmp/chronos-bench.XXXXXX)
+cleanup() { stop_cluster; rm -rf "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# synchronous_commit off: the CPU, not the disk flush, is measured (and
+# lib.sh's fsync = off).  autovacuum off: the run vacuums explicitly after
+# loading, so no worker wakes up in the middle of one side of a pair.
+start_cluster "synchronous_commit = off" "shared_buffers = 1GB" "max_wal_size = 4GB" \
+	"checkpoint_timeout = 30min" "maintenance_work_mem = 512MB" "work_mem = 16MB" \
+	"autovacuum = off" "jit = off"
+export PGDATABASE=chronos_bench
+"$PGBIN/createdb" chronos_bench
+psql() { psql_quiet -d chronos_bench "$@"; }
+value() { psql -At -c "$1"; }
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+
+log "loading the $scale data set ($nev events, $nsess sessions)"
+t0=$SECONDS
+psql -c 'CREATE EXTENSION chronos' -f "$BENCH/sql/schema.sql"
+psql -v nc=$nc -v nv=$nv -v ns=$ns -v nsess=$nsess -v nev=$nev -f "$BENCH/sql/generate.sql" >/dev/null
+psql -c 'VACUUM (ANALYZE) chronos.creators, chronos.students, chronos.videos, chronos.courses,
+	chronos.course_modules, chronos.video_watch_sessions, chronos.video_analytics_events'
+gen_seconds=$((SECONDS - t0))
+
+# Storage, measured now: before the benchmarks add rows.
+storage=$(psql -At <<'SQL'
+SELECT format('| %s | %s | %s | %s | %s | %s | %s | **%s** | %s |', label, to_char(n, 'FM999,999,999,990'),
+              pg_size_pretty(pg_table_size(rel)), pg_size_pretty(pg_indexes_size(rel)),
+              pg_size_pretty(pg_total_relation_size(rel)),
+              round(pg_table_size(rel)::numeric / n), round(pg_indexes_size(rel)::numeric / n),
+              round(pg_total_relation_size(rel)::numeric / n), report)
+FROM (SELECT 'video_analytics_events' AS label, 'chronos.video_analytics_events'::regclass AS rel,
+             (SELECT count(*) FROM chronos.video_analytics_events) AS n, '~300' AS report
+      UNION ALL
+      SELECT 'video_watch_sessions', 'chronos.video_watch_sessions'::regclass,
+             (SELECT count(*) FROM chronos.video_watch_sessions), '~400') t
+SQL
+)
+
+psql -f "$BENCH/sql/copies.sql" >/dev/null
+psql -c 'VACUUM (ANALYZE) bench.sessions_plain, bench.sessions_plpgsql'
+
+# The 1,000-event batch, the same rows as JSON (for track_video_events) and
+# as CSV (for COPY), in the data directory: both sides read a server file.
+datadir=$(value 'SHOW data_directory')
+psql -v json="$datadir/bench_batch.json" -v csv="$datadir/bench_batch.csv" \
+	-v nc=$nc -v nv=$nv -v ns=$ns <<'SQL'
+CREATE TABLE bench.batch AS
+SELECT i, (ARRAY['video_progress', 'video_progress', 'video_progress', 'video_started',
+                 'video_paused', 'video_resumed', 'video_seeked', 'video_completed'])[1 + i % 8] AS event_type,
+       bench.video(v) AS video_id, bench.creator(c) AS creator_id,
+       bench.student(bench.student_of(c, i % bench.students_of(c, :ns, :nc), :ns, :nc)) AS student_id,
+       jsonb_build_object('percent_complete', i % 101, 'watch_time_seconds', i * 7 % 3600) AS metadata,
+       now() - i * interval '1 second' AS "timestamp"
+FROM generate_series(1, 1000) i,
+     LATERAL (SELECT 1 + bench.h(i, 99) % :nv AS v) a,
+     LATERAL (SELECT bench.video_creator(a.v, :nv, :nc) AS c) b;
+COPY (SELECT jsonb_agg(jsonb_build_object('event_type', event_type, 'video_id', video_id,
+                                          'creator_id', creator_id, 'student_id', student_id,
+                                          'metadata', metadata, 'timestamp', "timestamp") ORDER BY i)
+      FROM bench.batch) TO :'json';
+COPY (SELECT event_type, video_id, creator_id, student_id, metadata, "timestamp" FROM bench.batch ORDER BY i)
+    TO :'csv' WITH (FORMAT csv);
+CHECKPOINT;
+SQL
+
+# pgbench_run SCRIPT CLIENTS SECONDS [pgbench options...]: prints the tps.
+pgbench_run() {
+	local script=$1 clients=$2 seconds=$3 out
+	shift 3
+	cat "$BENCH/pgbench/_prelude.pgbench" "$BENCH/pgbench/$script.sql" >"$WORK/$script.pgbench"
+	out=$("$PGBIN/pgbench" -n -M prepared -c "$clients" -j "$clients" -T "$seconds" \
+		-D nc=$nc -D nv=$nv -D ns=$ns -D nsess=$nsess "$@" -f "$WORK/$script.pgbench" 2>&1) ||
+		{ printf '%s\n' "$out" >&2; return 1; }
+	grep -q '^number of failed transactions: 0 ' <<<"$out" ||
+		{ printf 'pgbench %s: failed transactions\n%s\n' "$script" "$out" >&2; return 1; }
+	sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$out"
+}
+
+# Pair groups: name, then variant:script:rows-per-transaction, the first
+# variant (chronos) being compared with each of the others.
+groups=(
+	"track_video_event|chronos:track_chronos:1|plain INSERT:track_insert:1|report PL/pgSQL:track_plpgsql:1"
+	"track_video_events (1,000)|chronos batch:batch_chronos:1000|COPY:batch_copy:1000|single calls:track_chronos:1"
+	"get_student_total_watch_time|chronos:total_watch_time_chronos:1|plain SELECT:total_watch_time_select:1|report sql:total_watch_time_sql:1|report PL/pgSQL:total_watch_time_plpgsql:1"
+	"get_student_highest_completion|chronos:highest_completion_chronos:1|plain SELECT:highest_completion_select:1|report sql:highest_completion_sql:1|report PL/pgSQL:highest_completion_plpgsql:1"
+	"has_student_completed_video|chronos:completed_chronos:1|plain SELECT:completed_select:1|report sql:completed_sql:1|report PL/pgSQL:completed_plpgsql:1"
+	"UPDATE percent_complete|chronos triggers:update_chronos:1|no trigger:update_plain:1|PL/pgSQL triggers:update_plpgsql:1"
+)
+runs=0
+for g in "${groups[@]}"; do
+	IFS='|' read -r -a parts <<<"$g"
+	runs=$((runs + (${#parts[@]} - 1) * reps))
+done
+log "running $runs pgbench runs of ${duration}s (-c 2 -j 2 -M prepared), $reps repetitions, interleaved"
+
+gi=0
+for g in "${groups[@]}"; do
+	gi=$((gi + 1))
+	IFS='|' read -r -a parts <<<"$g"
+	name=${parts[0]}
+	variants=("${parts[@]:1}")
+	for rep in $(seq 1 "$reps"); do
+		order=$(seq 1 ${#variants[@]})
+		[ $((rep % 2)) -eq 1 ] || order=$(seq ${#variants[@]} -1 1)
+		for vi in $order; do
+			IFS=':' read -r label script per_tx <<<"${variants[vi - 1]}"
+			tps=$(pgbench_run "$script" 2 "$duration")
+			log "$name / $label, rep $rep: $tps tps"
+			psql -c "INSERT INTO bench.runs VALUES ($gi, '$name', $vi, '$label', $rep, $tps, $per_tx)"
+		done
+	done
+done
+
+# Query latency, one client, every transaction logged.
+queries=(
+	"video_events|a video's 100 latest events|50"
+	"student_progress|a student's sessions of a video|30"
+	"course_analytics|a course's events by type, last 30 days|100"
+	"active_sessions|a video's open sessions|20"
+)
+plans=""
+for q in "${queries[@]}"; do
+	IFS='|' read -r name what estimate <<<"$q"
+	log "latency: $name"
+	mkdir -p "$WORK/lat_$name"
+	(cd "$WORK/lat_$name" && pgbench_run "q_$name" 1 "$lat" --log --log-prefix=lat >/dev/null)
+	cat "$WORK/lat_$name"/lat.* | awk -v q="$name" '{ print q "\t" $3 }' |
+		psql -c '\copy bench.latency FROM STDIN'
+	# A plan for creator 1's first video, course and student (the largest creator).
+	sql=$(sed -e 's/:v\b/1/g; s/:s\b/1/g; s/:k\b/1/g' "$BENCH/pgbench/q_$name.sql")
+	plans+=$'\n'"### $name: $what"$'\n\n```\n'"$sql"$'\n\n'"$(value "EXPLAIN (ANALYZE, BUFFERS) ${sql%;}")"$'\n```\n'
+done
+
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+pgversion=$(value 'SHOW server_version')
+
+# The report ------------------------------------------------------------------
+report=$WORK/report.md
+{
+	echo "## Results: $scale scale"
+	echo
+	echo "- Date: $started; $(nproc) CPUs ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) memory; PostgreSQL $pgversion."
+	echo "- Data: $nc creators, $nv videos, $ns students, $nsess sessions, $nev events (the largest creator holds a tenth); generated in ${gen_seconds}s."
+	echo "- pgbench as the superuser (the service), -c 2 -j 2 -M prepared, ${duration}s per run, $reps repetitions, variants interleaved (A B … then … B A)."
+	echo "- Server: synchronous_commit = off, fsync = off, shared_buffers = 1GB, autovacuum off (explicit VACUUM after loading)."
+	echo "- Load average (1, 5, 15 min) at start: $load_start; at end: $load_end. Other work on this 2-CPU machine adds noise; ratios are medians of per-repetition ratios."
+	echo
+	echo "### Throughput: chronos vs the same work in plain PostgreSQL"
+	echo
+	psql -At <<'SQL'
+WITH r AS (
+    SELECT gi, grp, vi, variant, rep, tps * per_tx AS rate, per_tx FROM bench.runs
+), pairs AS (  -- variant 1 (chronos) against each other variant of its group
+    SELECT b.gi, b.vi, b.grp, a.variant AS chronos, b.variant,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY a.rate) AS a_rate,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY b.rate) AS b_rate,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY a.rate / b.rate) AS ratio,
+           min(a.rate / b.rate) AS lo, max(a.rate / b.rate) AS hi,
+           bool_or(a.per_tx > 1 OR b.per_tx > 1) AS events
+    FROM r b JOIN r a ON a.gi = b.gi AND a.vi = 1 AND a.rep = b.rep
+    WHERE b.vi > 1
+    GROUP BY b.gi, b.vi, b.grp, a.variant, b.variant
+), targets(grp, variant, target, label) AS (VALUES
+    ('track_video_event', 'plain INSERT', 0.95, '≥ 0.95'),
+    ('track_video_events (1,000)', 'COPY', 0.8, '≥ 0.8'),
+    ('track_video_events (1,000)', 'single calls', 2.0, '≥ 2'),
+    ('get_student_total_watch_time', 'plain SELECT', 1.0, '≥ 1.0'),
+    ('get_student_total_watch_time', 'report sql', 2.5, '≥ 2.5'),
+    ('get_student_highest_completion', 'plain SELECT', 1.0, '≥ 1.0'),
+    ('get_student_highest_completion', 'report sql', 2.5, '≥ 2.5'),
+    ('has_student_completed_video', 'plain SELECT', 1.0, '≥ 1.0'),
+    ('has_student_completed_video', 'report sql', 2.5, '≥ 2.5'),
+    ('UPDATE percent_complete', 'no trigger', 0.97, '≥ 0.97'))
+SELECT line FROM (
+    SELECT 0 AS gi, 0 AS vi,
+           '| pair | chronos | vs | chronos /s | baseline /s | ratio (median) | min–max | target | met |' AS line
+    UNION ALL SELECT 0, 1, '|---|---|---|---:|---:|---:|---:|---|---|'
+    UNION ALL
+    SELECT p.gi, p.vi,
+           format('| %s | %s | %s | %s | %s | **%s** | %s–%s | %s | %s |', p.grp, p.chronos, p.variant,
+                  to_char(p.a_rate, 'FM999,999,990') || CASE WHEN p.events THEN ' ev' ELSE '' END,
+                  to_char(p.b_rate, 'FM999,999,990') || CASE WHEN p.events THEN ' ev' ELSE '' END,
+                  to_char(p.ratio, 'FM990.00'), to_char(p.lo, 'FM990.00'), to_char(p.hi, 'FM990.00'),
+                  coalesce(t.label, '—'),
+                  CASE WHEN t.target IS NULL THEN '' WHEN p.ratio >= t.target THEN 'yes' ELSE '**no**' END)
+    FROM pairs p LEFT JOIN targets t USING (grp, variant)
+) x
+ORDER BY gi, vi;
+SQL
+	echo
+	echo "Rates are transactions per second (medians over the repetitions), or events per second (ev) for the batch pairs, where a chronos transaction and a COPY write 1,000 events and a single call writes one."
+	echo
+	echo "### Storage (after loading and VACUUM, before the benchmarks)"
+	echo
+	echo "| table | rows | table | indexes | total | bytes/row: table | indexes | total | report's estimate |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "$storage"
+	echo
+	echo "### The report's four reference queries (one client, ${lat}s each, random video/student/course)"
+	echo
+	psql -At <<SQL
+SELECT line FROM (
+SELECT 0 AS o, '| query | transactions | p50 ms | p95 ms | report''s estimate at 1M events | target: p50 ≤ a tenth |' AS line
+UNION ALL SELECT 0.5, '|---|---:|---:|---:|---:|---|'
+UNION ALL
+SELECT e.o, format('| %s | %s | **%s** | %s | %s ms | %s |', l.query, count(*),
+              to_char(percentile_cont(0.5) WITHIN GROUP (ORDER BY us) / 1000, 'FM990.000'),
+              to_char(percentile_cont(0.95) WITHIN GROUP (ORDER BY us) / 1000, 'FM990.000'),
+              e.ms, CASE WHEN percentile_cont(0.5) WITHIN GROUP (ORDER BY us) / 1000 <= e.ms / 10.0
+                         THEN 'yes' ELSE '**no**' END)
+FROM bench.latency l
+JOIN (VALUES ('video_events', 50, 1), ('student_progress', 30, 2), ('course_analytics', 100, 3),
+             ('active_sessions', 20, 4)) e(query, ms, o) USING (query)
+GROUP BY l.query, e.ms, e.o) x ORDER BY o;
+SQL
+	echo
+	echo "Latency is measured by pgbench per transaction (client-observed, over the unix socket). The report estimated its times at 1M events; the target ($scale scale: $nev events) is a tenth of that."
+	echo
+	echo "### Plans (creator 1's first video, course and student)"
+	printf '%s\n' "$plans"
+} >"$report"
+
+mkdir -p "$BENCH/results"
+cp "$report" "$BENCH/results/latest.md"
+cp "$report" "$BENCH/results/$scale.md"
+if $save; then
+	# Replace this scale's section of RESULTS.md (between its markers), or add it.
+	results=$BENCH/RESULTS.md
+	[ -f "$results" ] || printf '# chronos benchmark results\n\nWritten by `bash bench/run.sh --scale quick|large --save`; see README.md, "Performance".\n' >"$results"
+	awk -v s="$scale" -v f="$report" '
+		$0 == "<!-- " s " -->" { skip = 1; next }
+		$0 == "<!-- /" s " -->" { skip = 0; next }
+		!skip { print }
+	' "$results" >"$WORK/results.md"
+	{ cat "$WORK/results.md"; echo; echo "<!-- $scale -->"; cat "$report"; echo "<!-- /$scale -->"; } |
+		cat -s >"$results"
+	log "saved to bench/RESULTS.md"
+fi
+cat "$report"
+log "written to bench/results/latest.md"
