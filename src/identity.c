@@ -25,8 +25,13 @@
  * extension's owner (who is not subject to the policies), through prepared
  * plans, and the result is cached.  The cache is keyed by the settings it
  * came from, the current user, the top-level statement and the command
- * counter, and is dropped at transaction end, so it never outlives a SET,
- * SET LOCAL, set_config, RESET, a change of role or a row it depends on.
+ * counter, and is dropped at transaction end and when a subtransaction
+ * aborts, so it never outlives a SET, SET LOCAL, set_config, RESET, a change
+ * of role or a row it depends on.
+ *
+ * Callers in C (track_video_event and the like) must take the identity
+ * before they switch to another user: resolved as the owner, anyone is the
+ * service.
  */
 #include "postgres.h"
 
@@ -286,9 +291,9 @@ ClaimsFieldStart(void *arg, char *fname, bool isnull)
 	ClaimsParseState *state = (ClaimsParseState *) arg;
 	IdentityClaims *claims = state->claims;
 
-	state->field = NULL;
 	if (state->lex->lex_level != 1)
 		return;
+	state->field = NULL;
 	if (strcmp(fname, "role") == 0)
 		state->field = &claims->role;
 	else if (strcmp(fname, "sub") == 0)
@@ -468,12 +473,9 @@ static void
 ResolveLookups(const IdentityClaims *claims, const pg_uuid_t *student_id)
 {
 	ChronosIdentity *identity = &cache.identity;
-	Oid			owner = ChronosOwnerId();
-	Oid			saved_user;
-	int			saved_sec;
+	ChronosSavedUser saved;
 
-	GetUserIdAndSecContext(&saved_user, &saved_sec);
-	SetUserIdAndSecContext(owner, saved_sec | SECURITY_LOCAL_USERID_CHANGE);
+	ChronosBecomeOwner(&saved);
 	PG_TRY();
 	{
 		if (SPI_connect() != SPI_OK_CONNECT)
@@ -508,7 +510,7 @@ ResolveLookups(const IdentityClaims *claims, const pg_uuid_t *student_id)
 	}
 	PG_FINALLY();
 	{
-		SetUserIdAndSecContext(saved_user, saved_sec);
+		ChronosRestoreUser(&saved);
 	}
 	PG_END_TRY();
 }
@@ -602,8 +604,7 @@ ResolveIdentity(const IdentityKey *key)
 	MemoryContextSwitchTo(old);
 
 	/* the rest is looked up: creators and students by sub, a student's creator */
-	if ((claims.creator_id == NULL && claims.sub != NULL) ||
-		has_student_id || claims.sub != NULL)
+	if (claims.sub != NULL || has_student_id)
 		ResolveLookups(&claims, has_student_id ? &student_id : NULL);
 
 	identity->is_service = (claims.role != NULL && strcmp(claims.role, "service_role") == 0) ||

@@ -20,7 +20,12 @@ typedef struct ChronosIdentity
 	pg_uuid_t  *student_creator_ids;	/* the creators of those student rows */
 } ChronosIdentity;
 
-/* The caller's identity; valid until the settings or the statement change. */
+/*
+ * The caller's identity; valid until the next call after the settings, the
+ * user, the statement or the command changed.  Take it before switching to
+ * another user (resolved as the owner, anyone is the service).  Raises 28000
+ * for malformed claims.
+ */
 extern const ChronosIdentity *ChronosGetIdentity(void);
 
 extern bool ChronosIdentityIsCreator(const ChronosIdentity *identity, const pg_uuid_t *creator_id);
