@@ -3,6 +3,7 @@
 # same tables, in the same throwaway cluster, in the same run (DESIGN.md §6).
 #
 #   bash bench/run.sh [--scale quick|large] [--reps N] [--duration SECONDS] [--save]
+#                     [--pairs REGEX] [--no-queries]
 #
 # quick (default, a few minutes):   100 creators,  1,000 videos,  11,000 students,
 #                                    20,000 sessions,    200,000 events
@@ -25,8 +26,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../test/lib.sh"
 
 BENCH=$CHRONOS_ROOT/bench
-scale=quick reps= duration= save=false
-usage() { sed -n '4,5p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2; exit 2; }
+scale=quick reps= duration= save=false pairs=. queries=true
+usage() { sed -n '4,6p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--scale) scale=${2:?}; shift 2 ;;
@@ -34,13 +35,15 @@ while [ $# -gt 0 ]; do
 	--reps) reps=${2:?}; shift 2 ;;
 	--duration) duration=${2:?}; shift 2 ;;
 	--save) save=true; shift ;;
+	--pairs) pairs=${2:?}; shift 2 ;;
+	--no-queries) queries=false; shift ;;
 	-h | --help) usage ;;
 	*) echo "unknown argument: $1" >&2; usage ;;
 	esac
 done
 case $scale in
-quick) nc=100 nv=1000 ns=11000 nsess=20000 nev=200000 duration=${duration:-5} reps=${reps:-3} lat=3 ;;
-large) nc=1000 nv=10000 ns=111000 nsess=1000000 nev=10000000 duration=${duration:-15} reps=${reps:-3} lat=10 ;;
+quick) nc=100 nv=1000 ns=11000 nsess=20000 nev=200000 duration=${duration:-3} reps=${reps:-5} lat=3 ;;
+large) nc=1000 nv=10000 ns=111000 nsess=1000000 nev=10000000 duration=${duration:-10} reps=${reps:-5} lat=10 ;;
 *) echo "unknown scale: $scale (quick or large)" >&2; exit 2 ;;
 esac
 
@@ -116,17 +119,43 @@ COPY (SELECT event_type, video_id, creator_id, student_id, metadata, "timestamp"
 CHECKPOINT;
 SQL
 
-# pgbench_run SCRIPT CLIENTS SECONDS [pgbench options...]: prints the tps.
+# server_ticks: CPU time (clock ticks) the cluster has used so far: the
+# postmaster, the children it has reaped (backends that exited) and those
+# still running (WAL writer, checkpointer...).  Unlike throughput, this
+# hardly moves when other work shares the machine.
+server_ticks() {
+	local pm t pid f
+	pm=$(head -1 "$CLUSTER_DIR/data/postmaster.pid")
+	read -r -a f <"/proc/$pm/stat"
+	t=$((f[13] + f[14] + f[15] + f[16]))
+	for pid in $(ps -o pid= --ppid "$pm"); do
+		read -r -a f <"/proc/$pid/stat" 2>/dev/null || continue
+		t=$((t + f[13] + f[14]))
+	done
+	echo "$t"
+}
+server_children() { ps -o pid= --ppid "$(head -1 "$CLUSTER_DIR/data/postmaster.pid")" | wc -l; }
+clk_tck=$(getconf CLK_TCK)
+idle_children=$(server_children)
+
+# pgbench_run SCRIPT CLIENTS SECONDS [pgbench options...]: prints
+# "tps transactions server-ticks".
 pgbench_run() {
-	local script=$1 clients=$2 seconds=$3 out
+	local script=$1 clients=$2 seconds=$3 out t0 t1 i
 	shift 3
 	cat "$BENCH/pgbench/_prelude.pgbench" "$BENCH/pgbench/$script.sql" >"$WORK/$script.pgbench"
+	t0=$(server_ticks)
 	out=$("$PGBIN/pgbench" -n -M prepared -c "$clients" -j "$clients" -T "$seconds" \
 		-D nc=$nc -D nv=$nv -D ns=$ns -D nsess=$nsess "$@" -f "$WORK/$script.pgbench" 2>&1) ||
 		{ printf '%s\n' "$out" >&2; return 1; }
+	# wait for the backends to exit, so that their time is counted
+	for i in $(seq 50); do [ "$(server_children)" -le "$idle_children" ] && break; sleep 0.05; done
+	t1=$(server_ticks)
 	grep -q '^number of failed transactions: 0 ' <<<"$out" ||
 		{ printf 'pgbench %s: failed transactions\n%s\n' "$script" "$out" >&2; return 1; }
-	sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$out"
+	echo "$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$out")" \
+		"$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out")" \
+		$((t1 - t0))
 }
 
 # Pair groups: name, then variant:script:rows-per-transaction, the first
@@ -140,14 +169,17 @@ groups=(
 	"UPDATE percent_complete|chronos triggers:update_chronos:1|no trigger:update_plain:1|PL/pgSQL triggers:update_plpgsql:1"
 )
 runs=0
+selected=()
 for g in "${groups[@]}"; do
+	[[ ${g%%|*} =~ $pairs ]] || continue
+	selected+=("$g")
 	IFS='|' read -r -a parts <<<"$g"
 	runs=$((runs + (${#parts[@]} - 1) * reps))
 done
 log "running $runs pgbench runs of ${duration}s (-c 2 -j 2 -M prepared), $reps repetitions, interleaved"
 
 gi=0
-for g in "${groups[@]}"; do
+for g in "${selected[@]}"; do
 	gi=$((gi + 1))
 	IFS='|' read -r -a parts <<<"$g"
 	name=${parts[0]}
@@ -157,9 +189,9 @@ for g in "${groups[@]}"; do
 		[ $((rep % 2)) -eq 1 ] || order=$(seq ${#variants[@]} -1 1)
 		for vi in $order; do
 			IFS=':' read -r label script per_tx <<<"${variants[vi - 1]}"
-			tps=$(pgbench_run "$script" 2 "$duration")
-			log "$name / $label, rep $rep: $tps tps"
-			psql -c "INSERT INTO bench.runs VALUES ($gi, '$name', $vi, '$label', $rep, $tps, $per_tx)"
+			read -r tps ntx ticks <<<"$(pgbench_run "$script" 2 "$duration")"
+			log "$name / $label, rep $rep: $tps tps, $(((ticks * 1000000 / clk_tck) / (ntx * per_tx))) µs server CPU per event or transaction"
+			psql -c "INSERT INTO bench.runs VALUES ($gi, '$name', $vi, '$label', $rep, $tps, $per_tx, $ntx, $ticks * 1000000.0 / $clk_tck)"
 		done
 	done
 done
@@ -202,13 +234,17 @@ report=$WORK/report.md
 	echo
 	psql -At <<'SQL'
 WITH r AS (
-    SELECT gi, grp, vi, variant, rep, tps * per_tx AS rate, per_tx FROM bench.runs
-), pairs AS (  -- variant 1 (chronos) against each other variant of its group
+    SELECT gi, grp, vi, variant, rep, tps * per_tx AS rate, cpu_us / (ntx * per_tx) AS cpu, per_tx
+    FROM bench.runs
+), pairs AS (  -- variant 1 (chronos) against each other variant of its group, repetition by repetition
     SELECT b.gi, b.vi, b.grp, a.variant AS chronos, b.variant,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY a.rate) AS a_rate,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY b.rate) AS b_rate,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY a.rate / b.rate) AS ratio,
            min(a.rate / b.rate) AS lo, max(a.rate / b.rate) AS hi,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY a.cpu) AS a_cpu,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY b.cpu) AS b_cpu,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY b.cpu / a.cpu) AS cpu_ratio,
            bool_or(a.per_tx > 1 OR b.per_tx > 1) AS events
     FROM r b JOIN r a ON a.gi = b.gi AND a.vi = 1 AND a.rep = b.rep
     WHERE b.vi > 1
@@ -226,14 +262,15 @@ WITH r AS (
     ('UPDATE percent_complete', 'no trigger', 0.97, '≥ 0.97'))
 SELECT line FROM (
     SELECT 0 AS gi, 0 AS vi,
-           '| pair | chronos | vs | chronos /s | baseline /s | ratio (median) | min–max | target | met |' AS line
-    UNION ALL SELECT 0, 1, '|---|---|---|---:|---:|---:|---:|---|---|'
+           '| pair | vs | chronos /s | baseline /s | **throughput ratio** | min–max | server CPU µs: chronos | baseline | CPU ratio | target | met |' AS line
+    UNION ALL SELECT 0, 1, '|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|'
     UNION ALL
     SELECT p.gi, p.vi,
-           format('| %s | %s | %s | %s | %s | **%s** | %s–%s | %s | %s |', p.grp, p.chronos, p.variant,
+           format('| %s | %s | %s | %s | **%s** | %s–%s | %s | %s | %s | %s | %s |', p.grp, p.variant,
                   to_char(p.a_rate, 'FM999,999,990') || CASE WHEN p.events THEN ' ev' ELSE '' END,
                   to_char(p.b_rate, 'FM999,999,990') || CASE WHEN p.events THEN ' ev' ELSE '' END,
                   to_char(p.ratio, 'FM990.00'), to_char(p.lo, 'FM990.00'), to_char(p.hi, 'FM990.00'),
+                  to_char(p.a_cpu, 'FM9,990.0'), to_char(p.b_cpu, 'FM9,990.0'), to_char(p.cpu_ratio, 'FM990.00'),
                   coalesce(t.label, '—'),
                   CASE WHEN t.target IS NULL THEN '' WHEN p.ratio >= t.target THEN 'yes' ELSE '**no**' END)
     FROM pairs p LEFT JOIN targets t USING (grp, variant)
@@ -241,7 +278,7 @@ SELECT line FROM (
 ORDER BY gi, vi;
 SQL
 	echo
-	echo "Rates are transactions per second (medians over the repetitions), or events per second (ev) for the batch pairs, where a chronos transaction and a COPY write 1,000 events and a single call writes one."
+	echo "Rates are transactions per second, or events per second (ev) for the batch pairs (a chronos batch and a COPY write 1,000 events per transaction, a single call one), medians over the repetitions. The throughput ratio (chronos / baseline, the measure of DESIGN.md §6, judged against the target) is the median of the per-repetition ratios; min–max shows their spread. Server CPU is the CPU time the whole cluster (backends, WAL writer…) spent per transaction or event, read from /proc; the CPU ratio (baseline CPU / chronos CPU, so that above 1 means chronos is cheaper) is much less disturbed by other work on the machine than throughput, and excludes pgbench's own CPU, which shares the two cores."
 	echo
 	echo "### Storage (after loading and VACUUM, before the benchmarks)"
 	echo

@@ -112,6 +112,190 @@ CREATE TYPE @extschema@.video_event_type AS ENUM (
 COMMENT ON TYPE @extschema@.video_event_type IS
 'The kinds of analytics event: the eight lifecycle and viewing events, plus the four a real player emits (paused, resumed, seeked, speed changed).';
 
+-- Watched ranges -------------------------------------------------------------
+--
+-- chronos.watch_ranges (src/coverage.c): the parts of a video one viewing
+-- actually played, in seconds to the millisecond, with how many times each
+-- part was played.  Coverage (the unique seconds played) drives
+-- coverage-based completion; the play counts are the rewatches; the
+-- retention curve (src/retention.c) aggregates many values in one pass.
+
+CREATE TYPE @extschema@.watch_ranges;
+
+CREATE FUNCTION @extschema@.watch_ranges_in(cstring)
+RETURNS @extschema@.watch_ranges
+AS 'MODULE_PATHNAME', 'watch_ranges_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.watch_ranges_in(cstring) IS
+'Input function of watch_ranges: reads {[start,end),...} in seconds, with an optional play count such as x2 after a range; the ranges may come in any order and overlap, and the value is their sum.';
+
+CREATE FUNCTION @extschema@.watch_ranges_out(@extschema@.watch_ranges)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'watch_ranges_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.watch_ranges_out(@extschema@.watch_ranges) IS
+'Output function of watch_ranges: the canonical text, such as {[0,10)x2,[10,30)}, ranges in ascending order, positions with at most three decimals.';
+
+CREATE FUNCTION @extschema@.watch_ranges_recv(internal)
+RETURNS @extschema@.watch_ranges
+AS 'MODULE_PATHNAME', 'watch_ranges_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.watch_ranges_recv(internal) IS
+'Binary input function of watch_ranges: an int4 count, then start and end in milliseconds and the play count (int4 each) per range; only canonical values are accepted.';
+
+CREATE FUNCTION @extschema@.watch_ranges_send(@extschema@.watch_ranges)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'watch_ranges_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.watch_ranges_send(@extschema@.watch_ranges) IS
+'Binary output function of watch_ranges: an int4 count, then start and end in milliseconds and the play count (int4 each) per range.';
+
+CREATE TYPE @extschema@.watch_ranges (
+    INPUT = @extschema@.watch_ranges_in,
+    OUTPUT = @extschema@.watch_ranges_out,
+    RECEIVE = @extschema@.watch_ranges_recv,
+    SEND = @extschema@.watch_ranges_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = int4,
+    STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.watch_ranges IS
+'The parts of a video one viewing played, in seconds to the millisecond, and how many times each was played: {[0,12.5),[20,31)x2}, {} for nothing. At most 1024 stored ranges: past that, touching ranges are merged keeping the lower play count (coverage stays exact), and a value that would still have more is refused.';
+
+CREATE FUNCTION @extschema@.coverage(@extschema@.watch_ranges)
+RETURNS numeric
+AS 'MODULE_PATHNAME', 'watch_ranges_coverage'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.coverage(@extschema@.watch_ranges) IS
+'Seconds of the video played at least once (the union of the ranges): 22.5 for {[0,12.5),[20,30)x2}.';
+
+CREATE FUNCTION @extschema@.watch_ranges_plays(@extschema@.watch_ranges)
+RETURNS numeric
+AS 'MODULE_PATHNAME', 'watch_ranges_plays'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.watch_ranges_plays(@extschema@.watch_ranges) IS
+'Seconds played counting repeats, the sum of length times play count: 32.5 for {[0,12.5),[20,30)x2}.';
+
+CREATE FUNCTION @extschema@.range_count(@extschema@.watch_ranges)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'watch_ranges_range_count'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.range_count(@extschema@.watch_ranges) IS
+'The number of ranges stored (separate ranges, and parts played a different number of times), from 0 to 1024.';
+
+CREATE FUNCTION @extschema@.watch_ranges_add(@extschema@.watch_ranges, p_from numeric, p_to numeric)
+RETURNS @extschema@.watch_ranges
+AS 'MODULE_PATHNAME', 'watch_ranges_add'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.watch_ranges_add(@extschema@.watch_ranges, numeric, numeric) IS
+'The value with the range from p_from to p_to seconds played once more (positions rounded to the millisecond; parts not played before get play count 1). p_from = p_to adds nothing; a negative position or p_from > p_to raises invalid_parameter_value.';
+
+CREATE FUNCTION @extschema@.watch_ranges_union(@extschema@.watch_ranges, @extschema@.watch_ranges)
+RETURNS @extschema@.watch_ranges
+AS 'MODULE_PATHNAME', 'watch_ranges_union'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.watch_ranges_union(@extschema@.watch_ranges, @extschema@.watch_ranges) IS
+'Both values played: the union of their ranges, play counts added where they overlap (the operator +).';
+
+CREATE FUNCTION @extschema@.watch_ranges_eq(@extschema@.watch_ranges, @extschema@.watch_ranges)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'watch_ranges_eq'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.watch_ranges_eq(@extschema@.watch_ranges, @extschema@.watch_ranges) IS
+'True when both values have the same ranges with the same play counts (the operator =).';
+
+CREATE FUNCTION @extschema@.watch_ranges_ne(@extschema@.watch_ranges, @extschema@.watch_ranges)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'watch_ranges_ne'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.watch_ranges_ne(@extschema@.watch_ranges, @extschema@.watch_ranges) IS
+'True when the values differ in their ranges or play counts (the operator <>).';
+
+CREATE OPERATOR @extschema@.+ (
+    LEFTARG = @extschema@.watch_ranges,
+    RIGHTARG = @extschema@.watch_ranges,
+    FUNCTION = @extschema@.watch_ranges_union,
+    COMMUTATOR = OPERATOR(@extschema@.+)
+);
+COMMENT ON OPERATOR @extschema@.+ (@extschema@.watch_ranges, @extschema@.watch_ranges) IS
+'Both values played: the union of their ranges, play counts added where they overlap.';
+
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = @extschema@.watch_ranges,
+    RIGHTARG = @extschema@.watch_ranges,
+    FUNCTION = @extschema@.watch_ranges_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=),
+    NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = eqsel,
+    JOIN = eqjoinsel
+);
+COMMENT ON OPERATOR @extschema@.= (@extschema@.watch_ranges, @extschema@.watch_ranges) IS
+'Same ranges with the same play counts.';
+
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = @extschema@.watch_ranges,
+    RIGHTARG = @extschema@.watch_ranges,
+    FUNCTION = @extschema@.watch_ranges_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>),
+    NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = neqsel,
+    JOIN = neqjoinsel
+);
+COMMENT ON OPERATOR @extschema@.<> (@extschema@.watch_ranges, @extschema@.watch_ranges) IS
+'Different ranges or play counts.';
+
+-- retention_agg: one pass over the viewings of a video; the state is a C
+-- struct that parallel workers serialize and the leader combines.
+
+CREATE FUNCTION @extschema@.retention_agg_transfn(internal, @extschema@.watch_ranges, numeric, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'retention_agg_transfn'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.retention_agg_transfn(internal, @extschema@.watch_ranges, numeric, integer) IS
+'Transition function of retention_agg: checks the duration and the number of buckets and counts one value into the per-bucket totals.';
+
+CREATE FUNCTION @extschema@.retention_agg_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'retention_agg_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.retention_agg_combine(internal, internal) IS
+'Combine function of retention_agg: adds the per-bucket totals of two partial states (parallel aggregation).';
+
+CREATE FUNCTION @extschema@.retention_agg_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'retention_agg_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.retention_agg_serialize(internal) IS
+'Serialization function of retention_agg: the state as bytea, sent from parallel workers to the leader.';
+
+CREATE FUNCTION @extschema@.retention_agg_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'retention_agg_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.retention_agg_deserialize(bytea, internal) IS
+'Deserialization function of retention_agg: the state retention_agg_serialize wrote.';
+
+CREATE FUNCTION @extschema@.retention_agg_final(internal)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'retention_agg_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.retention_agg_final(internal) IS
+'Final function of retention_agg: the jsonb array of buckets with their start, reach and plays.';
+
+CREATE AGGREGATE @extschema@.retention_agg(@extschema@.watch_ranges, p_duration_seconds numeric, p_buckets integer) (
+    SFUNC = @extschema@.retention_agg_transfn,
+    STYPE = internal,
+    SSPACE = 1700,
+    FINALFUNC = @extschema@.retention_agg_final,
+    FINALFUNC_MODIFY = READ_ONLY,
+    COMBINEFUNC = @extschema@.retention_agg_combine,
+    SERIALFUNC = @extschema@.retention_agg_serialize,
+    DESERIALFUNC = @extschema@.retention_agg_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.retention_agg(@extschema@.watch_ranges, numeric, integer) IS
+'Retention curve of the viewings of one video: cuts p_duration_seconds into p_buckets equal buckets (1 to 1000, numbered from 0) and returns a jsonb array of {bucket, start_seconds, reach, plays}, one object per bucket. reach is the share (0 to 1) of the non-empty values that played any of the bucket; plays the mean over them of the highest play count in the bucket (so plays >= reach). Parts past the duration are ignored; NULL and empty values do not count. Rounded to six decimals; NULL over no rows. Turn it into rows with jsonb_to_recordset(...) AS (bucket integer, start_seconds numeric, reach numeric, plays numeric).';
+
 -- creators -------------------------------------------------------------------
 
 CREATE TABLE @extschema@.creators (
@@ -399,6 +583,7 @@ CREATE TABLE @extschema@.video_watch_sessions (
     completed             boolean     NOT NULL DEFAULT false,
     completed_at          timestamptz,
     last_position_seconds numeric,
+    watched               @extschema@.watch_ranges NOT NULL DEFAULT '{}',
     device_type           text,
     referrer_type         text,
     metadata              jsonb       NOT NULL DEFAULT '{}',
@@ -457,9 +642,82 @@ COMMENT ON COLUMN @extschema@.video_watch_sessions.completed IS
 'Set once percent_complete reaches chronos.completion_threshold; never goes back to false.';
 COMMENT ON COLUMN @extschema@.video_watch_sessions.completed_at IS 'When the session first completed.';
 COMMENT ON COLUMN @extschema@.video_watch_sessions.last_position_seconds IS 'Player position at the last heartbeat: where to resume.';
+COMMENT ON COLUMN @extschema@.video_watch_sessions.watched IS
+'The parts of the video this session actually played, with how often each was played; percent_complete is its coverage of the video.';
 COMMENT ON COLUMN @extschema@.video_watch_sessions.device_type IS 'desktop, mobile or tablet.';
 COMMENT ON COLUMN @extschema@.video_watch_sessions.referrer_type IS 'course_page, direct_link, search or chat_reference.';
 COMMENT ON COLUMN @extschema@.video_watch_sessions.metadata IS 'Free-form JSON object for the application.';
+
+-- Watch-session lifecycle (C) ----------------------------------------------
+--
+-- Students write sessions only through these functions: progress and
+-- completion come from the ranges actually played.
+
+CREATE FUNCTION @extschema@.start_watch_session(
+    p_student_id    uuid,
+    p_video_id      uuid,
+    p_device_type   text  DEFAULT NULL,
+    p_referrer_type text  DEFAULT NULL,
+    p_course_id     uuid  DEFAULT NULL,
+    p_module_id     uuid  DEFAULT NULL,
+    p_metadata      jsonb DEFAULT '{}')
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'start_watch_session'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.start_watch_session(uuid, uuid, text, text, uuid, uuid, jsonb) IS
+'Opens a watch session of the video for the student and returns its id; emits video_started, and video_rewatched when the student had already completed the video. The student itself or the service may call it.';
+
+CREATE FUNCTION @extschema@.record_watch_progress(
+    p_session_id   uuid,
+    p_from_seconds numeric,
+    p_to_seconds   numeric)
+RETURNS @extschema@.video_watch_sessions
+AS 'MODULE_PATHNAME', 'record_watch_progress'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.record_watch_progress(uuid, numeric, numeric) IS
+'The heartbeat: the student played [p_from_seconds, p_to_seconds) since the last one. Adds the range to watched, sets watch time, resume position and percent_complete (distinct seconds covered / duration), emits video_progress at the 10, 25, 50, 75 and 90 percent milestones and video_completed once. Refuses ranges past the video''s end, heartbeats on ended sessions, and playback faster than chronos.max_playback_rate allows. Returns the session.';
+
+CREATE FUNCTION @extschema@.end_watch_session(p_session_id uuid)
+RETURNS @extschema@.video_watch_sessions
+AS 'MODULE_PATHNAME', 'end_watch_session'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.end_watch_session(uuid) IS
+'Ends the watch session (sets session_end); a second call changes nothing. Returns the session.';
+
+CREATE FUNCTION @extschema@.close_stale_watch_sessions(p_idle interval DEFAULT NULL)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'close_stale_watch_sessions'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.close_stale_watch_sessions(interval) IS
+'Closes open sessions whose last heartbeat (or start) is older than p_idle, or chronos.session_timeout when NULL, ending each at that last heartbeat. Service only; returns how many it closed.';
+
+CREATE FUNCTION @extschema@.get_resume_position(p_student_id uuid, p_video_id uuid)
+RETURNS numeric
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+RETURN COALESCE((
+    SELECT CASE WHEN v.duration_seconds IS NOT NULL
+                 AND w.last_position_seconds >= 0.95 * v.duration_seconds
+                THEN 0 ELSE w.last_position_seconds END
+      FROM @extschema@.video_watch_sessions w
+      JOIN @extschema@.videos v ON v.id = w.video_id
+     WHERE w.student_id = p_student_id AND w.video_id = p_video_id
+       AND w.last_position_seconds IS NOT NULL
+     ORDER BY w.session_start DESC
+     LIMIT 1), 0);
+COMMENT ON FUNCTION @extschema@.get_resume_position(uuid, uuid) IS
+'Where to resume the video: the position of the student''s most recent session of it that recorded one; 0 when there is none or it stopped within the last 5% of the video. Answers as the caller (row-level security applies).';
+
+CREATE FUNCTION @extschema@.current_viewers(p_video_id uuid)
+RETURNS integer
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+RETURN (SELECT count(*)::integer
+          FROM @extschema@.video_watch_sessions
+         WHERE video_id = p_video_id AND session_end IS NULL
+           AND last_heartbeat_at > now() - interval '60 seconds');
+COMMENT ON FUNCTION @extschema@.current_viewers(uuid) IS
+'Open sessions of the video with a heartbeat in the last 60 seconds. Answers as the caller (row-level security applies).';
 
 -- video_analytics_events -----------------------------------------------------
 

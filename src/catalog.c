@@ -10,7 +10,9 @@
 
 #include "access/htup_details.h"
 #include "miscadmin.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_type.h"
 #include "utils/syscache.h"
 
 #include "catalog.h"
@@ -30,6 +32,17 @@ ChronosOwnerId(void)
 	owner = ((Form_pg_namespace) GETSTRUCT(tuple))->nspowner;
 	ReleaseSysCache(tuple);
 	return owner;
+}
+
+Oid
+ChronosTypeId(const char *name)
+{
+	Oid			typid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum(name),
+										ObjectIdGetDatum(get_namespace_oid("chronos", false)));
+
+	if (!OidIsValid(typid))
+		elog(ERROR, "type chronos.%s does not exist", name);
+	return typid;
 }
 
 void

@@ -8,6 +8,9 @@
 /* The role that owns schema chronos and its tables (the extension's owner). */
 extern Oid	ChronosOwnerId(void);
 
+/* The OID of chronos's own type of that name (it changes when the extension is re-created). */
+extern Oid	ChronosTypeId(const char *name);
+
 /* Who the caller was, to return to after acting as the owner. */
 typedef struct ChronosSavedUser
 {

@@ -146,6 +146,11 @@ CheckMayTrackEvent(const EventRow *row)
 	if (!row->ref_null[REF_STUDENT] &&
 		ChronosIdentityIsStudent(identity, &row->refs[REF_STUDENT]))
 	{
+		if (!ChronosIdentityIsStudentOf(identity, creator))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to track events for creator %s", UuidText(creator)),
+					 errdetail("The caller is not a student of that creator.")));
 		if (!IsPlayerEvent(row->event_type))
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

@@ -120,7 +120,7 @@ ParentLookupPlan(const char *table)
 		Oid			argtypes[1] = {UUIDOID};
 		SPIPlanPtr	plan;
 
-		sql = psprintf("SELECT creator_id FROM chronos.%s WHERE id = $1",
+		sql = psprintf("SELECT creator_id FROM chronos.%s WHERE id OPERATOR(pg_catalog.=) $1",
 					   quote_identifier(table));
 		plan = SPI_prepare(sql, 1, argtypes);
 		if (plan == NULL)

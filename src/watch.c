@@ -84,11 +84,15 @@ GetSessionColumns(Relation rel)
 	}
 	if (session_columns.relid != RelationGetRelid(rel))
 	{
-		session_columns.watch_time_seconds = RequiredColumn(rel, "watch_time_seconds");
-		session_columns.percent_complete = RequiredColumn(rel, "percent_complete");
-		session_columns.completed = RequiredColumn(rel, "completed");
-		session_columns.completed_at = RequiredColumn(rel, "completed_at");
-		session_columns.relid = RelationGetRelid(rel);
+		/* look all up before remembering any: a missing column leaves the cache as it was */
+		SessionColumns cols;
+
+		cols.watch_time_seconds = RequiredColumn(rel, "watch_time_seconds");
+		cols.percent_complete = RequiredColumn(rel, "percent_complete");
+		cols.completed = RequiredColumn(rel, "completed");
+		cols.completed_at = RequiredColumn(rel, "completed_at");
+		cols.relid = RelationGetRelid(rel);
+		session_columns = cols;
 	}
 	return &session_columns;
 }

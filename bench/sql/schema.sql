@@ -193,6 +193,8 @@ CREATE TABLE bench.runs (
     variant  text    NOT NULL,
     rep      integer NOT NULL,
     tps      numeric NOT NULL,   -- transactions per second reported by pgbench
-    per_tx   integer NOT NULL    -- events (or rows) per transaction
+    per_tx   integer NOT NULL,   -- events (or rows) per transaction
+    ntx      bigint  NOT NULL,   -- transactions processed
+    cpu_us   numeric NOT NULL    -- CPU time the whole server used during the run
 );
 CREATE TABLE bench.latency (query text NOT NULL, us bigint NOT NULL);

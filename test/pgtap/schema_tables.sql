@@ -4,7 +4,7 @@
 -- when a column is added or dropped without this file being updated.
 --
 BEGIN;
-SELECT plan(372);
+SELECT plan(375);
 SELECT has_schema('chronos', 'schema chronos exists');
 SELECT has_extension('chronos', 'chronos', 'extension chronos is installed in schema chronos');
 
@@ -269,8 +269,8 @@ SELECT col_default_is('chronos', 'module_lessons', 'updated_at', 'now()'::text, 
 
 -- video_watch_sessions ----------------------------------------------------
 SELECT has_table('chronos', 'video_watch_sessions', 'table chronos.video_watch_sessions exists');
-SELECT columns_are('chronos', 'video_watch_sessions', ARRAY['id', 'video_id', 'student_id', 'creator_id', 'course_id', 'module_id', 'session_start', 'session_end', 'last_heartbeat_at', 'watch_time_seconds', 'percent_complete', 'completed', 'completed_at', 'last_position_seconds', 'device_type', 'referrer_type', 'metadata', 'created_at', 'updated_at']::name[],
-    'video_watch_sessions has exactly its 19 columns');
+SELECT columns_are('chronos', 'video_watch_sessions', ARRAY['id', 'video_id', 'student_id', 'creator_id', 'course_id', 'module_id', 'session_start', 'session_end', 'last_heartbeat_at', 'watch_time_seconds', 'percent_complete', 'completed', 'completed_at', 'last_position_seconds', 'watched', 'device_type', 'referrer_type', 'metadata', 'created_at', 'updated_at']::name[],
+    'video_watch_sessions has exactly its 20 columns');
 SELECT col_is_pk('chronos', 'video_watch_sessions', 'id'::name, 'video_watch_sessions.id is the primary key');
 SELECT col_type_is('chronos', 'video_watch_sessions', 'id', 'uuid', 'video_watch_sessions.id is uuid');
 SELECT col_not_null('chronos', 'video_watch_sessions', 'id', 'video_watch_sessions.id is NOT NULL');
@@ -308,6 +308,12 @@ SELECT col_type_is('chronos', 'video_watch_sessions', 'completed_at', 'timestamp
 SELECT col_is_null('chronos', 'video_watch_sessions', 'completed_at', 'video_watch_sessions.completed_at may be NULL');
 SELECT col_type_is('chronos', 'video_watch_sessions', 'last_position_seconds', 'numeric', 'video_watch_sessions.last_position_seconds is numeric');
 SELECT col_is_null('chronos', 'video_watch_sessions', 'last_position_seconds', 'video_watch_sessions.last_position_seconds may be NULL');
+SELECT col_type_is('chronos', 'video_watch_sessions', 'watched', 'chronos.watch_ranges', 'video_watch_sessions.watched is chronos.watch_ranges');
+SELECT col_not_null('chronos', 'video_watch_sessions', 'watched', 'video_watch_sessions.watched is NOT NULL');
+SELECT is((SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d
+             JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+            WHERE d.adrelid = 'chronos.video_watch_sessions'::regclass AND a.attname = 'watched'),
+          '''{}''::chronos.watch_ranges', 'video_watch_sessions.watched defaults to the empty value');
 SELECT col_type_is('chronos', 'video_watch_sessions', 'device_type', 'text', 'video_watch_sessions.device_type is text');
 SELECT col_is_null('chronos', 'video_watch_sessions', 'device_type', 'video_watch_sessions.device_type may be NULL');
 SELECT col_type_is('chronos', 'video_watch_sessions', 'referrer_type', 'text', 'video_watch_sessions.referrer_type is text');

@@ -147,6 +147,11 @@ SELECT chronos.track_video_event('video_transcribed', 'e3300000-0000-4000-8000-0
        chronos.get_student_highest_completion('e3200000-0000-4000-8000-0000000000a1', 'e3300000-0000-4000-8000-0000000000a1') AS percent,
        chronos.has_student_completed_video('e3200000-0000-4000-8000-0000000000a1', 'e3300000-0000-4000-8000-0000000000a1') AS completed;
 RESET chronos.creator_id;
+SET request.jwt.claims = '{"sub": "ingest_lifecycle_user_a"}';
+SELECT chronos.track_video_event('video_embedded', 'e3300000-0000-4000-8000-0000000000a1',
+                                 'e3100000-0000-4000-8000-00000000000a',
+                                 p_event_id => 'e3900000-0000-4000-8000-000000000012') AS creator_by_sub;
+RESET request.jwt.claims;
 SET chronos.student_id = 'e3200000-0000-4000-8000-0000000000a1';
 SELECT chronos.track_video_events('[{"event_type": "video_seeked", "video_id": "e3300000-0000-4000-8000-0000000000a1", "creator_id": "e3100000-0000-4000-8000-00000000000a", "student_id": "e3200000-0000-4000-8000-0000000000a1", "event_id": "e3900000-0000-4000-8000-000000000011"}]') AS student_events,
        chronos.get_student_total_watch_time('e3200000-0000-4000-8000-0000000000a1', 'e3300000-0000-4000-8000-0000000000a1') AS seconds;
@@ -172,6 +177,11 @@ SELECT chronos.track_video_event('video_transcribed', 'e3300000-0000-4000-8000-0
        chronos.get_student_highest_completion('e3200000-0000-4000-8000-0000000000a1', 'e3300000-0000-4000-8000-0000000000a1') AS percent,
        chronos.has_student_completed_video('e3200000-0000-4000-8000-0000000000a1', 'e3300000-0000-4000-8000-0000000000a1') AS completed;
 RESET chronos.creator_id;
+SET request.jwt.claims = '{"sub": "ingest_lifecycle_user_a"}';
+SELECT chronos.track_video_event('video_embedded', 'e3300000-0000-4000-8000-0000000000a1',
+                                 'e3100000-0000-4000-8000-00000000000a',
+                                 p_event_id => 'e3900000-0000-4000-8000-000000000012') AS creator_by_sub;
+RESET request.jwt.claims;
 SET chronos.student_id = 'e3200000-0000-4000-8000-0000000000a1';
 SELECT chronos.track_video_events('[{"event_type": "video_seeked", "video_id": "e3300000-0000-4000-8000-0000000000a1", "creator_id": "e3100000-0000-4000-8000-00000000000a", "student_id": "e3200000-0000-4000-8000-0000000000a1", "event_id": "e3900000-0000-4000-8000-000000000011"}]') AS student_events,
        chronos.get_student_total_watch_time('e3200000-0000-4000-8000-0000000000a1', 'e3300000-0000-4000-8000-0000000000a1') AS seconds;
@@ -196,6 +206,11 @@ SELECT chronos.track_video_event('video_transcribed', 'e3300000-0000-4000-8000-0
        chronos.get_student_total_watch_time('e3200000-0000-4000-8000-0000000000a1', 'e3300000-0000-4000-8000-0000000000a1') AS seconds,
        chronos.get_student_highest_completion('e3200000-0000-4000-8000-0000000000a1', 'e3300000-0000-4000-8000-0000000000a1') AS percent,
        chronos.has_student_completed_video('e3200000-0000-4000-8000-0000000000a1', 'e3300000-0000-4000-8000-0000000000a1') AS completed;
+SET LOCAL chronos.creator_id = '';
+SET LOCAL request.jwt.claims = '{"sub": "ingest_lifecycle_user_a"}';
+SELECT chronos.track_video_event('video_embedded', 'e3300000-0000-4000-8000-0000000000a1',
+                                 'e3100000-0000-4000-8000-00000000000a',
+                                 p_event_id => 'e3900000-0000-4000-8000-000000000012') AS creator_by_sub;
 ROLLBACK;
 SELECT to_regprocedure('chronos.track_video_events(jsonb)') IS NULL AS gone,
        to_regclass('chronos.video_analytics_events') IS NULL AS table_gone;
@@ -211,6 +226,11 @@ SELECT chronos.track_video_event('video_transcribed', 'e3300000-0000-4000-8000-0
        chronos.get_student_highest_completion('e3200000-0000-4000-8000-0000000000a1', 'e3300000-0000-4000-8000-0000000000a1') AS percent,
        chronos.has_student_completed_video('e3200000-0000-4000-8000-0000000000a1', 'e3300000-0000-4000-8000-0000000000a1') AS completed;
 RESET chronos.creator_id;
+SET request.jwt.claims = '{"sub": "ingest_lifecycle_user_a"}';
+SELECT chronos.track_video_event('video_embedded', 'e3300000-0000-4000-8000-0000000000a1',
+                                 'e3100000-0000-4000-8000-00000000000a',
+                                 p_event_id => 'e3900000-0000-4000-8000-000000000012') AS creator_by_sub;
+RESET request.jwt.claims;
 SET chronos.student_id = 'e3200000-0000-4000-8000-0000000000a1';
 SELECT chronos.track_video_events('[{"event_type": "video_seeked", "video_id": "e3300000-0000-4000-8000-0000000000a1", "creator_id": "e3100000-0000-4000-8000-00000000000a", "student_id": "e3200000-0000-4000-8000-0000000000a1", "event_id": "e3900000-0000-4000-8000-000000000011"}]') AS student_events,
        chronos.get_student_total_watch_time('e3200000-0000-4000-8000-0000000000a1', 'e3300000-0000-4000-8000-0000000000a1') AS seconds;
@@ -246,6 +266,11 @@ SELECT chronos.track_video_event('video_transcribed', 'e3300000-0000-4000-8000-0
        chronos.get_student_highest_completion('e3200000-0000-4000-8000-0000000000a1', 'e3300000-0000-4000-8000-0000000000a1') AS percent,
        chronos.has_student_completed_video('e3200000-0000-4000-8000-0000000000a1', 'e3300000-0000-4000-8000-0000000000a1') AS completed;
 RESET chronos.creator_id;
+SET request.jwt.claims = '{"sub": "ingest_lifecycle_user_a"}';
+SELECT chronos.track_video_event('video_embedded', 'e3300000-0000-4000-8000-0000000000a1',
+                                 'e3100000-0000-4000-8000-00000000000a',
+                                 p_event_id => 'e3900000-0000-4000-8000-000000000012') AS creator_by_sub;
+RESET request.jwt.claims;
 RESET ROLE;
 
 -- left installed, and empty
