@@ -719,6 +719,49 @@ RETURN (SELECT count(*)::integer
 COMMENT ON FUNCTION @extschema@.current_viewers(uuid) IS
 'Open sessions of the video with a heartbeat in the last 60 seconds. Answers as the caller (row-level security applies).';
 
+CREATE FUNCTION @extschema@.video_retention(p_video_id uuid, p_buckets integer DEFAULT 100)
+RETURNS TABLE (bucket integer, start_seconds numeric, reach numeric, plays numeric)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_duration integer;
+BEGIN
+    IF p_video_id IS NULL THEN
+        RAISE EXCEPTION 'p_video_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_buckets IS NULL THEN
+        RAISE EXCEPTION 'p_buckets must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_buckets NOT BETWEEN 1 AND 1000 THEN
+        RAISE EXCEPTION 'p_buckets must be between 1 and 1000, not %', p_buckets
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT v.duration_seconds INTO v_duration FROM @extschema@.videos v WHERE v.id = p_video_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'video % does not exist', p_video_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF v_duration IS NULL THEN
+        RAISE EXCEPTION 'the duration of video % is not known yet', p_video_id
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Set videos.duration_seconds first: retention buckets divide the duration.';
+    END IF;
+    -- one pass of the C aggregate; the outer join yields every bucket at 0
+    -- for a video nobody watched yet
+    RETURN QUERY
+    SELECT r.bucket, r.start_seconds, r.reach, r.plays
+      FROM jsonb_to_recordset((
+               SELECT @extschema@.retention_agg(w.watched, v_duration, p_buckets)
+                 FROM (VALUES (true)) AS one (x)
+                 LEFT JOIN @extschema@.video_watch_sessions w ON w.video_id = p_video_id))
+           AS r (bucket integer, start_seconds numeric, reach numeric, plays numeric)
+     ORDER BY r.bucket;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.video_retention(uuid, integer) IS
+'Audience retention of the video over the sessions that played something: p_buckets equal parts of its duration, numbered from 0; reach is the share of sessions that played any of the bucket, plays the mean number of times it was played per session (above 1 when people rewatch). Answers as the caller (row-level security applies).';
+
 -- video_analytics_events -----------------------------------------------------
 
 CREATE TABLE @extschema@.video_analytics_events (
