@@ -77,12 +77,20 @@ ParseUuid(const char *s, int len, pg_uuid_t *out)
 	return s == end;
 }
 
+/* A JSON value as it would be written in JSON (strings quoted). */
+static char *
+JsonbValueJson(JsonbValue *value)
+{
+	return JsonbToCString(NULL, &JsonbValueToJsonb(value)->root, 0);
+}
+
+/* A string's contents, or any other value as JSON. */
 static char *
 JsonbValueText(JsonbValue *value)
 {
 	if (value->type == jbvString)
 		return pnstrdup(value->val.string.val, value->val.string.len);
-	return JsonbToCString(NULL, &JsonbValueToJsonb(value)->root, 0);
+	return JsonbValueJson(value);
 }
 
 static void
@@ -148,7 +156,7 @@ ParseBatchElement(JsonbValue *element, EventRow *row)
 	if (element->type != jbvBinary || !JsonContainerIsObject(element->val.binary.data))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("element is not a JSON object: %s", JsonbValueText(element)),
+				 errmsg("element is not a JSON object: %s", JsonbValueJson(element)),
 				 errhint("Each element is an object with the keys " BATCH_KEYS ".")));
 
 	memset(row, 0, sizeof(EventRow));
@@ -208,7 +216,10 @@ ParseBatchElement(JsonbValue *element, EventRow *row)
 			CheckEventMetadata(row->metadata, "\"metadata\"");
 		}
 		else if (strcmp(name, "timestamp") == 0)
+		{
 			row->timestamp = ParseTimestampValue(&value);
+			CheckEventTimestamp(row->timestamp, "\"timestamp\"");
+		}
 		else
 			goto unknown;
 		continue;

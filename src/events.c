@@ -92,6 +92,17 @@ CheckEventMetadata(Jsonb *metadata, const char *argname)
 				 errhint("Pass an object such as {\"source\": \"web\"}, or {} for none.")));
 }
 
+/* An event happened at a real time: infinity is refused. */
+void
+CheckEventTimestamp(TimestampTz timestamp, const char *argname)
+{
+	if (TIMESTAMP_NOT_FINITE(timestamp))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite time, not %s", argname,
+						TIMESTAMP_IS_NOBEGIN(timestamp) ? "-infinity" : "infinity")));
+}
+
 /* An empty JSON object, built once per backend. */
 Jsonb *
 EmptyJsonbObject(void)
@@ -305,6 +316,7 @@ track_video_event(PG_FUNCTION_ARGS)
 	}
 	row.timestamp = PG_ARGISNULL(7) ? GetCurrentTransactionStartTimestamp()
 		: PG_GETARG_TIMESTAMPTZ(7);
+	CheckEventTimestamp(row.timestamp, "p_timestamp");
 	row.element = -1;
 	row.id_given = !PG_ARGISNULL(8);
 	if (row.id_given)

@@ -41,6 +41,7 @@ extern const char *const event_ref_columns[NUM_EVENT_REFS];
 extern const char *CheckEventType(const char *name);
 
 extern void CheckEventMetadata(Jsonb *metadata, const char *argname);
+extern void CheckEventTimestamp(TimestampTz timestamp, const char *argname);
 extern void CheckMayTrackEvent(const EventRow *row);
 extern Jsonb *EmptyJsonbObject(void);
 extern void NewEventId(pg_uuid_t *id);

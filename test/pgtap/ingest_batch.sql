@@ -298,7 +298,7 @@ SELECT pg_temp.refused(jsonb_build_array(pg_temp.ev('{"id": "e4900000-0000-4000-
 SELECT pg_temp.refused(jsonb_build_array(pg_temp.ev(), pg_temp.ev('{"extra": null}')),
     '22023', 'unknown key "extra"', 'an unknown key is refused even when null', 'p_events element 1');
 SELECT pg_temp.refused(jsonb_build_array(pg_temp.ev(), '"video_started"'::jsonb),
-    '22023', 'element is not a JSON object: video_started', 'an element that is not an object (a string, shown unquoted)', 'p_events element 1');
+    '22023', 'element is not a JSON object: "video_started"', 'an element that is not an object (a string, shown as JSON)', 'p_events element 1');
 SELECT pg_temp.refused(jsonb_build_array(pg_temp.ev('{"video_id": 7}')),
     '22023', '"video_id" must be a uuid string, not 7', 'a number for a uuid', 'p_events element 0');
 SELECT pg_temp.refused(jsonb_build_array(pg_temp.ev('{"student_id": false}')),

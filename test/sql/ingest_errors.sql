@@ -291,6 +291,9 @@ SELECT chronos.track_video_events(jsonb_build_array(:'ev'::jsonb || '{"timestamp
 SELECT chronos.track_video_events(jsonb_build_array(:'ev'::jsonb || '{"timestamp": "2026-02-30T10:00:00Z"}'));
 SELECT chronos.track_video_events(jsonb_build_array(:'ev'::jsonb || '{"timestamp": 1767225600}'));
 SELECT chronos.track_video_events(jsonb_build_array(:'ev'::jsonb || '{"timestamp": {}}'));
+-- an event happens at a finite time
+SELECT chronos.track_video_events(jsonb_build_array(:'ev'::jsonb || '{"timestamp": "infinity"}'));
+SELECT chronos.track_video_event('video_started', :'video_a1', :'creator_a', p_timestamp => '-infinity');
 TABLE events_written;
 -- references: checked after every element parsed; the first bad element is named
 SELECT chronos.track_video_events(jsonb_build_array(
