@@ -867,6 +867,29 @@ COMMENT ON COLUMN @extschema@.video_analytics.rewatches IS
 COMMENT ON COLUMN @extschema@.video_analytics.ai_interactions IS 'Chat interactions about the video (0 until chat exists).';
 COMMENT ON COLUMN @extschema@.video_analytics.metadata IS 'Free-form JSON object for the application.';
 
+-- video_analytics_pending ----------------------------------------------------
+
+CREATE TABLE @extschema@.video_analytics_pending (
+    video_id     uuid        NOT NULL,
+    creator_id   uuid        NOT NULL,
+    bucket_start timestamptz NOT NULL,
+    touched_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT video_analytics_pending_pkey PRIMARY KEY (video_id, bucket_start)
+);
+
+COMMENT ON TABLE @extschema@.video_analytics_pending IS
+'Rollup work not yet done: the (video, quarter hour of session start) the session functions touched since the last refresh_video_analytics. Written and read only by chronos.';
+COMMENT ON COLUMN @extschema@.video_analytics_pending.bucket_start IS
+'The quarter hour in which the touched sessions started; it lies within one local day in every time zone.';
+COMMENT ON COLUMN @extschema@.video_analytics_pending.touched_at IS 'When a session function last touched it.';
+
+CREATE FUNCTION @extschema@.refresh_video_analytics(p_since timestamptz DEFAULT NULL)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'refresh_video_analytics'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.refresh_video_analytics(timestamptz) IS
+'Brings video_analytics up to date and returns the number of (video, day) rows written. Without p_since, recomputes only the days the session functions touched since the last refresh; with p_since, every day from the creators'' local day of p_since on. Days are the creators'' local days. Safe while sessions are written; concurrent refreshes wait for each other. Service only.';
+
 -- Ingestion and watch helpers (C) ------------------------------------------
 --
 -- These write past row-level security only after checking the caller
@@ -959,6 +982,7 @@ ALTER TABLE @extschema@.module_lessons ENABLE ROW LEVEL SECURITY;
 ALTER TABLE @extschema@.video_watch_sessions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE @extschema@.video_analytics_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE @extschema@.video_analytics ENABLE ROW LEVEL SECURITY;
+ALTER TABLE @extschema@.video_analytics_pending ENABLE ROW LEVEL SECURITY;
 
 -- pg_dump keeps the rows of every table.
 
@@ -971,6 +995,7 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.module_lessons', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.video_watch_sessions', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.video_analytics_events', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.video_analytics', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.video_analytics_pending', '');
 
 -- Privileges and policies ----------------------------------------------------
 --

@@ -80,6 +80,25 @@ static const char *const end_session_sql =
 static const char *const session_row_sql =
 "SELECT w.student_id, w FROM chronos.video_watch_sessions w WHERE w.id" EQ "$1";
 
+/*
+ * Records the rollup work a change of session $1 makes: its own quarter hour
+ * and, when it just completed ($2), those of the student's later sessions of
+ * the video, whose rewatch status it changes.  DO UPDATE (not DO NOTHING)
+ * row-locks the entry until this transaction ends, so a refresh claiming it
+ * meanwhile waits and then sees the change (see rollup.c).
+ */
+static const char *const mark_pending_sql =
+"INSERT INTO chronos.video_analytics_pending AS p (video_id, creator_id, bucket_start)"
+" SELECT DISTINCT w.video_id, w.creator_id,"
+"        pg_catalog.date_bin('00:15:00'::pg_catalog.interval, w.session_start,"
+"                            '2000-01-01 00:00:00+00'::pg_catalog.timestamptz)"
+"   FROM chronos.video_watch_sessions s"
+"   JOIN chronos.video_watch_sessions w ON w.id" EQ "s.id"
+"     OR ($2 AND w.student_id" EQ "s.student_id AND w.video_id" EQ "s.video_id"
+"         AND w.session_start OPERATOR(pg_catalog.>) s.session_start)"
+"  WHERE s.id" EQ "$1"
+" ON CONFLICT (video_id, bucket_start) DO UPDATE SET touched_at = pg_catalog.now()";
+
 static const char *const close_stale_sql =
 "UPDATE chronos.video_watch_sessions"
 " SET session_end = COALESCE(last_heartbeat_at, session_start)"
@@ -95,6 +114,7 @@ static Oid	progress_update_typid;	/* the watch_ranges type progress_update_plan 
 static SPIPlanPtr end_session_plan;
 static SPIPlanPtr session_row_plan;
 static SPIPlanPtr close_stale_plan;
+static SPIPlanPtr mark_pending_plan;
 
 /* The plan in *slot, prepared on first use and kept (the plan cache re-plans it). */
 static SPIPlanPtr
@@ -143,6 +163,18 @@ CheckChoice(FunctionCallInfo fcinfo, int argno, const char *what,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("invalid %s \"%s\"", what, value),
 			 errhint("%s", hint)));
+}
+
+/* Records the rollup work of a change of the session (inside SPI, as the owner). */
+static void
+MarkRollupPending(Datum session_id, bool completed_now)
+{
+	static const Oid types[2] = {UUIDOID, BOOLOID};
+	Datum		args[2] = {session_id, BoolGetDatum(completed_now)};
+
+	if (SPI_execute_plan(SessionPlan(&mark_pending_plan, mark_pending_sql, 2, types),
+						 args, NULL, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "could not record pending rollup work");
 }
 
 /* Raises insufficient_privilege unless the caller is the service or this student. */
@@ -282,6 +314,7 @@ start_watch_session(PG_FUNCTION_ARGS)
 	if (SPI_execute_plan(SessionPlan(&start_insert_plan, start_insert_sql, 9, insert_types),
 						 args, nulls, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "could not insert the watch session");
+	MarkRollupPending(args[0], false);
 
 	SPI_finish();
 	ChronosRestoreUser(&saved);
@@ -449,6 +482,7 @@ record_watch_progress(PG_FUNCTION_ARGS)
 											   &isnull));
 	result = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2,
 											 &isnull), false, -1);
+	MarkRollupPending(session_id, now_completed && !was_completed);
 	SPI_finish();
 	ChronosRestoreUser(&saved);
 

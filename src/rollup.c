@@ -1,0 +1,191 @@
+/*
+ * rollup.c
+ *		refresh_video_analytics: the daily rollups of video_analytics, brought
+ *		up to date incrementally.
+ *
+ * The session functions (sessions.c) record which (video, quarter hour of
+ * session start) they touched in video_analytics_pending, with an upsert
+ * that row-locks the entry until their transaction ends.  A refresh first
+ * claims (deletes) the pending entries, in a statement of its own: an entry
+ * still locked by a session's open transaction makes it wait for that
+ * transaction, so the next statement's snapshot sees the session's change.
+ * Then one statement maps the claimed quarter hours to the creators' local
+ * days and recomputes exactly those (video, day) rows from the sessions.
+ * Quarter hours never straddle a local midnight, since every time zone's
+ * offset is a multiple of 15 minutes.
+ *
+ * Two refreshes serialize on a SHARE ROW EXCLUSIVE lock of video_analytics,
+ * which readers (ACCESS SHARE) and the session functions never wait for.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+#include "catalog.h"
+#include "identity.h"
+
+#define EQ " OPERATOR(pg_catalog.=) "
+
+static const char *const lock_sql =
+"LOCK TABLE chronos.video_analytics IN SHARE ROW EXCLUSIVE MODE";
+
+static const char *const claim_sql =
+"DELETE FROM chronos.video_analytics_pending RETURNING video_id, creator_id, bucket_start";
+
+/*
+ * $1, $2, $3: the claimed (video_id, creator_id, bucket_start); $4: p_since.
+ * Recomputes every target (video, local day) from the sessions that started
+ * that day; a target with no session left loses its row.
+ */
+static const char *const recompute_sql =
+"WITH targets AS ("
+"  SELECT DISTINCT p.video_id, p.creator_id,"
+"         (p.bucket_start AT TIME ZONE c.timezone)::pg_catalog.date AS day"
+"    FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3))"
+"         AS p (video_id, creator_id, bucket_start)"
+"    JOIN chronos.creators c ON c.id" EQ "p.creator_id"
+"  UNION"
+"  SELECT s.video_id, s.creator_id, (s.session_start AT TIME ZONE c.timezone)::pg_catalog.date"
+"    FROM chronos.video_watch_sessions s JOIN chronos.creators c ON c.id" EQ "s.creator_id"
+"   WHERE $4 IS NOT NULL"
+"     AND s.session_start OPERATOR(pg_catalog.>=) ($4 OPERATOR(pg_catalog.-) '1 day'::pg_catalog.interval)"
+"  UNION"
+"  SELECT a.video_id, a.creator_id, a.date FROM chronos.video_analytics a"
+"   WHERE $4 IS NOT NULL"
+"     AND a.date OPERATOR(pg_catalog.>=) ($4 OPERATOR(pg_catalog.-) '1 day'::pg_catalog.interval)::pg_catalog.date"
+"), computed AS ("
+"  SELECT t.video_id, t.creator_id, t.day,"
+"         pg_catalog.count(s.id)::pg_catalog.int4 AS views,"
+"         pg_catalog.count(DISTINCT s.student_id)::pg_catalog.int4 AS unique_viewers,"
+"         COALESCE(pg_catalog.sum(s.watch_time_seconds), 0)::pg_catalog.int8 AS total_watch_time,"
+"         pg_catalog.count(s.id) FILTER (WHERE s.completed)::pg_catalog.int4 AS completions,"
+"         pg_catalog.count(DISTINCT s.student_id) FILTER (WHERE s.completed) AS completers,"
+"         pg_catalog.count(s.id) FILTER (WHERE EXISTS ("
+"             SELECT FROM chronos.video_watch_sessions e"
+"              WHERE e.student_id" EQ "s.student_id AND e.video_id" EQ "s.video_id"
+"                AND e.completed AND e.session_start OPERATOR(pg_catalog.<) s.session_start"
+"         ))::pg_catalog.int4 AS rewatches"
+"    FROM targets t"
+"    JOIN chronos.creators c ON c.id" EQ "t.creator_id"
+"    LEFT JOIN chronos.video_watch_sessions s ON s.video_id" EQ "t.video_id"
+"     AND s.session_start OPERATOR(pg_catalog.>=) (t.day::pg_catalog.timestamp AT TIME ZONE c.timezone)"
+"     AND s.session_start OPERATOR(pg_catalog.<)"
+"         ((t.day OPERATOR(pg_catalog.+) 1)::pg_catalog.timestamp AT TIME ZONE c.timezone)"
+"   GROUP BY t.video_id, t.creator_id, t.day"
+"), emptied AS ("
+"  DELETE FROM chronos.video_analytics a USING computed c"
+"   WHERE a.video_id" EQ "c.video_id AND a.date" EQ "c.day AND c.views" EQ "0"
+"), written AS ("
+"  INSERT INTO chronos.video_analytics AS a (video_id, creator_id, date, views, unique_viewers,"
+"         total_watch_time_seconds, average_watch_time_seconds, completions, completion_rate,"
+"         rewatches)"
+"  SELECT c.video_id, c.creator_id, c.day, c.views, c.unique_viewers, c.total_watch_time,"
+"         pg_catalog.round(c.total_watch_time::pg_catalog.numeric OPERATOR(pg_catalog./) c.views, 2),"
+"         c.completions,"
+"         pg_catalog.round(100 OPERATOR(pg_catalog.*) c.completers::pg_catalog.numeric"
+"                          OPERATOR(pg_catalog./) c.unique_viewers, 2),"
+"         c.rewatches"
+"    FROM computed c WHERE c.views OPERATOR(pg_catalog.>) 0"
+"  ON CONFLICT (video_id, date) DO UPDATE SET"
+"         creator_id = excluded.creator_id, views = excluded.views,"
+"         unique_viewers = excluded.unique_viewers,"
+"         total_watch_time_seconds = excluded.total_watch_time_seconds,"
+"         average_watch_time_seconds = excluded.average_watch_time_seconds,"
+"         completions = excluded.completions, completion_rate = excluded.completion_rate,"
+"         rewatches = excluded.rewatches"
+"  RETURNING 1"
+") SELECT pg_catalog.count(*)::pg_catalog.int4 FROM written";
+
+static SPIPlanPtr claim_plan;
+static SPIPlanPtr recompute_plan;
+
+static SPIPlanPtr
+RollupPlan(SPIPlanPtr *slot, const char *sql, int nargs, Oid *argtypes)
+{
+	if (*slot == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
+		*slot = plan;
+	}
+	return *slot;
+}
+
+/* The claimed entries' column col (1-based) as an array of type elemtype. */
+static Datum
+ClaimedColumn(int col, Oid elemtype, int16 len, bool byval, char align)
+{
+	Datum	   *values = palloc(sizeof(Datum) * Max(SPI_processed, 1));
+	bool		isnull;
+
+	for (uint64 i = 0; i < SPI_processed; i++)
+		values[i] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, col, &isnull);
+	return PointerGetDatum(construct_array(values, (int) SPI_processed, elemtype, len, byval,
+										   align));
+}
+
+/*
+ * refresh_video_analytics(p_since) brings video_analytics up to date and
+ * returns how many (video, day) rows it wrote.  Without p_since it
+ * recomputes only the days the session functions touched since the last
+ * refresh; with p_since, every day from the creator's local day of p_since
+ * on.  Only the service may call it.
+ */
+PG_FUNCTION_INFO_V1(refresh_video_analytics);
+Datum
+refresh_video_analytics(PG_FUNCTION_ARGS)
+{
+	Oid			recompute_types[4] = {UUIDARRAYOID, UUIDARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID};
+	Datum		args[4];
+	char		nulls[4] = {' ', ' ', ' ', ' '};
+	ChronosSavedUser saved;
+	bool		isnull;
+	int32		written;
+
+	if (!PG_ARGISNULL(0) && TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(0)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("p_since must be a finite time"),
+				 errhint("To recompute everything, pass a time before the first session.")));
+	if (!ChronosGetIdentity()->is_service)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to refresh video analytics"),
+				 errdetail("Only the service refreshes the rollups, for example from a scheduled job.")));
+
+	ChronosBecomeOwner(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	if (SPI_execute(lock_sql, false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "could not lock chronos.video_analytics");
+	if (SPI_execute_plan(RollupPlan(&claim_plan, claim_sql, 0, NULL), NULL, NULL, false, 0)
+		!= SPI_OK_DELETE_RETURNING)
+		elog(ERROR, "could not claim pending rollup work");
+
+	args[0] = ClaimedColumn(1, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR);
+	args[1] = ClaimedColumn(2, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR);
+	args[2] = ClaimedColumn(3, TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL,
+							TYPALIGN_DOUBLE);
+	args[3] = PG_ARGISNULL(0) ? (Datum) 0 : PG_GETARG_DATUM(0);
+	nulls[3] = PG_ARGISNULL(0) ? 'n' : ' ';
+
+	/* a new snapshot: it sees every session change whose entry was claimed */
+	if (SPI_execute_plan(RollupPlan(&recompute_plan, recompute_sql, 4, recompute_types),
+						 args, nulls, false, 0) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not recompute video analytics");
+	written = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+										  &isnull));
+
+	SPI_finish();
+	ChronosRestoreUser(&saved);
+	PG_RETURN_INT32(written);
+}
