@@ -128,16 +128,17 @@ VALUES
 
 -- 5. watch sessions -------------------------------------------------------------
 -- creator_id is copied from the video.  completed follows percent_complete and
--- chronos.completion_threshold (90 by default).
+-- chronos.completion_threshold (90 by default).  These are history, loaded as
+-- the service; live sessions go through the session functions (section 7).
 
 INSERT INTO chronos.video_watch_sessions
     (id, video_id, student_id, course_id, module_id, session_start, session_end, last_heartbeat_at,
-     watch_time_seconds, percent_complete, completed, completed_at, last_position_seconds,
+     watch_time_seconds, watched, percent_complete, completed, completed_at, last_position_seconds,
      device_type, referrer_type)
 SELECT s.id, s.video_id, s.student_id, s.course_id, s.module_id,
        s.started, s.started + make_interval(secs => s.watched + 30),
        s.started + make_interval(secs => s.watched),
-       s.watched, s.pct, s.pct >= 90,
+       s.watched, format('{[0,%s)}', s.watched)::chronos.watch_ranges, s.pct, s.pct >= 90,
        CASE WHEN s.pct >= 90 THEN s.started + make_interval(secs => s.watched) END,
        s.position, s.device, s.referrer
 FROM (VALUES
@@ -195,8 +196,39 @@ VALUES
      '{"from_seconds": 12, "to_seconds": 95}', now() - interval '1 day' + interval '20 seconds');
 
 -- 7. chronos functions ------------------------------------------------------------
--- Calls of chronos's own functions go here, on the rows above, for example
---     SELECT chronos.track_video_event('video_started', :'v_mux', :'c_ny', :'s_ben_ny');
+-- What the application does through chronos's functions, acting as the people
+-- involved (identity from JWT-style claims, exactly as PostgREST passes them).
+
+-- Maya's server records that she imported a video (one event, idempotent id).
+SELECT set_config('request.jwt.claims', format('{"creator_id": "%s"}', :'c_ny'), false);
+SELECT chronos.track_video_event('video_embedded', :'v_loom', :'c_ny',
+                                 p_metadata => '{"embed_type": "loom"}',
+                                 p_event_id => '70000000-0000-4000-8000-000000000001') AS embedded_event \gset
+-- a retry of the same request writes nothing and returns the same id
+SELECT chronos.track_video_event('video_embedded', :'v_loom', :'c_ny',
+                                 p_metadata => '{"embed_type": "loom"}',
+                                 p_event_id => '70000000-0000-4000-8000-000000000001') = :'embedded_event' AS retry_is_idempotent \gset
+
+-- Chloe (a student) watches "Variables and types" (Mux) in her browser.
+SELECT set_config('request.jwt.claims', format('{"student_id": "%s"}', :'s_chloe_ny'), false);
+SELECT chronos.start_watch_session(:'s_chloe_ny', :'v_mux', 'desktop', 'course_page',
+                                   :'course_python', :'m_python_core') AS live_session \gset
+RESET request.jwt.claims;
+-- (the demo runs in an instant: pretend the player opened 20 minutes ago, so
+-- the guard against faked playback lets the heartbeats below through)
+UPDATE chronos.video_watch_sessions SET session_start = now() - interval '20 minutes'
+ WHERE id = :'live_session';
+SELECT set_config('request.jwt.claims', format('{"student_id": "%s"}', :'s_chloe_ny'), false);
+-- heartbeats: she plays the first two minutes, skips ahead, comes back, finishes
+SELECT 1 FROM chronos.record_watch_progress(:'live_session', 0, 120);
+SELECT 1 FROM chronos.record_watch_progress(:'live_session', 600, 780);
+SELECT 1 FROM chronos.record_watch_progress(:'live_session', 120, 600);
+SELECT 1 FROM chronos.record_watch_progress(:'live_session', 60, 120);
+SELECT 1 FROM chronos.end_watch_session(:'live_session');
+RESET request.jwt.claims;
+
+-- The nightly (or every-few-minutes) job runs as the service.
+SELECT chronos.refresh_video_analytics(now() - interval '30 days') AS rollup_rows \gset
 
 
 -- 8. show ---------------------------------------------------------------------------
@@ -251,6 +283,31 @@ JOIN chronos.students st ON st.id = w.student_id
 JOIN chronos.creators c ON c.id = w.creator_id
 JOIN chronos.videos v ON v.id = w.video_id
 ORDER BY st.name, c.name, w.session_start;
+
+\echo 'A live session, recorded by heartbeats (coverage decides completion)'
+\echo '--------------------------------------------------------------------'
+SELECT w.watched, chronos.coverage(w.watched) AS distinct_seconds, w.watch_time_seconds,
+       w.percent_complete || '%' AS watched_pct, w.completed,
+       w.last_position_seconds AS resume_at
+FROM chronos.video_watch_sessions w WHERE w.id = :'live_session';
+SELECT e.event_type, e.metadata
+FROM chronos.video_analytics_events e WHERE e.session_id = :'live_session'
+ORDER BY e.created_at, e.event_type, e.metadata::text;
+
+\echo 'Audience retention of the Mux video (10 buckets)'
+\echo '------------------------------------------------'
+SELECT bucket, start_seconds, reach, plays,
+       repeat('#', (reach * 40)::int) AS curve
+FROM chronos.video_retention(:'v_mux', 10);
+
+\echo 'Daily rollups (the creator''s local days)'
+\echo '----------------------------------------'
+SELECT c.name AS creator, a.date, v.title AS video, a.views, a.unique_viewers,
+       a.total_watch_time_seconds AS watch_s, a.completions, a.completion_rate, a.rewatches
+FROM chronos.video_analytics a
+JOIN chronos.videos v ON v.id = a.video_id
+JOIN chronos.creators c ON c.id = a.creator_id
+ORDER BY c.name, a.date, v.title;
 
 \echo 'Analytics events by type'
 \echo '------------------------'
