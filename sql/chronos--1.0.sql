@@ -579,6 +579,7 @@ CREATE TABLE @extschema@.video_watch_sessions (
     session_end           timestamptz,
     last_heartbeat_at     timestamptz,
     watch_time_seconds    integer     NOT NULL DEFAULT 0,
+    watch_time_ms         bigint      NOT NULL DEFAULT 0,
     percent_complete      integer     NOT NULL DEFAULT 0,
     completed             boolean     NOT NULL DEFAULT false,
     completed_at          timestamptz,
@@ -605,6 +606,7 @@ CREATE TABLE @extschema@.video_watch_sessions (
     CONSTRAINT video_watch_sessions_id_student_id_video_id_key UNIQUE (id, student_id, video_id),
     CONSTRAINT video_watch_sessions_session_end_check CHECK (session_end >= session_start),
     CONSTRAINT video_watch_sessions_watch_time_seconds_check CHECK (watch_time_seconds >= 0),
+    CONSTRAINT video_watch_sessions_watch_time_ms_check CHECK (watch_time_ms >= 0),
     CONSTRAINT video_watch_sessions_percent_complete_check
         CHECK (percent_complete BETWEEN 0 AND 100),
     CONSTRAINT video_watch_sessions_last_position_seconds_check
@@ -637,6 +639,8 @@ COMMENT ON COLUMN @extschema@.video_watch_sessions.creator_id IS
 COMMENT ON COLUMN @extschema@.video_watch_sessions.session_end IS 'When the session ended; NULL while it is open.';
 COMMENT ON COLUMN @extschema@.video_watch_sessions.last_heartbeat_at IS 'When the player last reported progress.';
 COMMENT ON COLUMN @extschema@.video_watch_sessions.watch_time_seconds IS 'Seconds actually played in this session (pauses excluded).';
+COMMENT ON COLUMN @extschema@.video_watch_sessions.watch_time_ms IS
+'Milliseconds played by heartbeats, exactly (repeats included); each heartbeat moves watch_time_seconds by the change of its rounding, so watch time never drifts.';
 COMMENT ON COLUMN @extschema@.video_watch_sessions.percent_complete IS 'How much of the video this session covered, 0 to 100.';
 COMMENT ON COLUMN @extschema@.video_watch_sessions.completed IS
 'Set once percent_complete reaches chronos.completion_threshold; never goes back to false.';

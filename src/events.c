@@ -25,6 +25,7 @@
 
 #include "events.h"
 #include "identity.h"
+#include "plans.h"
 
 const char *const event_ref_columns[NUM_EVENT_REFS] = {
 	"video_id", "creator_id", "student_id", "course_id", "module_id", "session_id"
@@ -131,12 +132,6 @@ NewEventId(pg_uuid_t *id)
 	id->data[8] = (id->data[8] & 0x3f) | 0x80;
 }
 
-static char *
-UuidText(const pg_uuid_t *id)
-{
-	return DatumGetCString(DirectFunctionCall1(uuid_out, UUIDPGetDatum((pg_uuid_t *) id)));
-}
-
 /*
  * CheckMayTrackEvent raises insufficient_privilege unless the caller may
  * track this event: the service anything, a creator anything on its own
@@ -160,7 +155,7 @@ CheckMayTrackEvent(const EventRow *row)
 		if (!ChronosIdentityIsStudentOf(identity, creator))
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("permission denied to track events for creator %s", UuidText(creator)),
+					 errmsg("permission denied to track events for creator %s", ChronosUuidText(creator)),
 					 errdetail("The caller is not a student of that creator.")));
 		if (!IsPlayerEvent(row->event_type))
 			ereport(ERROR,
@@ -175,12 +170,12 @@ CheckMayTrackEvent(const EventRow *row)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to track events for student %s",
-						UuidText(&row->refs[REF_STUDENT])),
+						ChronosUuidText(&row->refs[REF_STUDENT])),
 				 errdetail("A student may track events only with its own student id.")));
 
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("permission denied to track events for creator %s", UuidText(creator)),
+			 errmsg("permission denied to track events for creator %s", ChronosUuidText(creator)),
 			 errdetail("Only the creator, its students (for their own viewing) and the service may track its events."),
 			 errhint("Pass the caller's identity in request.jwt.claims, or SET LOCAL chronos.creator_id or chronos.student_id.")));
 }
@@ -205,8 +200,8 @@ FirstDifferingEventField(const EventRow *a, const EventRow *b)
 void
 ReportBadEventReference(EventRef ref, const EventRow *row)
 {
-	const char *creator = UuidText(&row->refs[REF_CREATOR]);
-	const char *value = row->ref_null[ref] ? "(null)" : UuidText(&row->refs[ref]);
+	const char *creator = ChronosUuidText(&row->refs[REF_CREATOR]);
+	const char *value = row->ref_null[ref] ? "(null)" : ChronosUuidText(&row->refs[ref]);
 
 	switch (ref)
 	{
@@ -238,7 +233,7 @@ ReportBadEventReference(EventRef ref, const EventRow *row)
 				ereport(ERROR,
 						(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 						 errmsg("module %s is not a module of course %s", value,
-								UuidText(&row->refs[REF_COURSE])),
+								ChronosUuidText(&row->refs[REF_COURSE])),
 						 errdetail("The module must belong to the course given, and the course to creator %s.",
 								   creator)));
 			ereport(ERROR,
@@ -250,7 +245,7 @@ ReportBadEventReference(EventRef ref, const EventRow *row)
 			ereport(ERROR,
 					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 					 errmsg("session %s is not a session of student %s on video %s", value,
-							UuidText(&row->refs[REF_STUDENT]), UuidText(&row->refs[REF_VIDEO])),
+							ChronosUuidText(&row->refs[REF_STUDENT]), ChronosUuidText(&row->refs[REF_VIDEO])),
 					 errdetail("An event's session must be a watch session of the same video and student.")));
 			break;
 		case NUM_EVENT_REFS:
@@ -270,15 +265,6 @@ CheckSessionNeedsStudent(const EventRow *row, const char *session_arg, const cha
 				 errdetail("An event of a watch session names the session's student.")));
 }
 
-static void
-RequireArgument(FunctionCallInfo fcinfo, int argno, const char *name)
-{
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be null", name)));
-}
-
 /*
  * track_video_event(p_event_type, p_video_id, p_creator_id, p_student_id,
  *		p_course_id, p_module_id, p_metadata, p_timestamp, p_event_id,
@@ -294,9 +280,9 @@ track_video_event(PG_FUNCTION_ARGS)
 	EventRow	row;
 	pg_uuid_t  *result;
 
-	RequireArgument(fcinfo, 0, "p_event_type");
-	RequireArgument(fcinfo, 1, "p_video_id");
-	RequireArgument(fcinfo, 2, "p_creator_id");
+	ChronosRequireArgument(fcinfo, 0, "p_event_type");
+	ChronosRequireArgument(fcinfo, 1, "p_video_id");
+	ChronosRequireArgument(fcinfo, 2, "p_creator_id");
 
 	row.event_type = CheckEventType(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 	for (int ref = 0; ref < NUM_EVENT_REFS; ref++)

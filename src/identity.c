@@ -53,6 +53,7 @@
 #include "catalog.h"
 #include "chronos.h"
 #include "identity.h"
+#include "plans.h"
 
 /* Which source an identity was read from. */
 typedef enum IdentitySource
@@ -395,22 +396,11 @@ IdClaimValue(const char *value, const char *name, IdentitySource source)
 	pg_unreachable();
 }
 
-/* A kept plan for a lookup, prepared on first use. */
+/* A kept plan for a lookup by one argument of type argtype. */
 static SPIPlanPtr
 LookupPlan(SPIPlanPtr *plan, const char *sql, Oid argtype)
 {
-	if (*plan == NULL)
-	{
-		SPIPlanPtr	new_plan = SPI_prepare(sql, 1, &argtype);
-
-		if (new_plan == NULL)
-			elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
-				 SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(new_plan) != 0)
-			elog(ERROR, "SPI_keepplan failed");
-		*plan = new_plan;
-	}
-	return *plan;
+	return ChronosKeptPlan(plan, sql, 1, &argtype);
 }
 
 /* Room for more uuids after the first n of a list (NULL when empty). */

@@ -35,6 +35,7 @@
 
 #include "catalog.h"
 #include "events.h"
+#include "plans.h"
 
 #define EVENT_COLUMNS \
 	"id, event_type, video_id, creator_id, student_id, course_id, module_id, session_id, metadata, \"timestamp\""
@@ -90,27 +91,6 @@ static SPIPlanPtr insert_batch_plan;
 static SPIPlanPtr insert_batch_conflict_plan;
 static SPIPlanPtr fetch_plan;
 static SPIPlanPtr diagnose_plan;
-
-/*
- * The plan in *slot, prepared on first use and kept for the backend's life.
- * The plan cache re-plans it when the objects it uses change, also across
- * DROP EXTENSION / CREATE EXTENSION, since every name in it is qualified.
- */
-static SPIPlanPtr
-KeptPlan(SPIPlanPtr *slot, const char *sql, int nargs, Oid *argtypes)
-{
-	if (*slot == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
-
-		if (plan == NULL)
-			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "SPI_keepplan failed");
-		*slot = plan;
-	}
-	return *slot;
-}
 
 /* The EventRef a foreign key of the events table checks, or -1. */
 static int
@@ -218,7 +198,7 @@ CompareWithStored(EventRow *rows, int n, pg_uuid_t *inserted, int ninserted,
 
 	idarray = construct_array(ids, nskipped, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR);
 	arg = PointerGetDatum(idarray);
-	if (SPI_execute_plan(KeptPlan(&fetch_plan, fetch_sql, 1, &argtype), &arg, NULL,
+	if (SPI_execute_plan(ChronosKeptPlan(&fetch_plan, fetch_sql, 1, &argtype), &arg, NULL,
 						 false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read stored events");
 
@@ -287,9 +267,9 @@ InsertOne(EventRow *row)
 	nulls[9] = ' ';
 
 	plan = row->id_given
-		? KeptPlan(&insert_one_conflict_plan, psprintf("%s%s", insert_one_sql, ON_CONFLICT),
+		? ChronosKeptPlan(&insert_one_conflict_plan, psprintf("%s%s", insert_one_sql, ON_CONFLICT),
 				   NUM_INSERT_ARGS, argtypes)
-		: KeptPlan(&insert_one_plan, insert_one_sql, NUM_INSERT_ARGS, argtypes);
+		: ChronosKeptPlan(&insert_one_plan, insert_one_sql, NUM_INSERT_ARGS, argtypes);
 
 	PG_TRY();
 	{
@@ -393,7 +373,7 @@ ExecuteBatchInsert(SPIPlanPtr plan, Datum *values, EventRow *rows, const EventRo
 			args[r] = values[2 + r];
 			argtypes[r] = UUIDARRAYOID;
 		}
-		if (SPI_execute_plan(KeptPlan(&diagnose_plan, diagnose_sql, NUM_EVENT_REFS, argtypes),
+		if (SPI_execute_plan(ChronosKeptPlan(&diagnose_plan, diagnose_sql, NUM_EVENT_REFS, argtypes),
 							 args, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 			ReThrowError(edata);
 		element = (int) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
@@ -437,9 +417,9 @@ InsertBatch(EventRow *rows, int n, const EventRow **current)
 												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 
 	plan = any_id_given
-		? KeptPlan(&insert_batch_conflict_plan, psprintf("%s%s", insert_batch_sql, ON_CONFLICT),
+		? ChronosKeptPlan(&insert_batch_conflict_plan, psprintf("%s%s", insert_batch_sql, ON_CONFLICT),
 				   NUM_INSERT_ARGS, argtypes)
-		: KeptPlan(&insert_batch_plan, insert_batch_sql, NUM_INSERT_ARGS, argtypes);
+		: ChronosKeptPlan(&insert_batch_plan, insert_batch_sql, NUM_INSERT_ARGS, argtypes);
 
 	ExecuteBatchInsert(plan, values, rows, current);
 

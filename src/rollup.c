@@ -29,6 +29,7 @@
 
 #include "catalog.h"
 #include "identity.h"
+#include "plans.h"
 
 #define EQ " OPERATOR(pg_catalog.=) "
 
@@ -105,20 +106,6 @@ static const char *const recompute_sql =
 static SPIPlanPtr claim_plan;
 static SPIPlanPtr recompute_plan;
 
-static SPIPlanPtr
-RollupPlan(SPIPlanPtr *slot, const char *sql, int nargs, Oid *argtypes)
-{
-	if (*slot == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
-
-		if (plan == NULL || SPI_keepplan(plan) != 0)
-			elog(ERROR, "could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
-		*slot = plan;
-	}
-	return *slot;
-}
-
 /* The claimed entries' column col (1-based) as an array of type elemtype. */
 static Datum
 ClaimedColumn(int col, Oid elemtype, int16 len, bool byval, char align)
@@ -167,7 +154,7 @@ refresh_video_analytics(PG_FUNCTION_ARGS)
 
 	if (SPI_execute(lock_sql, false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "could not lock chronos.video_analytics");
-	if (SPI_execute_plan(RollupPlan(&claim_plan, claim_sql, 0, NULL), NULL, NULL, false, 0)
+	if (SPI_execute_plan(ChronosKeptPlan(&claim_plan, claim_sql, 0, NULL), NULL, NULL, false, 0)
 		!= SPI_OK_DELETE_RETURNING)
 		elog(ERROR, "could not claim pending rollup work");
 
@@ -179,7 +166,7 @@ refresh_video_analytics(PG_FUNCTION_ARGS)
 	nulls[3] = PG_ARGISNULL(0) ? 'n' : ' ';
 
 	/* a new snapshot: it sees every session change whose entry was claimed */
-	if (SPI_execute_plan(RollupPlan(&recompute_plan, recompute_sql, 4, recompute_types),
+	if (SPI_execute_plan(ChronosKeptPlan(&recompute_plan, recompute_sql, 4, recompute_types),
 						 args, nulls, false, 0) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "could not recompute video analytics");
 	written = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,

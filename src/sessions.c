@@ -30,8 +30,10 @@
 #include "coverage.h"
 #include "events.h"
 #include "identity.h"
+#include "plans.h"
 
 #define EQ " OPERATOR(pg_catalog.=) "
+#define UUID_TEXT(datum) ChronosUuidText(DatumGetUUIDP(datum))
 
 static const char *const device_types[] = {"desktop", "mobile", "tablet"};
 static const char *const referrer_types[] = {"course_page", "direct_link", "search", "chat_reference"};
@@ -64,12 +66,13 @@ static const char *const start_insert_sql =
 static const char *const lock_session_sql =
 "SELECT w.student_id, w.video_id, w.creator_id, w.course_id, w.module_id,"
 " w.session_end IS NOT NULL, w.session_start, w.percent_complete, w.completed, w.watched,"
-" v.duration_seconds, pg_catalog.now()"
+" v.duration_seconds, pg_catalog.now(), w.watch_time_ms"
 " FROM chronos.video_watch_sessions w JOIN chronos.videos v ON v.id" EQ "w.video_id"
 " WHERE w.id" EQ "$1 FOR UPDATE OF w";
 
 static const char *const progress_update_sql =
-"UPDATE chronos.video_watch_sessions w SET watched = $2, watch_time_seconds = $3,"
+"UPDATE chronos.video_watch_sessions w SET watched = $2,"
+" watch_time_seconds = w.watch_time_seconds OPERATOR(pg_catalog.+) $3, watch_time_ms = $6,"
 " last_position_seconds = $4, last_heartbeat_at = pg_catalog.now(), percent_complete = $5"
 " WHERE w.id" EQ "$1 RETURNING w.completed, w";
 
@@ -116,36 +119,6 @@ static SPIPlanPtr session_row_plan;
 static SPIPlanPtr close_stale_plan;
 static SPIPlanPtr mark_pending_plan;
 
-/* The plan in *slot, prepared on first use and kept (the plan cache re-plans it). */
-static SPIPlanPtr
-SessionPlan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes)
-{
-	if (*slot == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare(sql, nargs, (Oid *) argtypes);
-
-		if (plan == NULL || SPI_keepplan(plan) != 0)
-			elog(ERROR, "could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
-		*slot = plan;
-	}
-	return *slot;
-}
-
-static char *
-UuidString(Datum uuid)
-{
-	return DatumGetCString(DirectFunctionCall1(uuid_out, uuid));
-}
-
-static void
-RequireArg(FunctionCallInfo fcinfo, int argno, const char *name)
-{
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be null", name)));
-}
-
 /* Checks an optional text argument against its list of valid values. */
 static void
 CheckChoice(FunctionCallInfo fcinfo, int argno, const char *what,
@@ -172,7 +145,7 @@ MarkRollupPending(Datum session_id, bool completed_now)
 	static const Oid types[2] = {UUIDOID, BOOLOID};
 	Datum		args[2] = {session_id, BoolGetDatum(completed_now)};
 
-	if (SPI_execute_plan(SessionPlan(&mark_pending_plan, mark_pending_sql, 2, types),
+	if (SPI_execute_plan(ChronosKeptPlan(&mark_pending_plan, mark_pending_sql, 2, types),
 						 args, NULL, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "could not record pending rollup work");
 }
@@ -188,7 +161,7 @@ CheckMayActForStudent(Datum student_id, const char *action)
 		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("permission denied to %s for student %s", action, UuidString(student_id)),
+			 errmsg("permission denied to %s for student %s", action, UUID_TEXT(student_id)),
 			 errdetail("A student acts only on its own watch sessions; the service on any.")));
 }
 
@@ -243,8 +216,8 @@ start_watch_session(PG_FUNCTION_ARGS)
 	HeapTuple	tuple;
 	TupleDesc	desc;
 
-	RequireArg(fcinfo, 0, "p_student_id");
-	RequireArg(fcinfo, 1, "p_video_id");
+	ChronosRequireArgument(fcinfo, 0, "p_student_id");
+	ChronosRequireArgument(fcinfo, 1, "p_video_id");
 	CheckChoice(fcinfo, 2, "device type", device_types, lengthof(device_types),
 				"Valid device types are: desktop, mobile, tablet.");
 	CheckChoice(fcinfo, 3, "referrer type", referrer_types, lengthof(referrer_types),
@@ -267,13 +240,13 @@ start_watch_session(PG_FUNCTION_ARGS)
 	nulls[0] = nulls[1] = ' ';
 	nulls[2] = PG_ARGISNULL(4) ? 'n' : ' ';
 	nulls[3] = PG_ARGISNULL(5) ? 'n' : ' ';
-	if (SPI_execute_plan(SessionPlan(&start_lookup_plan, start_lookup_sql, 4, lookup_types),
+	if (SPI_execute_plan(ChronosKeptPlan(&start_lookup_plan, start_lookup_sql, 4, lookup_types),
 						 args, nulls, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not look up video");
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("video %s does not exist", UuidString(video_id))));
+				 errmsg("video %s does not exist", UUID_TEXT(video_id))));
 	tuple = SPI_tuptable->vals[0];
 	desc = SPI_tuptable->tupdesc;
 	creator_id = SPI_datumTransfer(SPI_getbinval(tuple, desc, 1, &isnull), false, UUID_LEN);
@@ -281,18 +254,18 @@ start_watch_session(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("student %s is not a student of the creator of video %s",
-						UuidString(student_id), UuidString(video_id))));
+						UUID_TEXT(student_id), UUID_TEXT(video_id))));
 	if (!DatumGetBool(SPI_getbinval(tuple, desc, 3, &isnull)))
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("course %s does not belong to the creator of video %s",
-						UuidString(args[2]), UuidString(video_id))));
+						UUID_TEXT(args[2]), UUID_TEXT(video_id))));
 	if (!DatumGetBool(SPI_getbinval(tuple, desc, 4, &isnull)))
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("module %s does not belong to the %s of video %s", UuidString(args[3]),
+				 errmsg("module %s does not belong to the %s of video %s", UUID_TEXT(args[3]),
 						PG_ARGISNULL(4) ? "creator" : "course given and the creator",
-						UuidString(video_id))));
+						UUID_TEXT(video_id))));
 	rewatch = DatumGetBool(SPI_getbinval(tuple, desc, 5, &isnull));
 
 	NewEventId(session_id);
@@ -311,7 +284,7 @@ start_watch_session(PG_FUNCTION_ARGS)
 	nulls[5] = PG_ARGISNULL(5) ? 'n' : ' ';
 	nulls[6] = PG_ARGISNULL(2) ? 'n' : ' ';
 	nulls[7] = PG_ARGISNULL(3) ? 'n' : ' ';
-	if (SPI_execute_plan(SessionPlan(&start_insert_plan, start_insert_sql, 9, insert_types),
+	if (SPI_execute_plan(ChronosKeptPlan(&start_insert_plan, start_insert_sql, 9, insert_types),
 						 args, nulls, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "could not insert the watch session");
 	MarkRollupPending(args[0], false);
@@ -343,8 +316,8 @@ Datum
 record_watch_progress(PG_FUNCTION_ARGS)
 {
 	static const Oid lock_types[1] = {UUIDOID};
-	static const Oid update_types[5] = {UUIDOID, InvalidOid, INT4OID, NUMERICOID, INT4OID};
-	Oid			types[5];
+	static const Oid update_types[6] = {UUIDOID, InvalidOid, INT4OID, NUMERICOID, INT4OID, INT8OID};
+	Oid			types[6];
 	Datum		session_id;
 	int32		from_ms,
 				to_ms;
@@ -370,15 +343,16 @@ record_watch_progress(PG_FUNCTION_ARGS)
 	int32		duration = 0;
 	WatchRanges *watched;
 	int64		played_ms;
-	Datum		args[5];
-	char		nulls[5];
+	Datum		args[6];
+	char		nulls[6];
+	int64		old_played_ms;
 	Datum		result;
 	EventRow	events[lengthof(milestones) + 1];
 	int			nevents = 0;
 
-	RequireArg(fcinfo, 0, "p_session_id");
-	RequireArg(fcinfo, 1, "p_from_seconds");
-	RequireArg(fcinfo, 2, "p_to_seconds");
+	ChronosRequireArgument(fcinfo, 0, "p_session_id");
+	ChronosRequireArgument(fcinfo, 1, "p_from_seconds");
+	ChronosRequireArgument(fcinfo, 2, "p_to_seconds");
 	session_id = PG_GETARG_DATUM(0);
 	from_ms = WatchSecondsToMs(PG_GETARG_NUMERIC(1), "p_from_seconds");
 	to_ms = WatchSecondsToMs(PG_GETARG_NUMERIC(2), "p_to_seconds");
@@ -394,13 +368,13 @@ record_watch_progress(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
-	if (SPI_execute_plan(SessionPlan(&lock_session_plan, lock_session_sql, 1, lock_types),
+	if (SPI_execute_plan(ChronosKeptPlan(&lock_session_plan, lock_session_sql, 1, lock_types),
 						 &session_id, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the watch session");
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("watch session %s does not exist", UuidString(session_id))));
+				 errmsg("watch session %s does not exist", UUID_TEXT(session_id))));
 	tuple = SPI_tuptable->vals[0];
 	desc = SPI_tuptable->tupdesc;
 	student_id = SPI_datumTransfer(SPI_getbinval(tuple, desc, 1, &isnull), false, UUID_LEN);
@@ -428,11 +402,12 @@ record_watch_progress(PG_FUNCTION_ARGS)
 			duration = DatumGetInt32(d);
 	}
 	now = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 12, &isnull));
+	old_played_ms = DatumGetInt64(SPI_getbinval(tuple, desc, 13, &isnull));
 
 	if (ended)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("watch session %s has ended", UuidString(session_id)),
+				 errmsg("watch session %s has ended", UUID_TEXT(session_id)),
 				 errhint("Start a new session with start_watch_session.")));
 	if (!duration_null && (int64) to_ms > (int64) duration * 1000 + 1000)
 		ereport(ERROR,
@@ -442,7 +417,7 @@ record_watch_progress(PG_FUNCTION_ARGS)
 				 errdetail("The video is %d seconds long.", duration)));
 
 	watched = WatchRangesAdd(watched, from_ms, to_ms);
-	played_ms = WatchRangesPlaysMs(watched);
+	played_ms = old_played_ms + (to_ms - from_ms);
 	{
 		/* the guard against faked playback: no faster than the wall clock allows */
 		double		wall_ms = (double) (now - session_start) / 1000.0;
@@ -451,7 +426,7 @@ record_watch_progress(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("watch session %s claims more playback than time allows",
-							UuidString(session_id)),
+							UUID_TEXT(session_id)),
 					 errdetail("It would have played %.3f seconds in %.3f seconds since it started, at most %g times faster plus 30 seconds.",
 							   played_ms / 1000.0, wall_ms / 1000.0, chronos_max_playback_rate)));
 	}
@@ -471,11 +446,13 @@ record_watch_progress(PG_FUNCTION_ARGS)
 	progress_update_typid = types[1];
 	args[0] = session_id;
 	args[1] = PointerGetDatum(watched);
-	args[2] = Int32GetDatum((int32) ((played_ms + 500) / 1000));
+	/* watch time moves by the change of the exact total's rounding: no drift */
+	args[2] = Int32GetDatum((int32) ((played_ms + 500) / 1000 - (old_played_ms + 500) / 1000));
 	args[3] = NumericGetDatum(WatchMsToSeconds(to_ms));
 	args[4] = Int32GetDatum(new_percent);
+	args[5] = Int64GetDatum(played_ms);
 	memset(nulls, ' ', sizeof(nulls));
-	if (SPI_execute_plan(SessionPlan(&progress_update_plan, progress_update_sql, 5, types),
+	if (SPI_execute_plan(ChronosKeptPlan(&progress_update_plan, progress_update_sql, 6, types),
 						 args, nulls, false, 0) != SPI_OK_UPDATE_RETURNING || SPI_processed != 1)
 		elog(ERROR, "could not update the watch session");
 	now_completed = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
@@ -521,19 +498,19 @@ end_watch_session(PG_FUNCTION_ARGS)
 	Datum		row;
 	Datum		student_id;
 
-	RequireArg(fcinfo, 0, "p_session_id");
+	ChronosRequireArgument(fcinfo, 0, "p_session_id");
 	session_id = PG_GETARG_DATUM(0);
 
 	ChronosBecomeOwner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_plan(SessionPlan(&session_row_plan, session_row_sql, 1, types),
+	if (SPI_execute_plan(ChronosKeptPlan(&session_row_plan, session_row_sql, 1, types),
 						 &session_id, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the watch session");
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("watch session %s does not exist", UuidString(session_id))));
+				 errmsg("watch session %s does not exist", UUID_TEXT(session_id))));
 
 	student_id = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
 												 1, &isnull), false, UUID_LEN);
@@ -542,7 +519,7 @@ end_watch_session(PG_FUNCTION_ARGS)
 	CheckMayActForStudent(student_id, "end a watch session");
 	ChronosBecomeOwner(&saved);
 
-	if (SPI_execute_plan(SessionPlan(&end_session_plan, end_session_sql, 1, types),
+	if (SPI_execute_plan(ChronosKeptPlan(&end_session_plan, end_session_sql, 1, types),
 						 &session_id, NULL, false, 0) != SPI_OK_UPDATE)
 		elog(ERROR, "could not end the watch session");
 	if (SPI_execute_plan(session_row_plan, &session_id, NULL, false, 1) != SPI_OK_SELECT ||
@@ -593,7 +570,7 @@ close_stale_watch_sessions(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	arg = IntervalPGetDatum(idle);
-	if (SPI_execute_plan(SessionPlan(&close_stale_plan, close_stale_sql, 1, types),
+	if (SPI_execute_plan(ChronosKeptPlan(&close_stale_plan, close_stale_sql, 1, types),
 						 &arg, NULL, false, 0) != SPI_OK_UPDATE)
 		elog(ERROR, "could not close stale watch sessions");
 	closed = SPI_processed;

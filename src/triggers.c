@@ -17,6 +17,8 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+#include "plans.h"
+
 /* Raise an error unless the trigger fires per row, at the given time and event. */
 static void
 CheckTriggerContext(FunctionCallInfo fcinfo, const char *name, bool before,
@@ -116,19 +118,12 @@ ParentLookupPlan(const char *table)
 		entry->plan = NULL;
 	if (entry->plan == NULL)
 	{
-		char	   *sql;
 		Oid			argtypes[1] = {UUIDOID};
-		SPIPlanPtr	plan;
 
-		sql = psprintf("SELECT creator_id FROM chronos.%s WHERE id OPERATOR(pg_catalog.=) $1",
-					   quote_identifier(table));
-		plan = SPI_prepare(sql, 1, argtypes);
-		if (plan == NULL)
-			elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
-				 SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "SPI_keepplan failed");
-		entry->plan = plan;
+		ChronosKeptPlan(&entry->plan,
+						psprintf("SELECT creator_id FROM chronos.%s WHERE id OPERATOR(pg_catalog.=) $1",
+								 quote_identifier(table)),
+						1, argtypes);
 	}
 	return entry->plan;
 }

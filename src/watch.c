@@ -37,6 +37,7 @@
 #include "utils/timestamp.h"
 
 #include "chronos.h"
+#include "plans.h"
 
 /*
  * Column numbers of video_watch_sessions the trigger reads, looked up once
@@ -313,14 +314,8 @@ RunHelper(FunctionCallInfo fcinfo, HelperQuery q)
 	Datum		result;
 	bool		isnull;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("p_student_id must not be null")));
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("p_video_id must not be null")));
+	ChronosRequireArgument(fcinfo, 0, "p_student_id");
+	ChronosRequireArgument(fcinfo, 1, "p_video_id");
 	args[0] = PG_GETARG_DATUM(0);
 	args[1] = PG_GETARG_DATUM(1);
 
@@ -329,15 +324,8 @@ RunHelper(FunctionCallInfo fcinfo, HelperQuery q)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (helper_plans[q] == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare(helper_sql[q], 2, argtypes);
-
-		if (plan == NULL || SPI_keepplan(plan) != 0)
-			elog(ERROR, "could not prepare \"%s\"", helper_sql[q]);
-		helper_plans[q] = plan;
-	}
-	if (SPI_execute_plan(helper_plans[q], args, NULL, true, 1) != SPI_OK_SELECT ||
+	if (SPI_execute_plan(ChronosKeptPlan(&helper_plans[q], helper_sql[q], 2, argtypes),
+						 args, NULL, true, 1) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "could not run \"%s\"", helper_sql[q]);
 	/* int4 and bool are passed by value: no copy out of SPI memory needed */

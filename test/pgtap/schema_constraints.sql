@@ -254,6 +254,7 @@ SELECT set_eq(
            ('video_watch_sessions_id_student_id_video_id_key', 'u'),
            ('video_watch_sessions_session_end_check', 'c'),
            ('video_watch_sessions_watch_time_seconds_check', 'c'),
+           ('video_watch_sessions_watch_time_ms_check', 'c'),
            ('video_watch_sessions_percent_complete_check', 'c'),
            ('video_watch_sessions_last_position_seconds_check', 'c'),
            ('video_watch_sessions_device_type_check', 'c'),

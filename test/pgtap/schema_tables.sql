@@ -4,7 +4,7 @@
 -- when a column is added or dropped without this file being updated.
 --
 BEGIN;
-SELECT plan(375);
+SELECT plan(378);
 SELECT has_schema('chronos', 'schema chronos exists');
 SELECT has_extension('chronos', 'chronos', 'extension chronos is installed in schema chronos');
 
@@ -269,8 +269,8 @@ SELECT col_default_is('chronos', 'module_lessons', 'updated_at', 'now()'::text, 
 
 -- video_watch_sessions ----------------------------------------------------
 SELECT has_table('chronos', 'video_watch_sessions', 'table chronos.video_watch_sessions exists');
-SELECT columns_are('chronos', 'video_watch_sessions', ARRAY['id', 'video_id', 'student_id', 'creator_id', 'course_id', 'module_id', 'session_start', 'session_end', 'last_heartbeat_at', 'watch_time_seconds', 'percent_complete', 'completed', 'completed_at', 'last_position_seconds', 'watched', 'device_type', 'referrer_type', 'metadata', 'created_at', 'updated_at']::name[],
-    'video_watch_sessions has exactly its 20 columns');
+SELECT columns_are('chronos', 'video_watch_sessions', ARRAY['id', 'video_id', 'student_id', 'creator_id', 'course_id', 'module_id', 'session_start', 'session_end', 'last_heartbeat_at', 'watch_time_seconds', 'watch_time_ms', 'percent_complete', 'completed', 'completed_at', 'last_position_seconds', 'watched', 'device_type', 'referrer_type', 'metadata', 'created_at', 'updated_at']::name[],
+    'video_watch_sessions has exactly its 21 columns');
 SELECT col_is_pk('chronos', 'video_watch_sessions', 'id'::name, 'video_watch_sessions.id is the primary key');
 SELECT col_type_is('chronos', 'video_watch_sessions', 'id', 'uuid', 'video_watch_sessions.id is uuid');
 SELECT col_not_null('chronos', 'video_watch_sessions', 'id', 'video_watch_sessions.id is NOT NULL');
@@ -309,6 +309,9 @@ SELECT col_is_null('chronos', 'video_watch_sessions', 'completed_at', 'video_wat
 SELECT col_type_is('chronos', 'video_watch_sessions', 'last_position_seconds', 'numeric', 'video_watch_sessions.last_position_seconds is numeric');
 SELECT col_is_null('chronos', 'video_watch_sessions', 'last_position_seconds', 'video_watch_sessions.last_position_seconds may be NULL');
 SELECT col_type_is('chronos', 'video_watch_sessions', 'watched', 'chronos.watch_ranges', 'video_watch_sessions.watched is chronos.watch_ranges');
+SELECT col_type_is('chronos', 'video_watch_sessions', 'watch_time_ms', 'bigint', 'video_watch_sessions.watch_time_ms is bigint');
+SELECT col_not_null('chronos', 'video_watch_sessions', 'watch_time_ms', 'video_watch_sessions.watch_time_ms is NOT NULL');
+SELECT col_default_is('chronos', 'video_watch_sessions', 'watch_time_ms', '0', 'video_watch_sessions.watch_time_ms defaults to 0');
 SELECT col_not_null('chronos', 'video_watch_sessions', 'watched', 'video_watch_sessions.watched is NOT NULL');
 SELECT is((SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d
              JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
