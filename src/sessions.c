@@ -73,11 +73,13 @@ static const char *const lock_session_sql =
 static const char *const progress_update_sql =
 "UPDATE chronos.video_watch_sessions w SET watched = $2,"
 " watch_time_seconds = w.watch_time_seconds OPERATOR(pg_catalog.+) $3, watch_time_ms = $6,"
-" last_position_seconds = $4, last_heartbeat_at = pg_catalog.now(), percent_complete = $5"
+" last_position_seconds = $4, last_heartbeat_at = GREATEST(pg_catalog.now(), w.session_start),"
+" percent_complete = $5"
 " WHERE w.id" EQ "$1 RETURNING w.completed, w";
 
 static const char *const end_session_sql =
-"UPDATE chronos.video_watch_sessions SET session_end = pg_catalog.now()"
+"UPDATE chronos.video_watch_sessions"
+" SET session_end = GREATEST(pg_catalog.now(), session_start)"
 " WHERE id" EQ "$1 AND session_end IS NULL";
 
 static const char *const session_row_sql =
@@ -102,9 +104,14 @@ static const char *const mark_pending_sql =
 "  WHERE s.id" EQ "$1"
 " ON CONFLICT (video_id, bucket_start) DO UPDATE SET touched_at = pg_catalog.now()";
 
+static const char *const milestone_sql =
+"SELECT FROM chronos.video_analytics_events"
+" WHERE session_id" EQ "$1 AND event_type" EQ "'video_progress'::chronos.video_event_type"
+" AND metadata OPERATOR(pg_catalog.->>) 'milestone'" EQ "$2";
+
 static const char *const close_stale_sql =
 "UPDATE chronos.video_watch_sessions"
-" SET session_end = COALESCE(last_heartbeat_at, session_start)"
+" SET session_end = GREATEST(last_heartbeat_at, session_start)"
 " WHERE session_end IS NULL"
 " AND COALESCE(last_heartbeat_at, session_start)"
 " OPERATOR(pg_catalog.<) (pg_catalog.now() OPERATOR(pg_catalog.-) $1)";
@@ -118,6 +125,7 @@ static SPIPlanPtr end_session_plan;
 static SPIPlanPtr session_row_plan;
 static SPIPlanPtr close_stale_plan;
 static SPIPlanPtr mark_pending_plan;
+static SPIPlanPtr milestone_plan;
 
 /* Checks an optional text argument against its list of valid values. */
 static void
@@ -148,6 +156,33 @@ MarkRollupPending(Datum session_id, bool completed_now)
 	if (SPI_execute_plan(ChronosKeptPlan(&mark_pending_plan, mark_pending_sql, 2, types),
 						 args, NULL, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "could not record pending rollup work");
+}
+
+/*
+ * Whether the session already emitted the milestone: percent_complete can
+ * fall when a video's duration is corrected, and a milestone is still emitted
+ * once per session.  Asked only when a heartbeat crosses a milestone.
+ */
+static bool
+MilestoneEmitted(Datum session_id, int milestone)
+{
+	static const Oid types[2] = {UUIDOID, TEXTOID};
+	Datum		args[2];
+	ChronosSavedUser saved;
+	bool		emitted;
+
+	args[0] = session_id;
+	args[1] = CStringGetTextDatum(psprintf("%d", milestone));
+	ChronosBecomeOwner(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_plan(ChronosKeptPlan(&milestone_plan, milestone_sql, 2, types),
+						 args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the session's milestones");
+	emitted = SPI_processed > 0;
+	SPI_finish();
+	ChronosRestoreUser(&saved);
+	return emitted;
 }
 
 /* Raises insufficient_privilege unless the caller is the service or this student. */
@@ -420,7 +455,8 @@ record_watch_progress(PG_FUNCTION_ARGS)
 	played_ms = old_played_ms + (to_ms - from_ms);
 	{
 		/* the guard against faked playback: no faster than the wall clock allows */
-		double		wall_ms = (double) (now - session_start) / 1000.0;
+		/* a transaction older than the session sees a start in its future */
+		double		wall_ms = (double) Max(now - session_start, 0) / 1000.0;
 
 		if ((double) played_ms > wall_ms * chronos_max_playback_rate + 30000.0)
 			ereport(ERROR,
@@ -433,7 +469,9 @@ record_watch_progress(PG_FUNCTION_ARGS)
 
 	new_percent = old_percent;
 	if (!duration_null)
-		new_percent = (int32) Min((int64) 100, WatchRangesCoverageMs(watched) * 100 / ((int64) duration * 1000));
+		new_percent = (int32) Min((int64) 100,
+								  WatchRangesCoverageBeforeMs(watched, (int64) duration * 1000) * 100 /
+								  ((int64) duration * 1000));
 
 	memcpy(types, update_types, sizeof(types));
 	types[1] = ChronosTypeId("watch_ranges");
@@ -465,7 +503,8 @@ record_watch_progress(PG_FUNCTION_ARGS)
 
 	for (int i = 0; i < (int) lengthof(milestones); i++)
 	{
-		if (old_percent < milestones[i] && new_percent >= milestones[i])
+		if (old_percent < milestones[i] && new_percent >= milestones[i] &&
+			!MilestoneEmitted(session_id, milestones[i]))
 		{
 			char	   *json = psprintf("{\"milestone\": %d, \"percent_complete\": %d}",
 										milestones[i], new_percent);
@@ -555,7 +594,8 @@ close_stale_watch_sessions(PG_FUNCTION_ARGS)
 	}
 	else
 		idle = PG_GETARG_INTERVAL_P(0);
-	if (idle->time < 0 || idle->day < 0 || idle->month < 0)
+	if (DatumGetBool(DirectFunctionCall2(interval_lt, IntervalPGetDatum(idle),
+										 IntervalPGetDatum(palloc0(sizeof(Interval))))))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("p_idle must not be negative: %s",

@@ -16,7 +16,7 @@
 -- room for what a test plays.  Ids: prefix 5e1.
 SET client_min_messages = warning;
 BEGIN;
-SELECT plan(109);
+SELECT plan(117);
 
 INSERT INTO chronos.creators (id, whop_company_id, whop_user_id) VALUES
   ('5e100000-0000-4000-8000-00000000000a', 'co_a', 'user_a'),
@@ -57,8 +57,8 @@ LANGUAGE sql AS $$ SELECT * FROM chronos.record_watch_progress(p_session, p_from
 -- progress(session): 'watched watch_time percent completed position'.
 CREATE FUNCTION pg_temp.progress(p_session uuid) RETURNS text
 LANGUAGE sql AS $$
-    SELECT format('%s %s %s %s %s', watched, watch_time_seconds, percent_complete, completed,
-                  last_position_seconds)
+    SELECT format('%s %s %s %s %s', watched, watch_time_seconds, percent_complete, completed::text,
+                  coalesce(last_position_seconds::text, 'NULL'))
       FROM chronos.video_watch_sessions WHERE id = p_session
 $$;
 -- events(session): the session's events, sorted, a progress event with its
@@ -77,9 +77,9 @@ SELECT function_returns('chronos', 'start_watch_session',
     ARRAY['uuid', 'uuid', 'text', 'text', 'uuid', 'uuid', 'jsonb'], 'uuid',
     'start_watch_session(uuid, uuid, text, text, uuid, uuid, jsonb) returns uuid');
 SELECT function_returns('chronos', 'record_watch_progress', ARRAY['uuid', 'numeric', 'numeric'],
-    'video_watch_sessions', 'record_watch_progress(uuid, numeric, numeric) returns the session');
+    'chronos.video_watch_sessions', 'record_watch_progress(uuid, numeric, numeric) returns the session');
 SELECT function_returns('chronos', 'end_watch_session', ARRAY['uuid'],
-    'video_watch_sessions', 'end_watch_session(uuid) returns the session');
+    'chronos.video_watch_sessions', 'end_watch_session(uuid) returns the session');
 SELECT function_returns('chronos', 'get_resume_position', ARRAY['uuid', 'uuid'], 'numeric',
     'get_resume_position(uuid, uuid) returns numeric');
 SELECT function_returns('chronos', 'close_stale_watch_sessions', ARRAY['interval'], 'integer',
@@ -107,10 +107,11 @@ SELECT is((SELECT format('%s %s %s %s %s %s %s %s', student_id, video_id, creato
     '5e100000-0000-4000-8001-0000000000a1 5e100000-0000-4000-8002-0000000000a1 5e100000-0000-4000-8000-00000000000a '
     '5e100000-0000-4000-8003-0000000000a1 5e100000-0000-4000-8004-0000000000a1 mobile course_page {"player": "web"}',
     'the session has the student, video, creator (from the video), course, module, device, referrer and metadata');
-SELECT is((SELECT format('%s %s %s %s %s %s %s %s %s', session_start = now(), session_end, last_heartbeat_at,
-                         watch_time_seconds, percent_complete, completed, completed_at, last_position_seconds, watched)
+SELECT is((SELECT format('%s %s %s %s %s %s %s %s %s', (session_start = now())::text, coalesce(session_end::text, 'NULL'),
+                         coalesce(last_heartbeat_at::text, 'NULL'), watch_time_seconds, percent_complete, completed::text,
+                         coalesce(completed_at::text, 'NULL'), coalesce(last_position_seconds::text, 'NULL'), watched)
              FROM chronos.video_watch_sessions WHERE id = :'s1'),
-    'true <NULL> <NULL> 0 0 false <NULL> <NULL> {}',
+    'true NULL NULL 0 0 false NULL NULL {}',
     'it starts now, open, with nothing played');
 SELECT results_eq(
     format($$SELECT event_type::text, video_id, creator_id, student_id, course_id, module_id, metadata, "timestamp"
@@ -126,8 +127,8 @@ SELECT ok(pg_temp.start('a1', 'a1') <> :'s1', 'a second session of the same vide
 -- 2. Heartbeats: ranges, watch time, position, percent
 --
 SELECT pg_temp.age(:'s1', '1 hour') \g /dev/null
-SELECT is((SELECT format('%s %s %s %s %s %s', watched, watch_time_seconds, percent_complete, completed,
-                         last_position_seconds, last_heartbeat_at = now())
+SELECT is((SELECT format('%s %s %s %s %s %s', watched, watch_time_seconds, percent_complete, completed::text,
+                         last_position_seconds, (last_heartbeat_at = now())::text)
              FROM pg_temp.beat(:'s1', 0, 9.6)),
     '{[0,9.6)} 10 9 false 9.6 true',
     'a heartbeat returns the session: the range, watch time rounded (9.6 s: 10), percent floor(9.6): 9, position, heartbeat time');
@@ -184,7 +185,7 @@ SELECT is(pg_temp.progress(:'s3'), '{[0,5)x2,[5,12)x3,[12,89.999)} 109 89 false 
 SELECT is(pg_temp.events(:'s3'),
     '{video_progress:10,video_progress:25,video_progress:50,video_progress:75,video_started}',
     '89 percent: milestone 75, not 90 yet');
-SELECT is((SELECT format('%s %s', completed, completed_at = now()) FROM pg_temp.beat(:'s3', 89.999, 90)),
+SELECT is((SELECT format('%s %s', completed::text, (completed_at = now())::text) FROM pg_temp.beat(:'s3', 89.999, 90)),
     'true true', 'the last millisecond to 90 percent completes the session (the trigger), completed_at now');
 SELECT is(pg_temp.events(:'s3'),
     '{video_completed,video_progress:10,video_progress:25,video_progress:50,video_progress:75,video_progress:90,video_started}',
@@ -196,9 +197,9 @@ SELECT pg_temp.beat(:'s3', 90, 100) \g /dev/null
 SELECT pg_temp.beat(:'s3', 90, 100) \g /dev/null
 SELECT is(pg_temp.progress(:'s3'), '{[0,5)x3,[5,10)x4,[10,12)x3,[12,90),[90,100)x2} 139 100 true 100',
     'played to the end, twice: 100 percent');
-SELECT is((SELECT array_agg(x) FROM (SELECT event_type::text || coalesce(':' || (metadata->>'milestone'), '') || ' x' || count(*)
-                                       FROM chronos.video_analytics_events WHERE session_id = :'s3'
-                                      GROUP BY 1 ORDER BY 1) AS e (x)),
+SELECT is((SELECT array_agg(e || ' x' || n ORDER BY e)
+             FROM (SELECT event_type::text || coalesce(':' || (metadata->>'milestone'), ''), count(*)
+                     FROM chronos.video_analytics_events WHERE session_id = :'s3' GROUP BY 1) AS x (e, n)),
     '{"video_completed x1","video_progress:10 x1","video_progress:25 x1","video_progress:50 x1","video_progress:75 x1","video_progress:90 x1","video_started x1"}',
     'each milestone and video_completed exactly once in the session');
 -- all at once: one heartbeat from 0 to 100 percent
@@ -218,6 +219,17 @@ SELECT pg_temp.age(pg_temp.start('a1', 'a2'), '1 hour') AS s5 \gset
 SELECT pg_temp.beat(:'s5', 0, 30) \g /dev/null
 SELECT is(pg_temp.events(:'s5'), '{video_progress:10,video_progress:25,video_rewatched,video_started}',
     'a new session of the same student and video: its own milestones (and video_rewatched, section 5)');
+-- once per session even when the percent goes down: the duration is
+-- corrected upwards mid-session (60 of 100 s, then the video is 200 s long)
+INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path, duration_seconds) VALUES
+  ('5e100000-0000-4000-8002-0000000000a6', '5e100000-0000-4000-8000-00000000000a', 'a6', 'upload', 'a6.mp4', 100);
+SELECT pg_temp.age(pg_temp.start('a1', 'a6'), '1 hour') AS s6 \gset
+SELECT pg_temp.beat(:'s6', 0, 60) \g /dev/null
+UPDATE chronos.videos SET duration_seconds = 200 WHERE id = '5e100000-0000-4000-8002-0000000000a6';
+SELECT is((pg_temp.beat(:'s6', 60, 61)).percent_complete, 30, 'the duration doubled: 61 s of 200 is 30 percent');
+SELECT pg_temp.beat(:'s6', 61, 120) \g /dev/null
+SELECT is(pg_temp.events(:'s6'), '{video_progress:10,video_progress:25,video_progress:50,video_started}',
+    'back at 60 percent: milestone 50 is not emitted a second time in the session');
 
 --
 -- 4. Completion by coverage, not by time spent
@@ -247,13 +259,27 @@ SELECT is((pg_temp.beat(:'c3', 49.999, 50)).completed, true, 'threshold 50: 50 p
 SELECT is(pg_temp.events(:'c3'), '{video_completed,video_progress:10,video_progress:25,video_progress:50,video_rewatched,video_started}',
     'video_completed comes with the session''s completion, whatever the threshold (video_rewatched: a2 completed a2 in c2)');
 RESET chronos.completion_threshold;
--- the 1 s tolerance at the end of the video is not coverage of the video:
--- 88 s + [98.5, 101) is 89.5 s of the video's 100, 89 percent
+-- percent_complete is floor(100 x coverage / duration), capped at 100, and
+-- only coverage before the recorded duration counts: the 1 s tolerance past
+-- the end is accepted but cannot complete a session: 88 s + [98.5, 101) has
+-- 89.5 s before 100 s, 89 percent, not completed
 SELECT pg_temp.age(pg_temp.start('a2', 'a2'), '1 hour') AS c4 \gset
 SELECT pg_temp.beat(:'c4', 0, 88) \g /dev/null
-SELECT is((SELECT format('%s %s %s', watched, percent_complete, completed) FROM pg_temp.beat(:'c4', 98.5, 101)),
+SELECT is((SELECT format('%s %s %s', watched, percent_complete, completed::text) FROM pg_temp.beat(:'c4', 98.5, 101)),
     '{[0,88),[98.5,101)} 89 false',
-    'a range ending 1 s past the end is accepted, but only the video''s own seconds count: 89.5 s of 100 is 89 percent, not completed');
+    'coverage past the recorded duration does not count: [0, 88) and [98.5, 101) are 89.5 s before 100 s, 89 percent, not completed');
+-- watch time is the sum of the ranges played, even when the session plays
+-- so many separate bits that watched keeps only 1024 ranges and merges
+-- (undercounting rewatches there): 100 s, then 600 replays of 0.05 s in
+-- between, are 130 s of watch time
+SELECT pg_temp.age(pg_temp.start('a2', 'a2'), '1 hour') AS c5 \gset
+SELECT pg_temp.beat(:'c5', 0, 100) \g /dev/null
+SELECT pg_temp.beat(:'c5', k * 0.1, k * 0.1 + 0.05) FROM generate_series(0, 599) AS k \g /dev/null
+SELECT is((SELECT format('%s %s %s', (chronos.range_count(watched) <= 1024)::text, chronos.coverage(watched), percent_complete)
+             FROM chronos.video_watch_sessions WHERE id = :'c5'),
+    'true 100 100', 'a session with 1200 bits played: at most 1024 ranges kept, coverage exact');
+SELECT is((SELECT watch_time_seconds FROM chronos.video_watch_sessions WHERE id = :'c5'), 130,
+    'watch time adds every heartbeat''s to - from: 100 + 600 x 0.05 = 130 s, however the ranges are stored');
 
 --
 -- 5. Rewatches
@@ -264,10 +290,10 @@ SELECT is(pg_temp.events(:'r1'), '{video_rewatched,video_started}',
     'a session of a video the student completed before emits video_started and video_rewatched');
 SELECT results_eq(
     format($$SELECT event_type::text, student_id, video_id, creator_id, metadata, "timestamp"
-               FROM chronos.video_analytics_events WHERE session_id = %L ORDER BY event_type$$, :'r1'),
-    $$VALUES ('video_started', '5e100000-0000-4000-8001-0000000000a1'::uuid, '5e100000-0000-4000-8002-0000000000a2'::uuid,
+               FROM chronos.video_analytics_events WHERE session_id = %L ORDER BY 1$$, :'r1'),
+    $$VALUES ('video_rewatched', '5e100000-0000-4000-8001-0000000000a1'::uuid, '5e100000-0000-4000-8002-0000000000a2'::uuid,
               '5e100000-0000-4000-8000-00000000000a'::uuid, '{}'::jsonb, now()),
-             ('video_rewatched', '5e100000-0000-4000-8001-0000000000a1', '5e100000-0000-4000-8002-0000000000a2',
+             ('video_started', '5e100000-0000-4000-8001-0000000000a1', '5e100000-0000-4000-8002-0000000000a2',
               '5e100000-0000-4000-8000-00000000000a', '{}', now())$$,
     'both with the new session''s id, student, video and creator');
 SELECT is(pg_temp.events(pg_temp.start('a1', 'a2')), '{video_rewatched,video_started}', 'and the next one again');
@@ -319,7 +345,7 @@ SELECT pg_temp.start('a2', 'a2') AS g2 \gset
 SELECT throws_ok(format('SELECT chronos.record_watch_progress(%L, 0, 100)', :'g2'), '22023',
     format('watch session %s claims more playback than time allows', :'g2'),
     'a fresh session claiming the whole 100 s video is refused');
-SELECT is(pg_temp.progress(:'g2'), '{} 0 0 false ', 'and nothing of it was written');
+SELECT is(pg_temp.progress(:'g2'), '{} 0 0 false NULL', 'and nothing of it was written');
 SELECT is(pg_temp.events(:'g2'), '{video_rewatched,video_started}', 'no event either (the two are the start''s)');
 SELECT pg_temp.beat(:'g2', 0, 10) FROM generate_series(1, 3) \g /dev/null
 SELECT throws_ok(format('SELECT chronos.record_watch_progress(%L, 0, 0.001)', :'g2'), '22023', NULL,
@@ -346,7 +372,7 @@ SELECT is(current_setting('chronos.max_playback_rate'), '2', 'chronos.max_playba
 --
 SELECT pg_temp.age(pg_temp.start('a2', 'a2'), '10 minutes') AS e1 \gset
 SELECT pg_temp.beat(:'e1', 0, 20) \g /dev/null
-SELECT is((SELECT format('%s %s %s', session_end = now(), watch_time_seconds, last_position_seconds)
+SELECT is((SELECT format('%s %s %s', (session_end = now())::text, watch_time_seconds, last_position_seconds)
              FROM chronos.end_watch_session(:'e1')),
     'true 20 20', 'end_watch_session sets session_end to now and returns the session');
 UPDATE chronos.video_watch_sessions SET session_end = session_start + interval '5 minutes' WHERE id = :'e1';
@@ -355,7 +381,8 @@ SELECT is((SELECT session_end - session_start FROM chronos.end_watch_session(:'e
 SELECT throws_ok(format('SELECT chronos.record_watch_progress(%L, 20, 21)', :'e1'), '22023',
     format('watch session %s has ended', :'e1'), 'a heartbeat on an ended session is refused');
 SELECT is(pg_temp.progress(:'e1'), '{[0,20)} 20 20 false 20', 'and writes nothing');
-SELECT is(pg_temp.events(:'e1'), '{video_rewatched,video_started}', 'ending emits no event (the two are the start''s)');
+SELECT is(pg_temp.events(:'e1'), '{video_progress:10,video_rewatched,video_started}',
+    'ending emits no event (these are the start''s and the heartbeat''s)');
 
 --
 -- 10. get_resume_position
@@ -418,7 +445,8 @@ SELECT is(chronos.current_viewers('5e100000-0000-4000-8002-0000000000a4'), 0, 'a
 --
 -- 12. close_stale_watch_sessions
 --
--- on video b1 only (the sessions above are all closed first)
+-- first every session above that is idle at all is closed, then sessions
+-- of video b1, inserted with their heartbeats in the past, are closed by age
 SELECT is(chronos.close_stale_watch_sessions('0 seconds') > 0, true, 'every session idle for any time is closed');
 SELECT is((SELECT count(*) FROM chronos.video_watch_sessions WHERE session_end IS NULL AND last_heartbeat_at < now()),
     0::bigint, 'no open session with an earlier heartbeat is left');
