@@ -136,6 +136,7 @@ server_ticks() {
 }
 server_children() { ps -o pid= --ppid "$(head -1 "$CLUSTER_DIR/data/postmaster.pid")" | wc -l; }
 clk_tck=$(getconf CLK_TCK)
+warmup=$(((duration + 2) / 3))
 idle_children=$(server_children)
 
 # pgbench_run SCRIPT CLIENTS SECONDS [pgbench options...]: prints
@@ -176,7 +177,7 @@ for g in "${groups[@]}"; do
 	IFS='|' read -r -a parts <<<"$g"
 	runs=$((runs + (${#parts[@]} - 1) * reps))
 done
-log "running $runs pgbench runs of ${duration}s (-c 2 -j 2 -M prepared), $reps repetitions, interleaved"
+log "running $runs pgbench runs of ${duration}s (-c 2 -j 2 -M prepared), $reps repetitions, interleaved, after a ${warmup}s warm-up of each"
 
 gi=0
 for g in "${selected[@]}"; do
@@ -184,6 +185,12 @@ for g in "${selected[@]}"; do
 	IFS='|' read -r -a parts <<<"$g"
 	name=${parts[0]}
 	variants=("${parts[@]:1}")
+	# warm-up, not counted: each variant once, so that no measured run pays
+	# for loading what the others left cold (plans, catalog, index pages)
+	for v in "${variants[@]}"; do
+		IFS=':' read -r label script per_tx <<<"$v"
+		pgbench_run "$script" 2 "$warmup" >/dev/null
+	done
 	for rep in $(seq 1 "$reps"); do
 		order=$(seq 1 ${#variants[@]})
 		[ $((rep % 2)) -eq 1 ] || order=$(seq ${#variants[@]} -1 1)
@@ -226,7 +233,7 @@ report=$WORK/report.md
 	echo
 	echo "- Date: $started; $(nproc) CPUs ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) memory; PostgreSQL $pgversion."
 	echo "- Data: $nc creators, $nv videos, $ns students, $nsess sessions, $nev events (the largest creator holds a tenth); generated in ${gen_seconds}s."
-	echo "- pgbench as the superuser (the service), -c 2 -j 2 -M prepared, ${duration}s per run, $reps repetitions, variants interleaved (A B … then … B A)."
+	echo "- pgbench as the superuser (the service), -c 2 -j 2 -M prepared, ${duration}s per run, $reps repetitions, variants interleaved (A B … then … B A), after an uncounted ${warmup}s warm-up of each variant."
 	echo "- Server: synchronous_commit = off, fsync = off, shared_buffers = 1GB, autovacuum off (explicit VACUUM after loading)."
 	echo "- Load average (1, 5, 15 min) at start: $load_start; at end: $load_end. Other work on this 2-CPU machine adds noise; ratios are medians of per-repetition ratios."
 	echo
