@@ -877,15 +877,17 @@ CREATE TABLE @extschema@.video_analytics_pending (
     video_id     uuid        NOT NULL,
     creator_id   uuid        NOT NULL,
     bucket_start timestamptz NOT NULL,
-    touched_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    CONSTRAINT video_analytics_pending_pkey PRIMARY KEY (video_id, bucket_start)
+    created_at   timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 
+-- An append-only work log, with neither key nor index on purpose: the session
+-- functions only INSERT here, so concurrent heartbeats never wait for each
+-- other nor for a refresh, and a refresh claims (deletes) only committed
+-- entries, leaving those of transactions still running for the next one.
 COMMENT ON TABLE @extschema@.video_analytics_pending IS
-'Rollup work not yet done: the (video, quarter hour of session start) the session functions touched since the last refresh_video_analytics. Written and read only by chronos.';
+'Rollup work not yet done: one entry per change a session function made, naming the video and the quarter hour its session started, until refresh_video_analytics claims it. Written and read only by chronos.';
 COMMENT ON COLUMN @extschema@.video_analytics_pending.bucket_start IS
-'The quarter hour in which the touched sessions started; it lies within one local day in every time zone.';
-COMMENT ON COLUMN @extschema@.video_analytics_pending.touched_at IS 'When a session function last touched it.';
+'The quarter hour in which the changed session started; it lies within one local day in every time zone.';
 
 CREATE FUNCTION @extschema@.refresh_video_analytics(p_since timestamptz DEFAULT NULL)
 RETURNS integer
@@ -893,6 +895,155 @@ AS 'MODULE_PATHNAME', 'refresh_video_analytics'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.refresh_video_analytics(timestamptz) IS
 'Brings video_analytics up to date and returns the number of (video, day) rows written. Without p_since, recomputes only the days the session functions touched since the last refresh; with p_since, every day from the creators'' local day of p_since on. Days are the creators'' local days. Safe while sessions are written; concurrent refreshes wait for each other. Service only.';
+
+-- Dashboards and course progress ---------------------------------------------
+--
+-- Read-only reports.  Each checks its arguments, then whether the caller may
+-- ask (is_service_role, current_creator_ids, current_student_ids) before it
+-- reads anything.
+--
+-- creator_dashboard (C, src/dashboard.c) then reads as the extension's
+-- owner, limited to the creator's rows: the daily rollups (video_analytics)
+-- for what is a sum of days (views, watch time, completions, rewatches), and
+-- the sessions of the range, through (creator_id, session_start), for what
+-- is not: distinct students over the range, completion rates and the
+-- hour-of-week heatmap.  Transcription costs come from the few
+-- video_transcribed events, found through the partial index below rather
+-- than among the creator's player events.
+--
+-- course_progress (PL/pgSQL around one set-based query) runs with the
+-- caller's rights: row-level security hands every permitted caller exactly
+-- the rows the answer needs (a student its own sessions and its creators'
+-- published courses, a creator its students' sessions and its courses, the
+-- service everything).
+
+CREATE INDEX video_analytics_events_transcribed_creator_id_timestamp_idx
+    ON @extschema@.video_analytics_events (creator_id, "timestamp")
+    WHERE event_type = 'video_transcribed';
+
+CREATE FUNCTION @extschema@.creator_dashboard(p_creator_id uuid, p_from date, p_to date)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'creator_dashboard'
+LANGUAGE C STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION @extschema@.creator_dashboard(uuid, date, date) IS
+'The creator''s dashboard for its local days p_from to p_to (at most 366): totals, views and watch time per day (zero-filled), per-video views, unique viewers, completion rate and engagement score, the top 10 videos by views and by engagement, a 7 x 24 heatmap of session starts (Monday first, local hours) and transcription costs by method. Sums of days come from the rollups (as of the last refresh_video_analytics), distinct students and rates from the sessions of the range. The creator itself or the service only.';
+
+CREATE FUNCTION @extschema@.course_progress(p_student_id uuid, p_course_id uuid)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_student_creator uuid;
+    v_course_creator  uuid;
+BEGIN
+    IF p_student_id IS NULL THEN
+        RAISE EXCEPTION 'p_student_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_course_id IS NULL THEN
+        RAISE EXCEPTION 'p_course_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    -- the student itself and the service may ask; so may the student's
+    -- creator, found by a lookup that row-level security limits to the
+    -- caller's own students (so it learns nothing about anyone else's)
+    IF NOT (@extschema@.is_service_role()
+            OR p_student_id = ANY (@extschema@.current_student_ids())
+            OR (pg_catalog.cardinality(@extschema@.current_creator_ids()) > 0
+                AND EXISTS (SELECT FROM @extschema@.students s
+                             WHERE s.id = p_student_id
+                               AND s.creator_id = ANY (@extschema@.current_creator_ids())))) THEN
+        RAISE EXCEPTION 'permission denied to read the course progress of student %', p_student_id
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Only the student itself, its creator or the service may read a student''s course progress.';
+    END IF;
+
+    SELECT s.creator_id INTO v_student_creator FROM @extschema@.students s WHERE s.id = p_student_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'student % does not exist', p_student_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    -- a student sees only published courses: to it, an unpublished one does
+    -- not exist
+    SELECT c.creator_id INTO v_course_creator FROM @extschema@.courses c WHERE c.id = p_course_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'course % does not exist', p_course_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF v_course_creator <> v_student_creator THEN
+        RAISE EXCEPTION 'course % does not belong to the creator of student %', p_course_id, p_student_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+
+    RETURN (
+    WITH lessons AS MATERIALIZED (
+        -- every lesson of the course (a module without lessons: one row of
+        -- NULLs), and whether the student completed a session of its video
+        SELECT m.id AS module_id, m.title, m.display_order, l.id AS lesson_id, l.is_required,
+               v.duration_seconds,
+               coalesce(EXISTS (SELECT FROM @extschema@.video_watch_sessions w
+                                 WHERE w.student_id = p_student_id AND w.video_id = l.video_id
+                                   AND w.completed), false) AS done
+          FROM @extschema@.course_modules m
+          LEFT JOIN @extschema@.module_lessons l ON l.module_id = m.id
+          LEFT JOIN @extschema@.videos v ON v.id = l.video_id
+         WHERE m.course_id = p_course_id
+    ), weighted AS (
+        -- a required lesson weighs its video's duration; one without a
+        -- known duration the mean of the others (in its module, in the
+        -- course), or 1 when none is known
+        SELECT x.*,
+               coalesce(x.duration_seconds::numeric,
+                        avg(x.duration_seconds) FILTER (WHERE x.is_required)
+                            OVER (PARTITION BY x.module_id),
+                        1) AS module_weight,
+               coalesce(x.duration_seconds::numeric,
+                        avg(x.duration_seconds) FILTER (WHERE x.is_required) OVER (),
+                        1) AS course_weight
+          FROM lessons x
+    ), modules AS (
+        SELECT w.module_id, w.title, w.display_order,
+               count(w.lesson_id) AS lessons,
+               count(*) FILTER (WHERE w.is_required) AS required,
+               count(*) FILTER (WHERE w.is_required AND w.done) AS done,
+               CASE WHEN count(*) FILTER (WHERE w.is_required) = 0 THEN 100
+                    ELSE 100 * coalesce(sum(w.module_weight) FILTER (WHERE w.is_required AND w.done), 0)
+                         / sum(w.module_weight) FILTER (WHERE w.is_required) END AS percent
+          FROM weighted w
+         GROUP BY w.module_id, w.title, w.display_order
+    ), course AS (
+        SELECT count(w.lesson_id) AS lessons,
+               count(*) FILTER (WHERE w.is_required) AS required,
+               count(*) FILTER (WHERE w.is_required AND w.done) AS done,
+               CASE WHEN count(*) FILTER (WHERE w.is_required) = 0 THEN 100
+                    ELSE 100 * coalesce(sum(w.course_weight) FILTER (WHERE w.is_required AND w.done), 0)
+                         / sum(w.course_weight) FILTER (WHERE w.is_required) END AS percent
+          FROM weighted w
+    )
+    SELECT jsonb_build_object(
+        'course_id', p_course_id,
+        'student_id', p_student_id,
+        'lessons', c.lessons,
+        'required_lessons', c.required,
+        'completed_required_lessons', c.done,
+        'percent_complete', round(c.percent, 2),
+        'completed', c.done = c.required,
+        'modules', (
+            SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'module_id', m.module_id,
+                       'title', m.title,
+                       'lessons', m.lessons,
+                       'required_lessons', m.required,
+                       'completed_required_lessons', m.done,
+                       'percent_complete', round(m.percent, 2),
+                       'completed', m.done = m.required)
+                   ORDER BY m.display_order, m.title, m.module_id), '[]')
+              FROM modules m))
+      FROM course c);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.course_progress(uuid, uuid) IS
+'The student''s progress in the course, per module (in display order) and for the course: lessons, required lessons, required lessons completed (a lesson counts once the student has a completed session of its video), percent complete over the required lessons weighted by video duration (a lesson whose video has no duration weighs the mean of the others), and whether all required lessons are completed (true when there are none). The student itself, its creator or the service only; to a student an unpublished course does not exist.';
 
 -- Ingestion and watch helpers (C) ------------------------------------------
 --

@@ -3,16 +3,17 @@
  *		refresh_video_analytics: the daily rollups of video_analytics, brought
  *		up to date incrementally.
  *
- * The session functions (sessions.c) record which (video, quarter hour of
- * session start) they touched in video_analytics_pending, with an upsert
- * that row-locks the entry until their transaction ends.  A refresh first
- * claims (deletes) the pending entries, in a statement of its own: an entry
- * still locked by a session's open transaction makes it wait for that
- * transaction, so the next statement's snapshot sees the session's change.
- * Then one statement maps the claimed quarter hours to the creators' local
- * days and recomputes exactly those (video, day) rows from the sessions.
- * Quarter hours never straddle a local midnight, since every time zone's
- * offset is a multiple of 15 minutes.
+ * The session functions (sessions.c) append an entry to
+ * video_analytics_pending for every change they make, naming the video and the
+ * quarter hour its session started.  A refresh first claims (deletes) the
+ * committed entries in a statement of its own; entries of transactions still
+ * running are invisible to it and stay for the next refresh.  Then one
+ * statement, with a new snapshot that sees every change whose entry was
+ * claimed, maps the claimed quarter hours to the creators' local days and
+ * recomputes exactly those (video, day) rows from the sessions.  Quarter hours
+ * never straddle a local midnight, since every time zone's offset is a
+ * multiple of 15 minutes.  The log has no key, so neither heartbeats nor the
+ * refresh ever wait for each other.
  *
  * Two refreshes serialize on a SHARE ROW EXCLUSIVE lock of video_analytics,
  * which readers (ACCESS SHARE) and the session functions never wait for.

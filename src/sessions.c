@@ -88,12 +88,12 @@ static const char *const session_row_sql =
 /*
  * Records the rollup work a change of session $1 makes: its own quarter hour
  * and, when it just completed ($2), those of the student's later sessions of
- * the video, whose rewatch status it changes.  DO UPDATE (not DO NOTHING)
- * row-locks the entry until this transaction ends, so a refresh claiming it
- * meanwhile waits and then sees the change (see rollup.c).
+ * the video, whose rewatch status it changes.  A plain INSERT into an
+ * append-only log: no heartbeat ever waits on another's entry or on a
+ * refresh (see rollup.c).
  */
 static const char *const mark_pending_sql =
-"INSERT INTO chronos.video_analytics_pending AS p (video_id, creator_id, bucket_start)"
+"INSERT INTO chronos.video_analytics_pending (video_id, creator_id, bucket_start)"
 " SELECT DISTINCT w.video_id, w.creator_id,"
 "        pg_catalog.date_bin('00:15:00'::pg_catalog.interval, w.session_start,"
 "                            '2000-01-01 00:00:00+00'::pg_catalog.timestamptz)"
@@ -101,8 +101,7 @@ static const char *const mark_pending_sql =
 "   JOIN chronos.video_watch_sessions w ON w.id" EQ "s.id"
 "     OR ($2 AND w.student_id" EQ "s.student_id AND w.video_id" EQ "s.video_id"
 "         AND w.session_start OPERATOR(pg_catalog.>) s.session_start)"
-"  WHERE s.id" EQ "$1"
-" ON CONFLICT (video_id, bucket_start) DO UPDATE SET touched_at = pg_catalog.now()";
+"  WHERE s.id" EQ "$1";
 
 static const char *const milestone_sql =
 "SELECT FROM chronos.video_analytics_events"

@@ -109,10 +109,27 @@ ColumnIsTrue(HeapTuple tuple, TupleDesc desc, AttrNumber attnum)
 }
 
 /*
+ * Whether a write sets percent_complete: every INSERT, and an UPDATE that
+ * changes it.  An UPDATE of other columns (ending a session, say) does not
+ * judge completion again under whatever threshold is in force now.
+ */
+static bool
+PercentChanged(HeapTuple oldtuple, TupleDesc desc, AttrNumber attnum, int32 percent)
+{
+	bool		isnull;
+	Datum		old;
+
+	if (oldtuple == NULL)
+		return true;
+	old = heap_getattr(oldtuple, attnum, desc, &isnull);
+	return isnull || DatumGetInt32(old) != percent;
+}
+
+/*
  * auto_complete_watch_session (BEFORE INSERT OR UPDATE on
  * video_watch_sessions): percent_complete at or above
- * chronos.completion_threshold sets completed and, the first time only,
- * completed_at.  A completed session stays completed with its first
+ * chronos.completion_threshold, when a write sets it, sets completed and,
+ * the first time only, completed_at.  A completed session stays completed with its first
  * completed_at, whatever an UPDATE says.  A session that is not completed has
  * no completed_at.  An explicit NULL in completed is left for NOT NULL to
  * refuse.
@@ -170,7 +187,8 @@ auto_complete_watch_session(PG_FUNCTION_ARGS)
 			completed_at_null = false;
 		}
 	}
-	else if (!isnull && DatumGetInt32(percent) >= chronos_completion_threshold)
+	else if (!isnull && DatumGetInt32(percent) >= chronos_completion_threshold &&
+			 PercentChanged(oldtuple, desc, cols->percent_complete, DatumGetInt32(percent)))
 		completed = true;
 	else if (!completed)
 	{

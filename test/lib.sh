@@ -53,7 +53,9 @@ build_and_install() {
 as_postgres() { (cd / && runuser -u postgres -- "$@"); }
 
 # start_cluster [extra postgresql.conf lines...]: initdb and start a private
-# server; sets PGHOST, PGPORT, PGUSER and CLUSTER_DIR.
+# server; sets PGHOST, PGPORT, PGUSER and CLUSTER_DIR.  CHRONOS_POSTGRES_WRAPPER,
+# when set, is the program pg_ctl starts instead of postgres (pg_ctl -p), for
+# example to run the server under sanitizers (test/sanitize.sh).
 start_cluster() {
 	CLUSTER_DIR=$(mktemp -d /tmp/chronos-pg.XXXXXX)
 	chmod 755 "$CLUSTER_DIR"
@@ -74,7 +76,7 @@ start_cluster() {
 		for line in "$@"; do echo "$line"; done
 	} >>"$CLUSTER_DIR/data/postgresql.conf"
 	as_postgres "$PGBIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" \
-		-w -t 60 start >/dev/null ||
+		${CHRONOS_POSTGRES_WRAPPER:+-p "$CHRONOS_POSTGRES_WRAPPER"} -w -t 60 start >/dev/null ||
 		{ cat "$CLUSTER_DIR/server.log" >&2; return 1; }
 }
 

@@ -375,7 +375,7 @@ SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['course_id', 'creator_id
 SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['module_id', 'creator_id']::name[], 'chronos', 'course_modules', ARRAY['id', 'creator_id']::name[]);
 SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['module_id', 'course_id']::name[], 'chronos', 'course_modules', ARRAY['id', 'course_id']::name[]);
 SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['session_id', 'student_id', 'video_id']::name[], 'chronos', 'video_watch_sessions', ARRAY['id', 'student_id', 'video_id']::name[]);
-SELECT indexes_are('chronos', 'video_analytics_events', ARRAY['video_analytics_events_video_id_timestamp_idx', 'video_analytics_events_creator_id_timestamp_idx', 'video_analytics_events_student_id_video_id_event_type_idx', 'video_analytics_events_course_id_event_type_timestamp_idx', 'video_analytics_events_module_id_idx', 'video_analytics_events_session_id_idx', 'video_analytics_events_pkey']::name[],
+SELECT indexes_are('chronos', 'video_analytics_events', ARRAY['video_analytics_events_video_id_timestamp_idx', 'video_analytics_events_creator_id_timestamp_idx', 'video_analytics_events_student_id_video_id_event_type_idx', 'video_analytics_events_course_id_event_type_timestamp_idx', 'video_analytics_events_module_id_idx', 'video_analytics_events_session_id_idx', 'video_analytics_events_transcribed_creator_id_timestamp_idx', 'video_analytics_events_pkey']::name[],
     'video_analytics_events: exactly these indexes');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
             WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_video_id_timestamp_idx'),

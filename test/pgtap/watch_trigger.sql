@@ -8,7 +8,7 @@ SET client_min_messages = warning;
 -- the settings exist once the library is loaded (see the TODO at the end)
 LOAD 'chronos';
 BEGIN;
-SELECT plan(48);
+SELECT plan(51);
 
 INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
 VALUES ('e5100000-0000-4000-8000-00000000000a', 'co_a', 'user_a');
@@ -172,6 +172,19 @@ SELECT throws_ok($$SET chronos.nonexistent = 1$$, '42602', 'invalid configuratio
                  'the prefix chronos is reserved: SET chronos.nonexistent fails');
 SELECT throws_ok($$SELECT set_config('chronos.completion_treshold', '50', false)$$, '42602', NULL,
                  '... and so does a misspelled setting');
+
+-- An UPDATE that does not change percent_complete does not judge completion
+-- again: a session recorded under a stricter threshold, then ended (or
+-- closed as stale) under a laxer one, stays as it was recorded.
+SET LOCAL chronos.completion_threshold = 95;
+SELECT pg_temp.session(40, 92);
+SELECT is(pg_temp.state(40), 'false null', 'at 92 percent under a threshold of 95: not completed');
+RESET chronos.completion_threshold;
+UPDATE chronos.video_watch_sessions SET session_end = session_start
+ WHERE id = 'e5700000-0000-4000-8000-000000000040';
+SELECT is(pg_temp.state(40), 'false null', 'ending it under the default threshold of 90 leaves it not completed');
+SELECT pg_temp.set_percent(40, 93);
+SELECT is(pg_temp.state(40), 'true now', 'a new percent_complete (93) is judged under the threshold in force');
 
 --
 -- A fresh session (another connection) that has not used chronos yet: the

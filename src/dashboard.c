@@ -1,0 +1,993 @@
+/*
+ * dashboard.c
+ *		creator_dashboard: a creator's analytics over a range of its local
+ *		days, as one jsonb document.
+ *
+ * What is a sum of days (views, watch time, completions, rewatches) comes
+ * from the daily rollups, video_analytics, as of the last
+ * refresh_video_analytics.  What is not comes from the watch sessions of the
+ * range, read once through (creator_id, session_start): the distinct
+ * students over the whole range (unique viewers and active learners, per
+ * video and overall), the completion rates, and the heatmap of session
+ * starts by local weekday and hour.  The sessions are folded into hash
+ * tables here rather than grouped by SQL: the range of a large creator holds
+ * tens of thousands of sessions, nearly one (video, student) pair each, and
+ * this is where the time goes.  The document is built with pushJsonbValue,
+ * without a round trip through text.
+ *
+ * The caller is checked first (the creator itself or the service, from
+ * identity.c), before anything is read; then the queries run as the
+ * extension's owner, each limited to the creator's rows.  The SQL function
+ * pins search_path, and every statement here names its tables with their
+ * schema.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "datatype/timestamp.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "fmgr.h"
+#include "nodes/params.h"
+#include "tcop/dest.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/hsearch.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+#include "catalog.h"
+#include "identity.h"
+#include "plans.h"
+
+#ifndef HAVE_INT128
+#error "creator_dashboard needs a 128-bit integer type for exact engagement scores"
+#endif
+
+/* The longest range, in days: a year, leap day included. */
+#define DASHBOARD_MAX_DAYS 366
+
+/* The heatmap is counted per quarter hour of UTC time, then mapped to local hours. */
+#define USECS_PER_QUARTER (15 * USECS_PER_MINUTE)
+
+/* How many engagement-ranked and view-ranked videos the top lists hold. */
+#define DASHBOARD_TOP 10
+
+/* $1 creator: its zone, and its local midnights that bound the range $2 .. $3. */
+static const char *const creator_sql =
+"SELECT c.timezone, $2::timestamp AT TIME ZONE c.timezone,"
+"       ($3 + 1)::timestamp AT TIME ZONE c.timezone"
+"  FROM chronos.creators c WHERE c.id = $1";
+
+/* $1 creator, sessions that started from $2 to before $3. */
+static const char *const sessions_sql =
+"SELECT s.video_id, s.student_id, s.completed, s.watch_time_seconds > 0, s.session_start"
+"  FROM chronos.video_watch_sessions s"
+" WHERE s.creator_id = $1 AND s.session_start >= $2 AND s.session_start < $3";
+
+/* $1 creator, its rollups of days $2 .. $3 summed per video (day NULL) and per day (video NULL). */
+static const char *const rollups_sql =
+"SELECT a.video_id, a.date, sum(a.views)::bigint, sum(a.total_watch_time_seconds)::bigint,"
+"       sum(a.completions)::bigint, sum(a.rewatches)::bigint, max(a.updated_at)"
+"  FROM chronos.video_analytics a"
+" WHERE a.creator_id = $1 AND a.date >= $2 AND a.date <= $3"
+" GROUP BY GROUPING SETS ((a.video_id), (a.date))";
+
+/* $1 creator, $2 the videos to describe. */
+static const char *const videos_sql =
+"SELECT v.id, v.title, v.duration_seconds FROM chronos.videos v"
+" WHERE v.creator_id = $1 AND v.id = ANY ($2)";
+
+/*
+ * $1 creator, the video_transcribed events from $2 to before $3 (the partial
+ * index on them), per transcript method: the method (NULL when missing or
+ * not a non-empty string), the summed cost and the count.  The cost of an
+ * event is cost, else cost_usd: the first that is a JSON number or a string
+ * holding a plain decimal number; anything else counts 0, so a malformed
+ * cost never raises an error.
+ */
+static const char *const costs_sql =
+"SELECT t.method, COALESCE(sum(t.cost), 0), count(*)"
+"  FROM (SELECT CASE WHEN jsonb_typeof(e.metadata -> 'transcript_method') = 'string'"
+"                     AND e.metadata ->> 'transcript_method' <> ''"
+"                    THEN e.metadata ->> 'transcript_method' END AS method,"
+"               COALESCE(chronos_cost.cost, chronos_cost_usd.cost) AS cost"
+"          FROM chronos.video_analytics_events e,"
+"               LATERAL (SELECT CASE jsonb_typeof(e.metadata -> 'cost')"
+"                   WHEN 'number' THEN (e.metadata ->> 'cost')::numeric"
+"                   WHEN 'string' THEN CASE WHEN btrim(e.metadata ->> 'cost')"
+"                       ~ '^[+-]?([0-9]{1,30}(\\.[0-9]{0,30})?|\\.[0-9]{1,30})$'"
+"                       THEN btrim(e.metadata ->> 'cost')::numeric END END) AS chronos_cost (cost),"
+"               LATERAL (SELECT CASE jsonb_typeof(e.metadata -> 'cost_usd')"
+"                   WHEN 'number' THEN (e.metadata ->> 'cost_usd')::numeric"
+"                   WHEN 'string' THEN CASE WHEN btrim(e.metadata ->> 'cost_usd')"
+"                       ~ '^[+-]?([0-9]{1,30}(\\.[0-9]{0,30})?|\\.[0-9]{1,30})$'"
+"                       THEN btrim(e.metadata ->> 'cost_usd')::numeric END END) AS chronos_cost_usd (cost)"
+"         WHERE e.creator_id = $1 AND e.event_type = 'video_transcribed'"
+"           AND e.\"timestamp\" >= $2 AND e.\"timestamp\" < $3) AS t"
+" GROUP BY t.method"
+" ORDER BY 2 DESC, 1 NULLS LAST";
+
+static SPIPlanPtr creator_plan;
+static SPIPlanPtr sessions_plan;
+static SPIPlanPtr rollups_plan;
+static SPIPlanPtr videos_plan;
+static SPIPlanPtr costs_plan;
+
+/* One (video, student) pair of the range. */
+typedef struct PairKey
+{
+	pg_uuid_t	video;
+	pg_uuid_t	student;
+} PairKey;
+
+typedef struct PairEntry
+{
+	PairKey		key;
+	bool		completed;		/* a session of the pair completed */
+	bool		played;			/* a session of the pair played something */
+	char		status;			/* simplehash's */
+} PairEntry;
+
+typedef struct StudentEntry
+{
+	pg_uuid_t	key;
+	bool		played;			/* a session of the student played something */
+	char		status;			/* simplehash's */
+} StudentEntry;
+
+/* A 64-bit mix of the words of a key (uuids, so every bit may matter). */
+static inline uint32
+HashWords(const char *bytes, int nwords)
+{
+	uint64		h = 0;
+
+	for (int i = 0; i < nwords; i++)
+	{
+		uint64		w;
+
+		memcpy(&w, bytes + i * sizeof(uint64), sizeof(uint64));
+		h = hash_combine64(h, w);
+	}
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	return (uint32) h;
+}
+
+/* Open-addressing hash tables (lib/simplehash.h): tens of thousands of pairs per call. */
+#define SH_PREFIX pairs
+#define SH_ELEMENT_TYPE PairEntry
+#define SH_KEY_TYPE PairKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) HashWords((const char *) &(k), 4)
+#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(PairKey)) == 0)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+#define SH_PREFIX students
+#define SH_ELEMENT_TYPE StudentEntry
+#define SH_KEY_TYPE pg_uuid_t
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) HashWords((const char *) &(k), 2)
+#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(pg_uuid_t)) == 0)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/*
+ * Receives the sessions of the range straight from the executor (no copy
+ * into an SPI tuple table): each (video, student) pair once, and the count
+ * of session starts per quarter hour.
+ */
+typedef struct SessionReceiver
+{
+	DestReceiver pub;
+	pairs_hash *pairs;
+	int32	   *quarters;
+	TimestampTz range_start;
+} SessionReceiver;
+
+static bool
+ReceiveSession(TupleTableSlot *slot, DestReceiver *self)
+{
+	SessionReceiver *receiver = (SessionReceiver *) self;
+	PairKey		key;
+	PairEntry  *pair;
+	bool		found;
+
+	slot_getallattrs(slot);
+	memcpy(&key.video, DatumGetUUIDP(slot->tts_values[0]), UUID_LEN);
+	memcpy(&key.student, DatumGetUUIDP(slot->tts_values[1]), UUID_LEN);
+	pair = pairs_insert(receiver->pairs, key, &found);
+	if (!found)
+		pair->completed = pair->played = false;
+	pair->completed |= DatumGetBool(slot->tts_values[2]);
+	pair->played |= DatumGetBool(slot->tts_values[3]);
+	receiver->quarters[(DatumGetTimestampTz(slot->tts_values[4]) - receiver->range_start) /
+					   USECS_PER_QUARTER]++;
+	return true;
+}
+
+static void
+ReceiverStartup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+ReceiverShutdown(DestReceiver *self)
+{
+}
+
+static void
+ReceiverDestroy(DestReceiver *self)
+{
+}
+
+/* Everything the dashboard says about one video. */
+typedef struct VideoEntry
+{
+	pg_uuid_t	video;			/* hash key */
+	int64		views;			/* from the rollups */
+	int64		watch_time;
+	int64		completions;
+	int64		rewatches;
+	int64		viewers;		/* from the sessions: distinct students */
+	int64		completers;		/* ... of whom completed a session */
+	char	   *title;
+	bool		described;		/* found in videos */
+	bool		duration_null;
+	int32		duration;
+	int64		average;		/* hundredths */
+	int64		rate;			/* hundredths */
+	int64		engagement;		/* hundredths */
+} VideoEntry;
+
+/* What one day of the range sums to. */
+typedef struct DayTotals
+{
+	int64		views;
+	int64		watch_time;
+	int64		completions;
+} DayTotals;
+
+/* n / d rounded half up to hundredths (n, d >= 0; 0 when d = 0), as SQL's round(x, 2). */
+static int64
+Hundredths(int128 n, int128 d)
+{
+	if (d <= 0)
+		return 0;
+	return (int64) ((200 * n + d) / (2 * d));
+}
+
+/*
+ * The engagement score of a video, in hundredths: 40 min(average watch time
+ * / duration, 1) + 40 completion rate / 100 + 20 min(views / unique
+ * viewers, 2) / 2, computed exactly as one fraction and rounded once.
+ */
+static int64
+Engagement(const VideoEntry *v)
+{
+	int128		num = 0;
+	int128		den = 1;
+
+	/* 40 min(W / (V D), 1) */
+	if (!v->duration_null && v->duration > 0 && v->views > 0)
+	{
+		int128		vd = (int128) v->views * v->duration;
+
+		num = 40 * Min((int128) v->watch_time, vd);
+		den = vd;
+	}
+	/* + 40 C / U + 10 min(V, 2 U) / U */
+	if (v->viewers > 0)
+	{
+		int128		part = 40 * (int128) v->completers +
+			10 * Min((int128) v->views, 2 * (int128) v->viewers);
+
+		num = num * v->viewers + part * den;
+		den = den * v->viewers;
+	}
+	return Hundredths(num, den);
+}
+
+/* Ordered by views (most first), then video id. */
+static int
+CompareByViews(const void *a, const void *b)
+{
+	const VideoEntry *x = *(const VideoEntry *const *) a;
+	const VideoEntry *y = *(const VideoEntry *const *) b;
+
+	if (x->views != y->views)
+		return x->views > y->views ? -1 : 1;
+	return memcmp(x->video.data, y->video.data, UUID_LEN);
+}
+
+/* Ordered by engagement (highest first), then views, then video id. */
+static int
+CompareByEngagement(const void *a, const void *b)
+{
+	const VideoEntry *x = *(const VideoEntry *const *) a;
+	const VideoEntry *y = *(const VideoEntry *const *) b;
+
+	if (x->engagement != y->engagement)
+		return x->engagement > y->engagement ? -1 : 1;
+	return CompareByViews(a, b);
+}
+
+/*
+ * The plan in *slot, kept, and planned afresh for each call's values
+ * (CURSOR_OPT_CUSTOM_PLAN): how many rows a range holds decides between an
+ * index and a bitmap scan, which a generic plan cannot know.
+ */
+static SPIPlanPtr
+RangePlan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes)
+{
+	if (*slot == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, (Oid *) argtypes, CURSOR_OPT_CUSTOM_PLAN);
+
+		if (plan == NULL)
+			elog(ERROR, "could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not keep the plan of \"%s\"", sql);
+		*slot = plan;
+	}
+	return *slot;
+}
+
+static HTAB *
+NewTable(const char *name, Size keysize, Size entrysize, long size)
+{
+	HASHCTL		ctl;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = keysize;
+	ctl.entrysize = entrysize;
+	ctl.hcxt = CurrentMemoryContext;
+	return hash_create(name, size, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+/* A date as YYYY-MM-DD, whatever DateStyle says. */
+static char *
+IsoDate(DateADT date)
+{
+	int			year,
+				month,
+				day;
+
+	j2date(date + POSTGRES_EPOCH_JDATE, &year, &month, &day);
+	if (year <= 0)
+		return psprintf("%04d-%02d-%02d BC", 1 - year, month, day);
+	return psprintf("%04d-%02d-%02d", year, month, day);
+}
+
+/* JSON building, on one parse state. */
+
+static void
+PushKey(JsonbParseState **state, const char *key)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.len = strlen(key);
+	v.val.string.val = (char *) key;
+	pushJsonbValue(state, WJB_KEY, &v);
+}
+
+static void
+PushString(JsonbParseState **state, JsonbIteratorToken token, const char *s)
+{
+	JsonbValue	v;
+
+	if (s == NULL)
+		v.type = jbvNull;
+	else
+	{
+		v.type = jbvString;
+		v.val.string.len = strlen(s);
+		v.val.string.val = (char *) s;
+	}
+	pushJsonbValue(state, token, &v);
+}
+
+static void
+PushNumeric(JsonbParseState **state, JsonbIteratorToken token, Numeric n)
+{
+	JsonbValue	v;
+
+	v.type = jbvNumeric;
+	v.val.numeric = n;
+	pushJsonbValue(state, token, &v);
+}
+
+static void
+PushInt(JsonbParseState **state, JsonbIteratorToken token, int64 n)
+{
+	PushNumeric(state, token, int64_to_numeric(n));
+}
+
+/* A number in hundredths, written with two decimals (44.50), as round(x, 2) writes it. */
+static void
+PushHundredths(JsonbParseState **state, JsonbIteratorToken token, int64 n)
+{
+	PushNumeric(state, token, int64_div_fast_to_numeric(n, 2));
+}
+
+static void
+PushUuid(JsonbParseState **state, JsonbIteratorToken token, pg_uuid_t *uuid)
+{
+	PushString(state, token, ChronosUuidText(uuid));
+}
+
+static void
+PushDateTime(JsonbParseState **state, JsonbIteratorToken token, Datum value, Oid typid)
+{
+	/* without a buffer, it returns a string of its own (the value keeps pointing at it) */
+	PushString(state, token, JsonEncodeDateTime(NULL, value, typid, NULL));
+}
+
+static void
+PushIntField(JsonbParseState **state, const char *key, int64 n)
+{
+	PushKey(state, key);
+	PushInt(state, WJB_VALUE, n);
+}
+
+static void
+PushHundredthsField(JsonbParseState **state, const char *key, int64 n)
+{
+	PushKey(state, key);
+	PushHundredths(state, WJB_VALUE, n);
+}
+
+/* What one call gathers before it writes the document; it all lives in context. */
+typedef struct Dashboard
+{
+	MemoryContext context;
+	pg_uuid_t  *creator_id;
+	DateADT		from;
+	DateADT		to;
+	int			ndays;
+	text	   *timezone;
+	TimestampTz range_start;	/* local midnight starting from */
+	TimestampTz range_end;		/* local midnight ending to */
+
+	/* from the sessions */
+	int64		nquarters;
+	int32	   *quarters;		/* session starts per quarter hour from range_start */
+	pairs_hash *pairs;
+	students_hash *students;
+	int64		active;			/* students with a session that played something */
+	int64		npairs;
+	int64		completed_pairs;
+	int64		nwatched;		/* videos with sessions */
+	int64		heatmap[7][24];	/* Monday first, local hours */
+
+	/* from the rollups */
+	HTAB	   *videos;			/* VideoEntry by video id, with the sessions' numbers too */
+	DayTotals  *days;
+	int64		views;
+	int64		watch_time;
+	int64		completions;
+	int64		rewatches;
+	bool		have_updated_at;
+	TimestampTz updated_at;
+
+	/* the videos, most viewed first, and by engagement */
+	long		nvideos;
+	VideoEntry **by_views;
+	VideoEntry **by_engagement;
+
+	/* transcription costs, most expensive first */
+	int			ncosts;
+	char	  **cost_methods;
+	Numeric    *cost_sums;
+	int64	   *cost_counts;
+} Dashboard;
+
+static VideoEntry *
+VideoOf(Dashboard *d, pg_uuid_t *video_id)
+{
+	bool		found;
+	VideoEntry *video = hash_search(d->videos, video_id, HASH_ENTER, &found);
+
+	if (!found)
+		memset((char *) video + sizeof(pg_uuid_t), 0, sizeof(VideoEntry) - sizeof(pg_uuid_t));
+	return video;
+}
+
+/* The creator's zone, and the range as instants; 23503 for an unknown creator. */
+static void
+ReadCreator(Dashboard *d)
+{
+	static const Oid types[3] = {UUIDOID, DATEOID, DATEOID};
+	Datum		args[3] = {UUIDPGetDatum(d->creator_id), DateADTGetDatum(d->from),
+	DateADTGetDatum(d->to)};
+	HeapTuple	tuple;
+	bool		isnull;
+	MemoryContext old_context;
+
+	if (SPI_execute_plan(ChronosKeptPlan(&creator_plan, creator_sql, 3, types),
+						 args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read creator");
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("creator %s does not exist", ChronosUuidText(d->creator_id))));
+	tuple = SPI_tuptable->vals[0];
+	old_context = MemoryContextSwitchTo(d->context);
+	d->timezone = DatumGetTextPCopy(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull));
+	MemoryContextSwitchTo(old_context);
+	d->range_start = DatumGetTimestampTz(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &isnull));
+	d->range_end = DatumGetTimestampTz(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 3, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* The sessions of the range, straight into d->pairs and d->quarters. */
+static void
+ReadSessions(Dashboard *d)
+{
+	static const Oid types[3] = {UUIDOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+	SessionReceiver receiver;
+	SPIExecuteOptions options;
+	MemoryContext old_context = MemoryContextSwitchTo(d->context);
+
+	d->nquarters = (d->range_end - d->range_start) / USECS_PER_QUARTER + 1;
+	d->quarters = palloc0(sizeof(int32) * d->nquarters);
+	d->pairs = pairs_create(d->context, 4096, NULL);
+	MemoryContextSwitchTo(old_context);
+
+	memset(&receiver, 0, sizeof(receiver));
+	receiver.pub.receiveSlot = ReceiveSession;
+	receiver.pub.rStartup = ReceiverStartup;
+	receiver.pub.rShutdown = ReceiverShutdown;
+	receiver.pub.rDestroy = ReceiverDestroy;
+	/* not DestNone, which SPI reports as discarded, nor DestSPI, whose tuple table it checks */
+	receiver.pub.mydest = DestTuplestore;
+	receiver.pairs = d->pairs;
+	receiver.quarters = d->quarters;
+	receiver.range_start = d->range_start;
+
+	memset(&options, 0, sizeof(options));
+	options.params = makeParamList(3);
+	for (int i = 0; i < 3; i++)
+	{
+		options.params->params[i].isnull = false;
+		options.params->params[i].pflags = PARAM_FLAG_CONST;
+		options.params->params[i].ptype = types[i];
+	}
+	options.params->params[0].value = UUIDPGetDatum(d->creator_id);
+	options.params->params[1].value = TimestampTzGetDatum(d->range_start);
+	options.params->params[2].value = TimestampTzGetDatum(d->range_end);
+	options.read_only = true;
+	options.dest = (DestReceiver *) &receiver;
+	if (SPI_execute_plan_extended(RangePlan(&sessions_plan, sessions_sql, 3, types),
+								  &options) != SPI_OK_SELECT)
+		elog(ERROR, "could not read watch sessions");
+}
+
+/*
+ * From the pairs: viewers and completers per video, the students and
+ * whether each played something; from the quarter hours: the heatmap, each
+ * quarter hour mapped to its local weekday and hour.
+ */
+static void
+FoldSessions(Dashboard *d)
+{
+	MemoryContext old_context = MemoryContextSwitchTo(d->context);
+	pairs_iterator pair_scan;
+	students_iterator student_scan;
+	PairEntry  *pair;
+	StudentEntry *student;
+
+	d->videos = NewTable("creator_dashboard videos", sizeof(pg_uuid_t), sizeof(VideoEntry), 256);
+	d->students = students_create(d->context, 256, NULL);
+	pairs_start_iterate(d->pairs, &pair_scan);
+	while ((pair = pairs_iterate(d->pairs, &pair_scan)) != NULL)
+	{
+		VideoEntry *video = VideoOf(d, &pair->key.video);
+		bool		found;
+
+		if (video->viewers++ == 0)
+			d->nwatched++;
+		video->completers += pair->completed;
+		student = students_insert(d->students, pair->key.student, &found);
+		if (!found)
+			student->played = false;
+		student->played |= pair->played;
+		d->npairs++;
+		d->completed_pairs += pair->completed;
+	}
+	students_start_iterate(d->students, &student_scan);
+	while ((student = students_iterate(d->students, &student_scan)) != NULL)
+		d->active += student->played;
+
+	for (int64 i = 0; i < d->nquarters; i++)
+	{
+		Timestamp	local;
+		struct pg_tm tm;
+		fsec_t		fsec;
+
+		if (d->quarters[i] == 0)
+			continue;
+		local = DatumGetTimestamp(DirectFunctionCall2(timestamptz_zone, PointerGetDatum(d->timezone),
+													  TimestampTzGetDatum(d->range_start + i * USECS_PER_QUARTER)));
+		if (timestamp2tm(local, NULL, &tm, &fsec, NULL, NULL) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("timestamp out of range")));
+		/* j2day: 0 is Sunday; the heatmap starts on Monday */
+		d->heatmap[(j2day(date2j(tm.tm_year, tm.tm_mon, tm.tm_mday)) + 6) % 7][tm.tm_hour] +=
+			d->quarters[i];
+	}
+	MemoryContextSwitchTo(old_context);
+}
+
+/* The rollups of the range, summed per video (into d->videos) and per day. */
+static void
+ReadRollups(Dashboard *d)
+{
+	static const Oid types[3] = {UUIDOID, DATEOID, DATEOID};
+	Datum		args[3] = {UUIDPGetDatum(d->creator_id), DateADTGetDatum(d->from),
+	DateADTGetDatum(d->to)};
+	MemoryContext old_context;
+
+	if (SPI_execute_plan(RangePlan(&rollups_plan, rollups_sql, 3, types),
+						 args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read video analytics");
+	old_context = MemoryContextSwitchTo(d->context);
+	d->days = palloc0(sizeof(DayTotals) * d->ndays);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		video_null;
+		bool		isnull;
+		Datum		video_id = SPI_getbinval(tuple, desc, 1, &video_null);
+		int64		views = DatumGetInt64(SPI_getbinval(tuple, desc, 3, &isnull));
+		int64		watch_time = DatumGetInt64(SPI_getbinval(tuple, desc, 4, &isnull));
+		int64		completions = DatumGetInt64(SPI_getbinval(tuple, desc, 5, &isnull));
+		int64		rewatches = DatumGetInt64(SPI_getbinval(tuple, desc, 6, &isnull));
+		TimestampTz updated_at = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 7, &isnull));
+
+		if (!isnull && (!d->have_updated_at || updated_at > d->updated_at))
+		{
+			d->updated_at = updated_at;
+			d->have_updated_at = true;
+		}
+		if (video_null)
+		{
+			/* a day */
+			DateADT		day = DatumGetDateADT(SPI_getbinval(tuple, desc, 2, &isnull));
+
+			if (isnull || day < d->from || day > d->to)
+				continue;
+			d->days[day - d->from].views = views;
+			d->days[day - d->from].watch_time = watch_time;
+			d->days[day - d->from].completions = completions;
+			d->views += views;
+			d->watch_time += watch_time;
+			d->completions += completions;
+			d->rewatches += rewatches;
+		}
+		else
+		{
+			VideoEntry *video = VideoOf(d, DatumGetUUIDP(video_id));
+
+			video->views = views;
+			video->watch_time = watch_time;
+			video->completions = completions;
+			video->rewatches = rewatches;
+		}
+	}
+	MemoryContextSwitchTo(old_context);
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* Title and duration of each video of d->videos. */
+static void
+ReadVideos(Dashboard *d)
+{
+	static const Oid types[2] = {UUIDOID, UUIDARRAYOID};
+	long		nvideos = hash_get_num_entries(d->videos);
+	Datum	   *ids = palloc(sizeof(Datum) * Max(nvideos, 1));
+	int			n = 0;
+	Datum		args[2];
+	HASH_SEQ_STATUS scan;
+	VideoEntry *video;
+	MemoryContext old_context;
+
+	hash_seq_init(&scan, d->videos);
+	while ((video = hash_seq_search(&scan)) != NULL)
+		ids[n++] = UUIDPGetDatum(&video->video);
+	args[0] = UUIDPGetDatum(d->creator_id);
+	args[1] = PointerGetDatum(construct_array(ids, n, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+	if (SPI_execute_plan(ChronosKeptPlan(&videos_plan, videos_sql, 2, types),
+						 args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read videos");
+	old_context = MemoryContextSwitchTo(d->context);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		Datum		duration;
+
+		video = hash_search(d->videos, DatumGetUUIDP(SPI_getbinval(tuple, desc, 1, &isnull)),
+							HASH_FIND, NULL);
+		if (video == NULL)
+			continue;
+		video->described = true;
+		video->title = SPI_getvalue(tuple, desc, 2);
+		duration = SPI_getbinval(tuple, desc, 3, &video->duration_null);
+		if (!video->duration_null)
+			video->duration = DatumGetInt32(duration);
+	}
+	MemoryContextSwitchTo(old_context);
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* Transcription costs per method, in the order of the document. */
+static void
+ReadCosts(Dashboard *d)
+{
+	static const Oid types[3] = {UUIDOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		args[3] = {UUIDPGetDatum(d->creator_id), TimestampTzGetDatum(d->range_start),
+	TimestampTzGetDatum(d->range_end)};
+	MemoryContext old_context;
+
+	if (SPI_execute_plan(RangePlan(&costs_plan, costs_sql, 3, types),
+						 args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read transcription costs");
+	old_context = MemoryContextSwitchTo(d->context);
+	d->ncosts = (int) SPI_processed;
+	d->cost_methods = palloc(sizeof(char *) * Max(d->ncosts, 1));
+	d->cost_sums = palloc(sizeof(Numeric) * Max(d->ncosts, 1));
+	d->cost_counts = palloc(sizeof(int64) * Max(d->ncosts, 1));
+	for (int i = 0; i < d->ncosts; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+
+		d->cost_methods[i] = SPI_getvalue(tuple, desc, 1);
+		d->cost_sums[i] = DatumGetNumericCopy(SPI_getbinval(tuple, desc, 2, &isnull));
+		d->cost_counts[i] = DatumGetInt64(SPI_getbinval(tuple, desc, 3, &isnull));
+	}
+	MemoryContextSwitchTo(old_context);
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* Each video's average, completion rate and engagement, and the videos in both orders. */
+static void
+RankVideos(Dashboard *d)
+{
+	MemoryContext old_context = MemoryContextSwitchTo(d->context);
+	long		nvideos = hash_get_num_entries(d->videos);
+	HASH_SEQ_STATUS scan;
+	VideoEntry *video;
+
+	d->by_views = palloc(sizeof(VideoEntry *) * Max(nvideos, 1));
+	d->nvideos = 0;
+	hash_seq_init(&scan, d->videos);
+	while ((video = hash_seq_search(&scan)) != NULL)
+	{
+		if (!video->described)
+			continue;
+		video->average = Hundredths(video->watch_time, video->views);
+		video->rate = Hundredths(100 * (int128) video->completers, video->viewers);
+		video->engagement = Engagement(video);
+		d->by_views[d->nvideos++] = video;
+	}
+	qsort(d->by_views, d->nvideos, sizeof(VideoEntry *), CompareByViews);
+	d->by_engagement = palloc(sizeof(VideoEntry *) * Max(d->nvideos, 1));
+	memcpy(d->by_engagement, d->by_views, sizeof(VideoEntry *) * d->nvideos);
+	qsort(d->by_engagement, d->nvideos, sizeof(VideoEntry *), CompareByEngagement);
+	MemoryContextSwitchTo(old_context);
+}
+
+/* At most DASHBOARD_TOP ids of the videos with views, in the order given. */
+static void
+PushTop(JsonbParseState **state, VideoEntry **videos, long nvideos)
+{
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (long i = 0, n = 0; i < nvideos && n < DASHBOARD_TOP; i++)
+	{
+		if (videos[i]->views == 0)
+			continue;
+		PushUuid(state, WJB_ELEM, &videos[i]->video);
+		n++;
+	}
+	pushJsonbValue(state, WJB_END_ARRAY, NULL);
+}
+
+/* The document (in the caller's memory context). */
+static Jsonb *
+BuildDocument(Dashboard *d)
+{
+	JsonbParseState *state = NULL;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	PushKey(&state, "creator_id");
+	PushUuid(&state, WJB_VALUE, d->creator_id);
+	PushKey(&state, "from");
+	PushDateTime(&state, WJB_VALUE, DateADTGetDatum(d->from), DATEOID);
+	PushKey(&state, "to");
+	PushDateTime(&state, WJB_VALUE, DateADTGetDatum(d->to), DATEOID);
+	PushKey(&state, "timezone");
+	PushString(&state, WJB_VALUE, text_to_cstring(d->timezone));
+	PushKey(&state, "rollups_updated_at");
+	if (d->have_updated_at)
+		PushDateTime(&state, WJB_VALUE, TimestampTzGetDatum(d->updated_at), TIMESTAMPTZOID);
+	else
+		PushString(&state, WJB_VALUE, NULL);
+
+	PushKey(&state, "totals");
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	PushIntField(&state, "views", d->views);
+	PushIntField(&state, "unique_viewers", d->students->members);
+	PushIntField(&state, "watch_time_seconds", d->watch_time);
+	PushHundredthsField(&state, "average_watch_time_seconds", Hundredths(d->watch_time, d->views));
+	PushHundredthsField(&state, "completion_rate",
+						Hundredths(100 * (int128) d->completed_pairs, d->npairs));
+	PushIntField(&state, "active_learners", d->active);
+	PushIntField(&state, "completions", d->completions);
+	PushIntField(&state, "rewatches", d->rewatches);
+	PushIntField(&state, "videos_watched", d->nwatched);
+	pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+
+	PushKey(&state, "daily");
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < d->ndays; i++)
+	{
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		PushKey(&state, "date");
+		PushDateTime(&state, WJB_VALUE, DateADTGetDatum(d->from + i), DATEOID);
+		PushIntField(&state, "views", d->days[i].views);
+		PushIntField(&state, "watch_time_seconds", d->days[i].watch_time);
+		PushIntField(&state, "completions", d->days[i].completions);
+		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+
+	PushKey(&state, "videos");
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	for (long i = 0; i < d->nvideos; i++)
+	{
+		VideoEntry *video = d->by_views[i];
+
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		PushKey(&state, "video_id");
+		PushUuid(&state, WJB_VALUE, &video->video);
+		PushKey(&state, "title");
+		PushString(&state, WJB_VALUE, video->title);
+		PushKey(&state, "duration_seconds");
+		if (video->duration_null)
+			PushString(&state, WJB_VALUE, NULL);
+		else
+			PushInt(&state, WJB_VALUE, video->duration);
+		PushIntField(&state, "views", video->views);
+		PushIntField(&state, "unique_viewers", video->viewers);
+		PushIntField(&state, "watch_time_seconds", video->watch_time);
+		PushHundredthsField(&state, "average_watch_time_seconds", video->average);
+		PushIntField(&state, "completions", video->completions);
+		PushHundredthsField(&state, "completion_rate", video->rate);
+		PushIntField(&state, "rewatches", video->rewatches);
+		PushHundredthsField(&state, "engagement_score", video->engagement);
+		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+
+	PushKey(&state, "top_by_views");
+	PushTop(&state, d->by_views, d->nvideos);
+	PushKey(&state, "top_by_engagement");
+	PushTop(&state, d->by_engagement, d->nvideos);
+
+	PushKey(&state, "heatmap");
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	for (int day = 0; day < 7; day++)
+	{
+		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+		for (int hour = 0; hour < 24; hour++)
+			PushInt(&state, WJB_ELEM, d->heatmap[day][hour]);
+		pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	}
+	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+
+	PushKey(&state, "costs");
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < d->ncosts; i++)
+	{
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		PushKey(&state, "transcript_method");
+		PushString(&state, WJB_VALUE, d->cost_methods[i]);
+		PushKey(&state, "cost");
+		PushNumeric(&state, WJB_VALUE, d->cost_sums[i]);
+		PushIntField(&state, "transcriptions", d->cost_counts[i]);
+		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+}
+
+/*
+ * creator_dashboard(p_creator_id, p_from, p_to): the creator's dashboard for
+ * its local days p_from to p_to (both included, at most 366); the README
+ * describes the document.  The creator itself or the service only.
+ */
+PG_FUNCTION_INFO_V1(creator_dashboard);
+Datum
+creator_dashboard(PG_FUNCTION_ARGS)
+{
+	Dashboard	d;
+	const ChronosIdentity *identity;
+	ChronosSavedUser saved;
+	Jsonb	   *document;
+
+	memset(&d, 0, sizeof(d));
+	ChronosRequireArgument(fcinfo, 0, "p_creator_id");
+	ChronosRequireArgument(fcinfo, 1, "p_from");
+	ChronosRequireArgument(fcinfo, 2, "p_to");
+	d.creator_id = PG_GETARG_UUID_P(0);
+	d.from = PG_GETARG_DATEADT(1);
+	d.to = PG_GETARG_DATEADT(2);
+	if (DATE_NOT_FINITE(d.from))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("p_from must be a finite date")));
+	if (DATE_NOT_FINITE(d.to))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("p_to must be a finite date")));
+	if (d.from > d.to)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("p_from %s is after p_to %s", IsoDate(d.from), IsoDate(d.to)),
+				 errhint("The range runs from p_from to p_to, both included.")));
+	d.ndays = d.to - d.from + 1;
+	if (d.ndays > DASHBOARD_MAX_DAYS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the range from %s to %s is %d days long",
+						IsoDate(d.from), IsoDate(d.to), d.ndays),
+				 errhint("Ask for at most %d days at a time.", DASHBOARD_MAX_DAYS)));
+
+	/* the caller, before anything is read */
+	identity = ChronosGetIdentity();
+	if (!identity->is_service && !ChronosIdentityIsCreator(identity, d.creator_id))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to read the dashboard of creator %s",
+						ChronosUuidText(d.creator_id)),
+				 errdetail("Only the creator itself or the service may read a creator's dashboard.")));
+
+	d.context = AllocSetContextCreate(CurrentMemoryContext, "creator_dashboard",
+									  ALLOCSET_DEFAULT_SIZES);
+	ChronosBecomeOwner(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ReadCreator(&d);
+	ReadSessions(&d);
+	FoldSessions(&d);
+	ReadRollups(&d);
+	ReadVideos(&d);
+	ReadCosts(&d);
+	SPI_finish();
+	ChronosRestoreUser(&saved);
+
+	RankVideos(&d);
+	document = BuildDocument(&d);
+	MemoryContextDelete(d.context);
+	PG_RETURN_JSONB_P(document);
+}
