@@ -15,6 +15,16 @@ PG_CONFIG  ?= pg_config
 PGXS       := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# The objects are rebuilt when a header of src/ changes, and when PG_CONFIG
+# names another PostgreSQL than the one they were built for: test runs on
+# several major versions (PG=17 bash test/run.sh) share this tree.
+PG_BUILT_FOR := .pg_built_for
+PG_BUILDING_FOR := $(shell $(PG_CONFIG) --version) $(includedir_server)
+ifneq ($(PG_BUILDING_FOR),$(shell cat $(PG_BUILT_FOR) 2>/dev/null))
+$(shell echo '$(PG_BUILDING_FOR)' >$(PG_BUILT_FOR))
+endif
+$(OBJS) $(OBJS:.o=.bc): $(PG_BUILT_FOR) $(wildcard src/*.h)
+
 .PHONY: demo check-all bench
 demo:
 	bash demo/run.sh
@@ -22,3 +32,10 @@ check-all:
 	bash test/run.sh
 bench:
 	bash bench/run.sh
+
+# Memory and undefined-behaviour checks: the whole suite, fuzzer included,
+# against chronos built with AddressSanitizer and UndefinedBehaviorSanitizer
+# (test/sanitize.sh; README, "Fuzzing and memory checks").  Not run by CI.
+.PHONY: sanitize-check
+sanitize-check:
+	bash test/sanitize.sh

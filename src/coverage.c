@@ -42,6 +42,7 @@
 #include "utils/fmgrprotos.h"
 #include "utils/numeric.h"
 
+#include "compat.h"
 #include "coverage.h"
 
 static void AppendSeconds(StringInfo buf, int32 ms);
@@ -168,7 +169,7 @@ PushMergeCandidate(MergeState *ms, int left)
 	higher = (l->seg.plays > r->seg.plays) ? &l->seg : &r->seg;
 	c = &ms->cands[ms->ncands];
 	c->cost = (int64) (higher->end_ms - higher->start_ms) *
-		(int64) Abs(l->seg.plays - r->seg.plays);
+		(int64) abs(l->seg.plays - r->seg.plays);
 	c->start_ms = l->seg.start_ms;
 	c->left = left;
 	c->right = l->next;
@@ -539,8 +540,7 @@ SkipSpace(RangesParser *ps)
 }
 
 /* invalid_text_representation for the whole input, saying what was expected where. */
-static void
-ReportSyntax(RangesParser *ps, const char *expected) pg_attribute_noreturn();
+pg_noreturn static void ReportSyntax(RangesParser *ps, const char *expected);
 
 static void
 ReportSyntax(RangesParser *ps, const char *expected)

@@ -10,6 +10,8 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+#include "compat.h"
+
 /* The references an event carries, in the order errors and comparisons use. */
 typedef enum EventRef
 {
@@ -50,7 +52,7 @@ extern void NewEventId(pg_uuid_t *id);
 extern const char *FirstDifferingEventField(const EventRow *a, const EventRow *b);
 
 /* Raises the foreign_key_violation for a reference of row that is not valid. */
-extern void ReportBadEventReference(EventRef ref, const EventRow *row) pg_attribute_noreturn();
+pg_noreturn extern void ReportBadEventReference(EventRef ref, const EventRow *row);
 
 /* Writes events (ingest.c); returns how many were new.  n == 1 for single calls. */
 extern int	InsertEvents(EventRow *rows, int n);

@@ -52,6 +52,7 @@
 
 #include "catalog.h"
 #include "chronos.h"
+#include "compat.h"
 #include "identity.h"
 #include "plans.h"
 
@@ -266,7 +267,7 @@ ClaimNotAString(ClaimsParseState *state)
 			 errdetail("The claim \"%s\" must be a string.", state->field_name)));
 }
 
-static void
+static JsonSemActionResult
 ClaimsObjectStart(void *arg)
 {
 	ClaimsParseState *state = (ClaimsParseState *) arg;
@@ -275,25 +276,27 @@ ClaimsObjectStart(void *arg)
 		state->is_object = true;
 	else if (state->lex->lex_level == 1 && state->field != NULL)
 		ClaimNotAString(state);
+	return JSON_SEM_ACTION_OK;
 }
 
-static void
+static JsonSemActionResult
 ClaimsArrayStart(void *arg)
 {
 	ClaimsParseState *state = (ClaimsParseState *) arg;
 
 	if (state->lex->lex_level == 1 && state->field != NULL)
 		ClaimNotAString(state);
+	return JSON_SEM_ACTION_OK;
 }
 
-static void
+static JsonSemActionResult
 ClaimsFieldStart(void *arg, char *fname, bool isnull)
 {
 	ClaimsParseState *state = (ClaimsParseState *) arg;
 	IdentityClaims *claims = state->claims;
 
 	if (state->lex->lex_level != 1)
-		return;
+		return JSON_SEM_ACTION_OK;
 	state->field = NULL;
 	if (strcmp(fname, "role") == 0)
 		state->field = &claims->role;
@@ -309,30 +312,33 @@ ClaimsFieldStart(void *arg, char *fname, bool isnull)
 		*state->field = NULL;
 		state->field_name = pstrdup(fname);
 	}
+	return JSON_SEM_ACTION_OK;
 }
 
-static void
+static JsonSemActionResult
 ClaimsFieldEnd(void *arg, char *fname, bool isnull)
 {
 	ClaimsParseState *state = (ClaimsParseState *) arg;
 
 	if (state->lex->lex_level == 1)
 		state->field = NULL;
+	return JSON_SEM_ACTION_OK;
 }
 
-static void
+static JsonSemActionResult
 ClaimsScalar(void *arg, char *token, JsonTokenType tokentype)
 {
 	ClaimsParseState *state = (ClaimsParseState *) arg;
 
 	if (state->lex->lex_level != 1 || state->field == NULL)
-		return;
+		return JSON_SEM_ACTION_OK;
 	if (tokentype == JSON_TOKEN_NULL)
-		return;					/* null counts as absent */
+		return JSON_SEM_ACTION_OK;	/* null counts as absent */
 	if (tokentype != JSON_TOKEN_STRING)
 		ClaimNotAString(state);
 	/* an empty string counts as absent, like an empty setting */
 	*state->field = token[0] != '\0' ? token : NULL;
+	return JSON_SEM_ACTION_OK;
 }
 
 /*
@@ -349,7 +355,7 @@ ParseClaims(const char *json, IdentityClaims *claims)
 
 	memset(&state, 0, sizeof(state));
 	memset(&sem, 0, sizeof(sem));
-	state.lex = makeJsonLexContextCstringLen(pstrdup(json), strlen(json),
+	state.lex = makeJsonLexContextCstringLen(NULL, json, strlen(json),
 											 GetDatabaseEncoding(), true);
 	state.claims = claims;
 	sem.semstate = &state;
@@ -617,11 +623,13 @@ ResolveIdentityOnce(const IdentityKey *key)
 	{
 		ResolveIdentity(key);
 	}
-	PG_FINALLY();
+	PG_CATCH();
 	{
 		resolving = false;
+		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	resolving = false;
 }
 
 /*

@@ -37,6 +37,7 @@
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 
+#include "compat.h"
 #include "coverage.h"
 
 #define RETENTION_MAX_BUCKETS 1000
@@ -119,8 +120,7 @@ SecondsText(int64 ms)
 }
 
 /* Raises the error for rows that disagree on the duration or the buckets. */
-static void
-ReportInconsistent(const RetentionState *st, int64 duration_ms, int32 nbuckets) pg_attribute_noreturn();
+pg_noreturn static void ReportInconsistent(const RetentionState *st, int64 duration_ms, int32 nbuckets);
 
 static void
 ReportInconsistent(const RetentionState *st, int64 duration_ms, int32 nbuckets)

@@ -17,6 +17,7 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+#include "compat.h"
 #include "plans.h"
 
 /* Raise an error unless the trigger fires per row, at the given time and event. */

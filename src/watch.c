@@ -37,6 +37,7 @@
 #include "utils/timestamp.h"
 
 #include "chronos.h"
+#include "compat.h"
 #include "plans.h"
 
 /*
@@ -269,7 +270,7 @@ ReadSessionsDirectly(HelperQuery q, Datum student, Datum video, Datum *result)
 
 	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_UUID_EQ, student);
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_UUID_EQ, video);
-	scan = index_beginscan(rel, index, GetActiveSnapshot(), 2, 0);
+	scan = index_beginscan(rel, index, GetActiveSnapshot(), NULL, 2, 0);
 	index_rescan(scan, keys, 2, NULL, 0);
 	slot = table_slot_create(rel, NULL);
 

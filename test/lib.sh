@@ -5,21 +5,49 @@
 # installs the extension, and runs a throwaway PostgreSQL cluster as the
 # postgres user on a unix socket in a temporary folder.  Never touches the
 # Debian cluster on port 5432.
+#
+# PG (or PG_MAJOR) selects the PostgreSQL major version: 15 (the default,
+# Debian 12's own), 17 or 18 (fetched once into a cache folder by
+# test/pg-versions.sh).  PGBIN is then the folder of that version's programs,
+# pg_config included.
 
 set -euo pipefail
 
-PG_MAJOR=${PG_MAJOR:-15}
 CHRONOS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
+# shellcheck source=test/pg-versions.sh
+source "$CHRONOS_ROOT/test/pg-versions.sh"
+
+PG_MAJOR=${PG_MAJOR:-${PG:-15}}
+if ! pg_version_supported "$PG_MAJOR"; then
+	echo "chronos: PostgreSQL '$PG_MAJOR' is not supported; PG= takes one of: $CHRONOS_PG_VERSIONS" >&2
+	exit 2
+fi
+export PG_MAJOR
+if [ "$PG_MAJOR" = 15 ]; then
+	PG_SOURCE=debian			# Debian 12's packages
+	PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
+else
+	PG_SOURCE=cache				# test/pg-versions.sh
+	PGBIN=$(pg_cache_dir "$PG_MAJOR")/bin
+fi
 
 log() { printf '==> %s\n' "$*" >&2; }
 
-# Packages the build, the server and the tests need.
+# Packages the build, the server and the tests need.  For a cached major
+# (17, 18): the client and pgbench of Debian's 15, and what fetching takes.
 chronos_packages() {
-	echo make gcc postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR \
-		postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl
+	if [ "$PG_SOURCE" = debian ]; then
+		echo make gcc postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR \
+			postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl
+	else
+		echo make gcc postgresql-client-15 postgresql-15 openssl ca-certificates
+		command -v npm >/dev/null || echo npm
+	fi
 }
 
+# ensure_packages [PACKAGE...]: installs what is missing of chronos_packages
+# and the packages named; for a cached major, fetches it when it is not
+# cached yet.
 ensure_packages() {
 	local missing=() p
 	for p in $(chronos_packages) "$@"; do
@@ -31,6 +59,9 @@ ensure_packages() {
 		export DEBIAN_FRONTEND=noninteractive
 		apt-get update -qq
 		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	fi
+	if [ "$PG_SOURCE" = cache ]; then
+		pg_cache_ensure "$PG_MAJOR"
 	fi
 }
 

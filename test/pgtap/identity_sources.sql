@@ -305,14 +305,17 @@ BEGIN
   EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT JSON) ' || p_query INTO plan;
   RETURN (plan -> 0 -> 'Plan' ->> 'Workers Launched')::int;
 END $$;
-SET LOCAL force_parallel_mode = on;
+-- force_parallel_mode is called debug_parallel_query from PostgreSQL 16 on
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000
+            THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END AS parallel_setting \gset
+SET LOCAL :parallel_setting = on;
 SET LOCAL ROLE chronos_id_tester;
 SELECT set_config('request.jwt.claims', '{"sub": "user_sam"}', true);
 SELECT count(*) AS students_seen FROM chronos.students \gset
 SELECT is(:students_seen::int, 2, 'a query run by a parallel worker resolves the same identity');
 SELECT cmp_ok(pg_temp.workers_launched('SELECT count(*) FROM chronos.students'), '>=', 1,
               '... and a worker did run it');
-RESET force_parallel_mode;
+RESET :parallel_setting;
 RESET ROLE;
 
 SELECT * FROM finish();

@@ -1,0 +1,99 @@
+/*
+ * compat.h
+ *		Every difference between the PostgreSQL major versions chronos builds
+ *		against (15, 17 and 18), in one place.
+ *
+ * The rest of the code is written against the newest API, as if there were
+ * one PostgreSQL; for older versions this header maps that API back onto
+ * what they have.  Every PG_VERSION_NUM test of chronos is here.  Include it
+ * after postgres.h; it includes the headers whose declarations it adapts, so
+ * the order of the other includes does not matter.
+ */
+#ifndef CHRONOS_COMPAT_H
+#define CHRONOS_COMPAT_H
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "common/jsonapi.h"
+#include "storage/itemptr.h"
+
+/*
+ * PostgreSQL 16 moved the varlena macros (VARSIZE, SET_VARSIZE, VARDATA...)
+ * out of postgres.h into varatt.h.
+ */
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"
+#endif
+
+/*
+ * PostgreSQL 18 marks functions that do not return with pg_noreturn, a
+ * specifier written before the declaration (C11 _Noreturn); older versions
+ * have pg_attribute_noreturn(), a GCC attribute, which GCC and clang also
+ * accept there.
+ */
+#if PG_VERSION_NUM < 180000
+#define pg_noreturn pg_attribute_noreturn()
+#endif
+
+/*
+ * PostgreSQL 18: index_beginscan takes an IndexScanInstrumentation (NULL
+ * when the caller keeps no statistics of its own) before the key counts.
+ */
+#if PG_VERSION_NUM < 180000
+#define index_beginscan(heapRelation, indexRelation, snapshot, instrument, nkeys, norderbys) \
+	(index_beginscan) ((heapRelation), (indexRelation), (snapshot), (nkeys), (norderbys))
+#endif
+
+/*
+ * PostgreSQL 17: makeJsonLexContextCstringLen fills a JsonLexContext the
+ * caller may provide (NULL: a new one is palloc'd) and takes the JSON as
+ * const char * with a size_t length.
+ */
+#if PG_VERSION_NUM < 170000
+#define makeJsonLexContextCstringLen(lex, json, len, encoding, need_escapes) \
+	(makeJsonLexContextCstringLen) ((char *) (json), (int) (len), (encoding), (need_escapes))
+#endif
+
+/*
+ * PostgreSQL 16: the semantic actions of the JSON parser return a
+ * JsonParseErrorType (JSON_SUCCESS to go on); before, they returned nothing.
+ * Actions are written as returning JsonSemActionResult and end with
+ * "return JSON_SEM_ACTION_OK;".
+ */
+#if PG_VERSION_NUM >= 160000
+typedef JsonParseErrorType JsonSemActionResult;
+#define JSON_SEM_ACTION_OK JSON_SUCCESS
+#else
+typedef void JsonSemActionResult;
+#define JSON_SEM_ACTION_OK
+#endif
+
+/*
+ * Security releases of 15 and 17 (versioned composite datums, marked by
+ * VersionedDatumOffsetNumber) made the inline heap_getattr call
+ * heap_datum_check, a function that servers of earlier minor releases lack.
+ * Those servers make no versioned datums, so there the call is never
+ * reached: referenced weakly, a module built with the newer headers loads on
+ * any server of its major, and checks where the server can.  (PostgreSQL
+ * promises that a module built for an older minor release loads on a newer
+ * one, not the reverse; the tests build with Debian's newest 17 headers and
+ * run the npm package's 17.10 server.)
+ */
+#ifdef VersionedDatumOffsetNumber
+#pragma weak heap_datum_check
+#endif
+
+/*
+ * Not a difference between versions but between the headers and the C
+ * library: the headers of 17 and 18 that the tests build with (Debian's, from
+ * a newer release) were configured for a C library that has strlcpy and
+ * strlcat, so port.h does not declare PostgreSQL's own; Debian 12's C
+ * library (glibc 2.36) has neither.  The server exports PostgreSQL's, which
+ * these declarations reach.
+ */
+#if defined(HAVE_DECL_STRLCPY) && HAVE_DECL_STRLCPY && defined(__GLIBC__) && !__GLIBC_PREREQ(2, 38)
+extern size_t strlcpy(char *dst, const char *src, size_t siz);
+extern size_t strlcat(char *dst, const char *src, size_t siz);
+#endif
+
+#endif							/* CHRONOS_COMPAT_H */
