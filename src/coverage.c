@@ -830,14 +830,25 @@ Datum
 watch_ranges_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int32		n = (int32) pq_getmsgint(buf, 4);
+	int32		n;
 	WatchRanges *r;
+
+	if (buf->len - buf->cursor < (int) sizeof(int32))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("external watch_ranges value too short for its count of ranges")));
+	n = (int32) pq_getmsgint(buf, 4);
 
 	if (n < 0 || n > WATCH_RANGES_MAX_SEGMENTS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid number of ranges %d in external watch_ranges value", n),
 				 errdetail("A watch_ranges value holds 0 to %d ranges.", WATCH_RANGES_MAX_SEGMENTS)));
+	if (buf->len - buf->cursor < n * 3 * (int) sizeof(int32))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("external watch_ranges value too short for %d ranges", n),
+				 errdetail("Each range takes 12 bytes; %d remain.", buf->len - buf->cursor)));
 	r = palloc(WATCH_RANGES_SIZE(n));
 	SET_VARSIZE(r, WATCH_RANGES_SIZE(n));
 	r->nsegments = n;

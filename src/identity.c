@@ -267,11 +267,25 @@ ClaimNotAString(ClaimsParseState *state)
 			 errdetail("The claim \"%s\" must be a string.", state->field_name)));
 }
 
+/* Claims are a flat object: deep nesting is refused before it costs stack. */
+#define MAX_CLAIMS_DEPTH 32
+
+static void
+CheckClaimsDepth(ClaimsParseState *state)
+{
+	if (state->lex->lex_level >= MAX_CLAIMS_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("invalid JSON in \"%s\"", JWT_CLAIMS),
+				 errdetail("The claims are nested more than %d levels deep.", MAX_CLAIMS_DEPTH)));
+}
+
 static JsonSemActionResult
 ClaimsObjectStart(void *arg)
 {
 	ClaimsParseState *state = (ClaimsParseState *) arg;
 
+	CheckClaimsDepth(state);
 	if (state->lex->lex_level == 0)
 		state->is_object = true;
 	else if (state->lex->lex_level == 1 && state->field != NULL)
@@ -284,6 +298,7 @@ ClaimsArrayStart(void *arg)
 {
 	ClaimsParseState *state = (ClaimsParseState *) arg;
 
+	CheckClaimsDepth(state);
 	if (state->lex->lex_level == 1 && state->field != NULL)
 		ClaimNotAString(state);
 	return JSON_SEM_ACTION_OK;

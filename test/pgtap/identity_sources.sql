@@ -11,7 +11,7 @@
 \set samB   '''00000000-0000-0000-0001-0000000000b1'''
 \set aliceB '''00000000-0000-0000-0001-0000000000b2'''
 BEGIN;
-SELECT plan(85);
+SELECT plan(86);
 
 CREATE ROLE chronos_id_tester NOLOGIN;
 CREATE ROLE chronos_id_bypass NOLOGIN BYPASSRLS;
@@ -175,6 +175,9 @@ SELECT set_config('request.jwt.claims', '{"sub": "user_bob"', true);
 SELECT throws_ok('SELECT chronos.is_service_role()', '28000', NULL, 'truncated claims: 28000');
 SELECT set_config('request.jwt.claims', '[{"sub": "user_bob"}]', true);
 SELECT throws_ok('SELECT chronos.current_student_ids()', '28000', NULL, 'claims that are an array: 28000');
+SELECT set_config('request.jwt.claims', '{"x": ' || repeat('[', 20000) || repeat(']', 20000) || '}', true);
+SELECT throws_ok('SELECT chronos.current_creator_ids()', '28000',
+                 'invalid JSON in "request.jwt.claims"', 'claims nested 20,000 levels deep: 28000, not a stack overflow');
 SELECT set_config('request.jwt.claims', '"user_bob"', true);
 SELECT throws_ok('SELECT chronos.current_creator_ids()', '28000', NULL, 'claims that are a string: 28000');
 SELECT set_config('request.jwt.claims', 'null', true);
