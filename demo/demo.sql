@@ -309,6 +309,24 @@ JOIN chronos.videos v ON v.id = a.video_id
 JOIN chronos.creators c ON c.id = a.creator_id
 ORDER BY c.name, a.date, v.title;
 
+\echo 'Course progress of Chloe in the Python course (as Chloe)'
+\echo '--------------------------------------------------------'
+SELECT set_config('request.jwt.claims', format('{"student_id": "%s"}', :'s_chloe_ny'), false) \g /dev/null
+SELECT jsonb_pretty(chronos.course_progress(:'s_chloe_ny', :'course_python')) AS course_progress;
+RESET request.jwt.claims;
+
+\echo 'Maya''s dashboard for the last 60 days (as Maya; the daily series and heatmap left out)'
+\echo '------------------------------------------------------------------------------------'
+SELECT set_config('request.jwt.claims', format('{"creator_id": "%s"}', :'c_ny'), false) \g /dev/null
+SELECT chronos.creator_dashboard(:'c_ny', current_date - 59, current_date) AS d \gset
+SELECT jsonb_pretty(:'d'::jsonb - 'daily' - 'heatmap' - 'videos' - 'top_by_views' - 'top_by_engagement') AS dashboard;
+SELECT v.title, x.views, x.unique_viewers, x.completion_rate, x.engagement_score
+FROM jsonb_to_recordset(:'d'::jsonb -> 'videos')
+     AS x(video_id uuid, views int, unique_viewers int, completion_rate numeric, engagement_score numeric)
+JOIN chronos.videos v ON v.id = x.video_id
+ORDER BY x.engagement_score DESC;
+RESET request.jwt.claims;
+
 \echo 'Analytics events by type'
 \echo '------------------------'
 SELECT e.event_type, count(*) AS events,
