@@ -18,7 +18,13 @@
 # repetitions and … B A on even ones, and the ratio reported is the median
 # of the per-repetition ratios A_i / B_i, which cancels most of the drift a
 # shared, noisy machine adds.  Then it reports bytes per row on disk and the
-# latency (p50, p95, one client) of the report's four reference queries.
+# latency (p50, p95, one client) of the report's four reference queries
+# (skipped with --no-queries), and the speed measurements of the largest
+# creator: creator_dashboard over 30 days, course_progress, the incremental
+# refresh_video_analytics after 10,000 new sessions against a full one, and
+# video_retention over 100,000 sessions of one video.  --pairs REGEX selects
+# the pairs and speed measurements whose names match (default: all), e.g.
+# --pairs 'heartbeat|dashboard|course_progress|refresh|retention'.
 #
 # Prints a Markdown report and writes it to bench/results/latest.md and
 # bench/results/<scale>.md (not committed); --save also replaces this
@@ -26,7 +32,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../test/lib.sh"
 
 BENCH=$CHRONOS_ROOT/bench
-scale=quick reps= duration= save=false pairs=. queries=true
+scale=quick reps= duration= save=false pairs=. with_queries=true
 usage() { sed -n '4,6p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -36,7 +42,7 @@ while [ $# -gt 0 ]; do
 	--duration) duration=${2:?}; shift 2 ;;
 	--save) save=true; shift ;;
 	--pairs) pairs=${2:?}; shift 2 ;;
-	--no-queries) queries=false; shift ;;
+	--no-queries) with_queries=false; shift ;;
 	-h | --help) usage ;;
 	*) echo "unknown argument: $1" >&2; usage ;;
 	esac
@@ -47,7 +53,7 @@ large) nc=1000 nv=10000 ns=111000 nsess=1000000 nev=10000000 duration=${duration
 *) echo "unknown scale: $scale (quick or large)" >&2; exit 2 ;;
 esac
 
-ensure_packages postgresql-client-$PG_MAJOR
+ensure_packages
 build_and_install
 
 WORK=$(mktemp -d /tmp/chronos-bench.XXXXXX)
@@ -92,8 +98,11 @@ FROM (SELECT 'video_analytics_events' AS label, 'chronos.video_analytics_events'
 SQL
 )
 
-psql -f "$BENCH/sql/copies.sql" >/dev/null
-psql -c 'VACUUM (ANALYZE) bench.sessions_plain, bench.sessions_plpgsql'
+# The heartbeat pool and course_progress's course (bench/sql/extra.sql),
+# then the copies of the sessions table for the UPDATE and heartbeat pairs.
+psql -v nc=$nc -v nv=$nv -v ns=$ns -v nsess=$nsess -f "$BENCH/sql/extra.sql" >/dev/null
+psql -c 'VACUUM (ANALYZE) chronos.videos, chronos.course_modules, chronos.module_lessons,
+	chronos.video_watch_sessions'
 
 # The 1,000-event batch, the same rows as JSON (for track_video_events) and
 # as CSV (for COPY), in the data directory: both sides read a server file.
@@ -146,8 +155,11 @@ pgbench_run() {
 	shift 3
 	cat "$BENCH/pgbench/_prelude.pgbench" "$BENCH/pgbench/$script.sql" >"$WORK/$script.pgbench"
 	t0=$(server_ticks)
+	# hk (a per-client transaction counter) and run (the repetition, RUN)
+	# are for the heartbeat scripts
 	out=$("$PGBIN/pgbench" -n -M prepared -c "$clients" -j "$clients" -T "$seconds" \
-		-D nc=$nc -D nv=$nv -D ns=$ns -D nsess=$nsess "$@" -f "$WORK/$script.pgbench" 2>&1) ||
+		-D nc=$nc -D nv=$nv -D ns=$ns -D nsess=$nsess -D hk=0 -D run="${RUN:-0}" \
+		"$@" -f "$WORK/$script.pgbench" 2>&1) ||
 		{ printf '%s\n' "$out" >&2; return 1; }
 	# wait for the backends to exit, so that their time is counted
 	for i in $(seq 50); do [ "$(server_children)" -le "$idle_children" ] && break; sleep 0.05; done
@@ -168,6 +180,7 @@ groups=(
 	"get_student_highest_completion|chronos:highest_completion_chronos:1|plain SELECT:highest_completion_select:1|report sql:highest_completion_sql:1|report PL/pgSQL:highest_completion_plpgsql:1"
 	"has_student_completed_video|chronos:completed_chronos:1|plain SELECT:completed_select:1|report sql:completed_sql:1|report PL/pgSQL:completed_plpgsql:1"
 	"UPDATE percent_complete|chronos triggers:update_chronos:1|no trigger:update_plain:1|PL/pgSQL triggers:update_plpgsql:1"
+	"record_watch_progress (heartbeat)|chronos:heartbeat_chronos:1|plain UPDATE:heartbeat_update:1|UPDATE + PL/pgSQL triggers:heartbeat_plpgsql:1"
 )
 runs=0
 selected=()
@@ -177,6 +190,12 @@ for g in "${groups[@]}"; do
 	IFS='|' read -r -a parts <<<"$g"
 	runs=$((runs + (${#parts[@]} - 1) * reps))
 done
+# The UPDATE and heartbeat pairs need the copies of the sessions table.
+if [[ ${selected[*]} == *update_* || ${selected[*]} == *heartbeat_* ]]; then
+	log "copying the sessions table (bench.sessions_plain, bench.sessions_plpgsql)"
+	psql -f "$BENCH/sql/copies.sql" >/dev/null
+	psql -c 'VACUUM (ANALYZE) bench.sessions_plain, bench.sessions_plpgsql'
+fi
 log "running $runs pgbench runs of ${duration}s (-c 2 -j 2 -M prepared), $reps repetitions, interleaved, after a ${warmup}s warm-up of each"
 
 gi=0
@@ -196,14 +215,23 @@ for g in "${selected[@]}"; do
 		[ $((rep % 2)) -eq 1 ] || order=$(seq ${#variants[@]} -1 1)
 		for vi in $order; do
 			IFS=':' read -r label script per_tx <<<"${variants[vi - 1]}"
-			read -r tps ntx ticks <<<"$(pgbench_run "$script" 2 "$duration")"
+			read -r tps ntx ticks <<<"$(RUN=$rep pgbench_run "$script" 2 "$duration")"
 			log "$name / $label, rep $rep: $tps tps, $(((ticks * 1000000 / clk_tck) / (ntx * per_tx))) µs server CPU per event or transaction"
 			psql -c "INSERT INTO bench.runs VALUES ($gi, '$name', $vi, '$label', $rep, $tps, $per_tx, $ntx, $ticks * 1000000.0 / $clk_tck)"
 		done
 	done
 done
 
-# Query latency, one client, every transaction logged.
+# latency NAME SCRIPT: one client for $lat seconds, every transaction's
+# latency (client-observed, µs) logged into bench.latency under NAME.
+latency() {
+	mkdir -p "$WORK/lat_$1"
+	(cd "$WORK/lat_$1" && pgbench_run "$2" 1 "$lat" --log --log-prefix=lat >/dev/null)
+	cat "$WORK/lat_$1"/lat.* | awk -v q="$1" '{ print q "\t" $3 }' |
+		psql -c '\copy bench.latency FROM STDIN'
+}
+
+# The report's four reference queries.
 queries=(
 	"video_events|a video's 100 latest events|50"
 	"student_progress|a student's sessions of a video|30"
@@ -211,17 +239,63 @@ queries=(
 	"active_sessions|a video's open sessions|20"
 )
 plans=""
+$with_queries || queries=()
 for q in "${queries[@]}"; do
 	IFS='|' read -r name what estimate <<<"$q"
 	log "latency: $name"
-	mkdir -p "$WORK/lat_$name"
-	(cd "$WORK/lat_$name" && pgbench_run "q_$name" 1 "$lat" --log --log-prefix=lat >/dev/null)
-	cat "$WORK/lat_$name"/lat.* | awk -v q="$name" '{ print q "\t" $3 }' |
-		psql -c '\copy bench.latency FROM STDIN'
+	latency "$name" "q_$name"
 	# A plan for creator 1's first video, course and student (the largest creator).
 	sql=$(sed -e 's/:v\b/1/g; s/:s\b/1/g; s/:k\b/1/g' "$BENCH/pgbench/q_$name.sql")
 	plans+=$'\n'"### $name: $what"$'\n\n```\n'"$sql"$'\n\n'"$(value "EXPLAIN (ANALYZE, BUFFERS) ${sql%;}")"$'\n```\n'
 done
+
+# Speed of the largest creator's reads and of the rollup refresh.  The
+# generator logged no rollup work, so a full refresh comes first (timed when
+# refresh_video_analytics is selected); the dashboard reads its rollups.
+speed=()
+for s in creator_dashboard course_progress refresh_video_analytics video_retention; do
+	[[ $s =~ $pairs ]] && speed+=("$s")
+done
+speed_on() { [[ " ${speed[*]} " == *" $1 "* ]]; }
+full_reps=0 refresh_reps=0 new_sessions=10000
+if speed_on refresh_video_analytics; then
+	full_reps=3 refresh_reps=5
+	[ "$scale" = quick ] || full_reps=2
+fi
+refresh() {
+	psql -v full_reps="$1" -v reps="$2" -v n=$new_sessions -v nc=$nc -v nv=$nv -v ns=$ns \
+		-f "$BENCH/sql/refresh.sql" >/dev/null
+}
+if [ ${#speed[@]} -gt 0 ] && { speed_on creator_dashboard || speed_on refresh_video_analytics; }; then
+	log "refresh_video_analytics('2000-01-01'): full refresh, $((full_reps > 0 ? full_reps : 1)) time(s)"
+	refresh $((full_reps > 0 ? full_reps : 1)) 0
+fi
+if speed_on creator_dashboard; then
+	log "latency: creator_dashboard (creator 1, 30 days)"
+	latency creator_dashboard s_creator_dashboard
+	# the same call timed inside the server (n: the size of its JSON)
+	psql -c "SELECT bench.timed('dashboard in the server', r, 'SELECT octet_length(chronos.creator_dashboard(bench.creator(1), current_date - 29, current_date)::text)') FROM generate_series(1, 9) r" >/dev/null
+	dashboard_scope=$(value "SELECT format('%s of its sessions, %s rollup rows', to_char(count(*), 'FM999,999,990'),
+		to_char((SELECT count(*) FROM chronos.video_analytics WHERE creator_id = bench.creator(1)
+		         AND date >= current_date - 29), 'FM999,999,990'))
+		FROM chronos.video_watch_sessions WHERE creator_id = bench.creator(1) AND session_start >= current_date - 30")
+fi
+if speed_on course_progress; then
+	log "latency: course_progress (creator 1's course 1: 5 modules, 40 lessons)"
+	latency course_progress s_course_progress
+fi
+if speed_on refresh_video_analytics; then
+	log "refresh_video_analytics(): incremental, after $new_sessions new sessions, $refresh_reps times"
+	refresh 0 $refresh_reps
+fi
+if speed_on video_retention; then
+	log "video_retention: 100,000 sessions of one 600 s video (bench/sql/retention.sql)"
+	psql -v nsess=100000 -v runs=9 -f "$BENCH/sql/retention.sql" >"$WORK/retention.out"
+	# its last line: sessions | service | as the creator | 1,000 buckets | count(*), medians in ms
+	read -r _ ret_service ret_creator ret_1000 ret_count <<<"$(awk -F'|' '/^ *[0-9]+ *\|/ && NF == 5 { v = $1 " " $2 " " $3 " " $4 " " $5 } END { print v }' "$WORK/retention.out")"
+	log "latency: video_retention (100 buckets)"
+	latency video_retention s_video_retention
+fi
 
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 pgversion=$(value 'SHOW server_version')
@@ -292,10 +366,11 @@ SQL
 	echo "| table | rows | table | indexes | total | bytes/row: table | indexes | total | report's estimate |"
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 	echo "$storage"
-	echo
-	echo "### The report's four reference queries (one client, ${lat}s each, random video/student/course)"
-	echo
-	psql -At <<SQL
+	if $with_queries; then
+		echo
+		echo "### The report's four reference queries (one client, ${lat}s each, random video/student/course)"
+		echo
+		psql -At <<SQL
 SELECT line FROM (
 SELECT 0 AS o, '| query | transactions | p50 ms | p95 ms | report''s estimate at 1M events | target: p50 ≤ a tenth |' AS line
 UNION ALL SELECT 0.5, '|---|---:|---:|---:|---:|---|'
@@ -310,11 +385,78 @@ JOIN (VALUES ('video_events', 50, 1), ('student_progress', 30, 2), ('course_anal
              ('active_sessions', 20, 4)) e(query, ms, o) USING (query)
 GROUP BY l.query, e.ms, e.o) x ORDER BY o;
 SQL
-	echo
-	echo "Latency is measured by pgbench per transaction (client-observed, over the unix socket). The report estimated its times at 1M events; the target ($scale scale: $nev events) is a tenth of that."
-	echo
-	echo "### Plans (creator 1's first video, course and student)"
-	printf '%s\n' "$plans"
+		echo
+		echo "Latency is measured by pgbench per transaction (client-observed, over the unix socket). The report estimated its times at 1M events; the target ($scale scale: $nev events) is a tenth of that."
+	fi
+	if [ ${#speed[@]} -gt 0 ]; then
+		echo
+		echo "### Speed: the largest creator's reads and the rollup refresh"
+		echo
+		psql -At -v dashboard_scope="${dashboard_scope:-}" -v new_sessions=$new_sessions \
+			-v ret_service="${ret_service:-}" -v ret_creator="${ret_creator:-}" -v ret_1000="${ret_1000:-}" \
+			-v ret_count="${ret_count:-}" <<'SQL'
+WITH lat AS (
+    SELECT query, count(*) AS n,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY us) / 1000 AS p50,
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY us) / 1000 AS p95
+    FROM bench.latency GROUP BY query
+), sp AS (
+    SELECT item, count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS med,
+           min(ms) AS lo, max(ms) AS hi, percentile_cont(0.5) WITHIN GROUP (ORDER BY n) AS rows
+    FROM bench.speed GROUP BY item
+), inc AS (SELECT * FROM sp WHERE item = 'incremental refresh'),
+   full_ AS (SELECT * FROM sp WHERE item = 'full refresh'),
+   srv AS (SELECT * FROM sp WHERE item = 'dashboard in the server'),
+   tbl AS (SELECT rows AS sessions FROM sp WHERE item = 'sessions')
+SELECT line FROM (
+    SELECT 0 AS o, '| measurement | what | runs | **median ms** | spread | target | met |' AS line
+    UNION ALL SELECT 0.5, '|---|---|---:|---:|---|---|---|'
+    UNION ALL
+    SELECT 1, format('| creator_dashboard | creator 1, last 30 days (%s); client-observed, JSON of %s bytes; in the server: median %s ms | %s | **%s** | p95 %s | < 50 ms | %s |',
+                     :'dashboard_scope', to_char(srv.rows, 'FM999,999,990'), to_char(srv.med, 'FM990.0'),
+                     l.n, to_char(l.p50, 'FM9,990.00'), to_char(l.p95, 'FM9,990.00'),
+                     CASE WHEN l.p50 < 50 THEN 'yes' ELSE '**no**' END)
+    FROM lat l LEFT JOIN srv ON true WHERE l.query = 'creator_dashboard'
+    UNION ALL
+    SELECT 2, format('| course_progress | creator 1''s course 1: 5 modules, 40 lessons (35 required); students 1–10, who have sessions of every lesson''s video | %s | **%s** | p95 %s | < 5 ms | %s |',
+                     l.n, to_char(l.p50, 'FM9,990.00'), to_char(l.p95, 'FM9,990.00'),
+                     CASE WHEN l.p50 < 5 THEN 'yes' ELSE '**no**' END)
+    FROM lat l WHERE l.query = 'course_progress'
+    UNION ALL
+    SELECT 3, format('| refresh_video_analytics() | incremental, after %s new sessions (start_watch_session + one heartbeat each): %s (video, day) rows written | %s | **%s** | %s–%s | proportional to the change | %s |',
+                     to_char(:new_sessions, 'FM999,999,990'), to_char(inc.rows, 'FM999,999,990'), inc.n,
+                     to_char(inc.med, 'FM999,990.0'), to_char(inc.lo, 'FM999,990.0'), to_char(inc.hi, 'FM999,990.0'),
+                     CASE WHEN full_.med IS NULL THEN '—'
+                          WHEN inc.med / :new_sessions <= 3 * full_.med / tbl.sessions THEN 'yes' ELSE '**no**' END)
+    FROM inc LEFT JOIN full_ ON true LEFT JOIN tbl ON true
+    UNION ALL
+    SELECT 4, format('| refresh_video_analytics(''2000-01-01'') | full, over %s sessions: %s (video, day) rows written | %s | **%s** | %s–%s | — | |',
+                     to_char(tbl.sessions, 'FM999,999,990'), to_char(full_.rows, 'FM999,999,990'), full_.n,
+                     to_char(full_.med, 'FM999,990.0'), to_char(full_.lo, 'FM999,990.0'), to_char(full_.hi, 'FM999,990.0'))
+    FROM full_ LEFT JOIN tbl ON true WHERE EXISTS (SELECT FROM inc)
+    UNION ALL
+    SELECT 5, format('| incremental / full | time %s %%; sessions changed / sessions %s %%; rows written %s %%; µs per session: incremental %s (per new session), full %s | | | | | |',
+                     to_char(100 * inc.med / full_.med, 'FM990.00'),
+                     to_char(100.0 * :new_sessions / tbl.sessions, 'FM990.00'),
+                     to_char(100.0 * inc.rows / full_.rows, 'FM990.00'),
+                     to_char(1000 * inc.med / :new_sessions, 'FM999,990.0'), to_char(1000 * full_.med / tbl.sessions, 'FM999,990.0'))
+    FROM inc, full_, tbl
+    UNION ALL
+    SELECT 6, format('| video_retention | 100 buckets, 100,000 sessions of one 600 s video; client-observed. In the server (bench/sql/retention.sql, median of 9): %s ms as the service, %s ms as the creator (row-level security), %s ms with 1,000 buckets, %s ms for a plain count(*) of the rows | %s | **%s** | p95 %s | well under 1 s (≤ 500 ms) | %s |',
+                     :'ret_service', :'ret_creator', :'ret_1000', :'ret_count',
+                     l.n, to_char(l.p50, 'FM9,990.00'), to_char(l.p95, 'FM9,990.00'),
+                     CASE WHEN l.p50 <= 500 THEN 'yes' ELSE '**no**' END)
+    FROM lat l WHERE l.query = 'video_retention'
+) x ORDER BY o;
+SQL
+		echo
+		echo "Client-observed times are pgbench's per-transaction latencies (one client, ${lat}s each, over the unix socket), the median of every call; the refreshes are timed inside the server (clock_timestamp around the call, bench/sql/refresh.sql), each its own transaction, the full refresh right after loading (the generator logs no rollup work), each incremental one after $new_sessions new sessions on uniformly drawn videos. The new sessions all start today, so each incremental refresh recomputes today's row of every video they touched from all of today's sessions, those of the earlier repetitions included (hence its spread). It counts as proportional to the change when its time per new session is at most 3 times the full refresh's time per session of the table."
+	fi
+	if $with_queries; then
+		echo
+		echo "### Plans (creator 1's first video, course and student)"
+		printf '%s\n' "$plans"
+	fi
 } >"$report"
 
 mkdir -p "$BENCH/results"

@@ -185,7 +185,7 @@ BEGIN
     RETURN NEW;
 END $$;
 
--- Results of the run (filled by run.sh, summarised by report.sql).
+-- Results of the run (filled and summarised by run.sh).
 CREATE TABLE bench.runs (
     gi       integer NOT NULL,   -- the pair group, in run order
     grp      text    NOT NULL,   -- its name, e.g. track_video_event
@@ -198,3 +198,19 @@ CREATE TABLE bench.runs (
     cpu_us   numeric NOT NULL    -- CPU time the whole server used during the run
 );
 CREATE TABLE bench.latency (query text NOT NULL, us bigint NOT NULL);
+-- Timed statements of the speed measurements (bench/sql/refresh.sql): the
+-- wall time inside the server of one statement returning one number.
+CREATE TABLE bench.speed (item text NOT NULL, rep integer NOT NULL, ms numeric NOT NULL, n bigint);
+
+CREATE FUNCTION bench.timed(p_item text, p_rep integer, p_sql text) RETURNS numeric
+LANGUAGE plpgsql AS $$
+DECLARE
+    t0 timestamptz := clock_timestamp();
+    v_n bigint;
+    v_ms numeric;
+BEGIN
+    EXECUTE p_sql INTO v_n;
+    v_ms := extract(epoch FROM clock_timestamp() - t0) * 1000;
+    INSERT INTO bench.speed VALUES (p_item, p_rep, v_ms, v_n);
+    RETURN v_ms;
+END $$;

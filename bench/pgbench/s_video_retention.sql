@@ -1,0 +1,1 @@
+SELECT * FROM chronos.video_retention('00000000-0000-4000-8002-0000000000f1', 100);
