@@ -184,6 +184,25 @@ MilestoneEmitted(Datum session_id, int milestone)
 	return emitted;
 }
 
+/*
+ * The row the kept statement sql (one uuid parameter) reads for the session,
+ * inside SPI; foreign_key_violation when there is no such session.
+ */
+static HeapTuple
+FetchSession(SPIPlanPtr *slot, const char *sql, Datum session_id)
+{
+	static const Oid types[1] = {UUIDOID};
+
+	if (SPI_execute_plan(ChronosKeptPlan(slot, sql, 1, types), &session_id, NULL, false, 1)
+		!= SPI_OK_SELECT)
+		elog(ERROR, "could not read the watch session");
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("watch session %s does not exist", UUID_TEXT(session_id))));
+	return SPI_tuptable->vals[0];
+}
+
 /* Raises insufficient_privilege unless the caller is the service or this student. */
 static void
 CheckMayActForStudent(Datum student_id, const char *action)
@@ -349,7 +368,6 @@ PG_FUNCTION_INFO_V1(record_watch_progress);
 Datum
 record_watch_progress(PG_FUNCTION_ARGS)
 {
-	static const Oid lock_types[1] = {UUIDOID};
 	static const Oid update_types[6] = {UUIDOID, InvalidOid, INT4OID, NUMERICOID, INT4OID, INT8OID};
 	Oid			types[6];
 	Datum		session_id;
@@ -402,14 +420,7 @@ record_watch_progress(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
-	if (SPI_execute_plan(ChronosKeptPlan(&lock_session_plan, lock_session_sql, 1, lock_types),
-						 &session_id, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the watch session");
-	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("watch session %s does not exist", UUID_TEXT(session_id))));
-	tuple = SPI_tuptable->vals[0];
+	tuple = FetchSession(&lock_session_plan, lock_session_sql, session_id);
 	desc = SPI_tuptable->tupdesc;
 	student_id = SPI_datumTransfer(SPI_getbinval(tuple, desc, 1, &isnull), false, UUID_LEN);
 	ChronosRestoreUser(&saved);
@@ -542,16 +553,10 @@ end_watch_session(PG_FUNCTION_ARGS)
 	ChronosBecomeOwner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_plan(ChronosKeptPlan(&session_row_plan, session_row_sql, 1, types),
-						 &session_id, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the watch session");
-	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("watch session %s does not exist", UUID_TEXT(session_id))));
-
-	student_id = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-												 1, &isnull), false, UUID_LEN);
+	student_id = SPI_datumTransfer(SPI_getbinval(FetchSession(&session_row_plan, session_row_sql,
+															  session_id),
+												 SPI_tuptable->tupdesc, 1, &isnull),
+								   false, UUID_LEN);
 
 	ChronosRestoreUser(&saved);
 	CheckMayActForStudent(student_id, "end a watch session");
