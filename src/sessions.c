@@ -546,6 +546,7 @@ end_watch_session(PG_FUNCTION_ARGS)
 	bool		isnull;
 	Datum		row;
 	Datum		student_id;
+	HeapTuple	tuple;
 
 	ChronosRequireArgument(fcinfo, 0, "p_session_id");
 	session_id = PG_GETARG_DATUM(0);
@@ -553,9 +554,8 @@ end_watch_session(PG_FUNCTION_ARGS)
 	ChronosBecomeOwner(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	student_id = SPI_datumTransfer(SPI_getbinval(FetchSession(&session_row_plan, session_row_sql,
-															  session_id),
-												 SPI_tuptable->tupdesc, 1, &isnull),
+	tuple = FetchSession(&session_row_plan, session_row_sql, session_id);
+	student_id = SPI_datumTransfer(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull),
 								   false, UUID_LEN);
 
 	ChronosRestoreUser(&saved);
