@@ -18,6 +18,7 @@
 #include "utils/uuid.h"
 
 #include "events.h"
+#include "plans.h"
 
 #define BATCH_KEYS "event_type, video_id, creator_id, student_id, course_id, module_id, " \
 	"metadata, timestamp, event_id, session_id"
@@ -30,51 +31,6 @@ BatchElementContext(void *arg)
 
 	if (element >= 0)
 		errcontext("p_events element %d", element);
-}
-
-static int
-HexValue(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * ParseUuid accepts what uuid_in accepts (32 hex digits, optionally in braces,
- * with a hyphen allowed after any group of four) and returns false instead of
- * raising an error.
- */
-static bool
-ParseUuid(const char *s, int len, pg_uuid_t *out)
-{
-	const char *end = s + len;
-	bool		braces = len > 0 && *s == '{';
-
-	if (braces)
-	{
-		if (end[-1] != '}')
-			return false;
-		s++;
-		end--;
-	}
-	for (int i = 0; i < UUID_LEN; i++)
-	{
-		int			hi,
-					lo;
-
-		if (end - s < 2 || (hi = HexValue(s[0])) < 0 || (lo = HexValue(s[1])) < 0)
-			return false;
-		out->data[i] = (unsigned char) (hi << 4 | lo);
-		s += 2;
-		if (s < end && *s == '-' && i % 2 == 1 && i < UUID_LEN - 1)
-			s++;
-	}
-	return s == end;
 }
 
 /* A JSON value as it would be written in JSON (strings quoted). */
@@ -106,7 +62,7 @@ ParseUuidValue(const char *key, JsonbValue *value, pg_uuid_t *out)
 {
 	if (value->type != jbvString)
 		KeyTypeError(key, "a uuid string", value);
-	if (!ParseUuid(value->val.string.val, value->val.string.len, out))
+	if (!ChronosParseUuid(value->val.string.val, value->val.string.len, out))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("\"%s\" is not a valid uuid: \"%s\"", key, JsonbValueText(value))));

@@ -206,46 +206,6 @@ IdentitySubXactCallback(SubXactEvent event, SubTransactionId mySubid,
 }
 
 /*
- * ParseUuid parses the text forms uuid_in accepts (with or without hyphens
- * between groups of four digits, optionally in braces) without raising an
- * error, so that a bad id can be reported as an authorization error.
- */
-static bool
-ParseUuid(const char *text, pg_uuid_t *uuid)
-{
-	const char *src = text;
-	bool		braces = false;
-	int			i;
-
-	if (src[0] == '{')
-	{
-		src++;
-		braces = true;
-	}
-	for (i = 0; i < UUID_LEN; i++)
-	{
-		char		digits[3];
-
-		if (!isxdigit((unsigned char) src[0]) || !isxdigit((unsigned char) src[1]))
-			return false;
-		digits[0] = src[0];
-		digits[1] = src[1];
-		digits[2] = '\0';
-		uuid->data[i] = (unsigned char) strtoul(digits, NULL, 16);
-		src += 2;
-		if (src[0] == '-' && (i % 2) == 1 && i < UUID_LEN - 1)
-			src++;
-	}
-	if (braces)
-	{
-		if (src[0] != '}')
-			return false;
-		src++;
-	}
-	return src[0] == '\0';
-}
-
-/*
  * Parsing of request.jwt.claims: only the four keys chronos uses are kept,
  * from the top level of the object; any other key is ignored.
  */
@@ -401,7 +361,7 @@ IdClaimValue(const char *value, const char *name, IdentitySource source)
 {
 	pg_uuid_t	uuid;
 
-	if (ParseUuid(value, &uuid))
+	if (ChronosParseUuid(value, strlen(value), &uuid))
 		return uuid;
 	if (source == IDENTITY_CHRONOS_SETTINGS)
 		ereport(ERROR,

@@ -20,6 +20,12 @@ extern SPIPlanPtr ChronosKeptPlan(SPIPlanPtr *slot, const char *sql, int nargs,
 /* Raises null_value_not_allowed, naming the argument, when argument argno is NULL. */
 extern void ChronosRequireArgument(FunctionCallInfo fcinfo, int argno, const char *name);
 
+/*
+ * Parses the len bytes at s as a uuid, accepting what uuid_in accepts, into
+ * *out; returns false instead of raising an error.
+ */
+extern bool ChronosParseUuid(const char *s, int len, pg_uuid_t *out);
+
 /* The text form of a uuid, for messages. */
 extern char *ChronosUuidText(const pg_uuid_t *uuid);
 
