@@ -780,7 +780,6 @@ CREATE TABLE @extschema@.video_analytics_events (
     metadata    jsonb       NOT NULL DEFAULT '{}',
     "timestamp" timestamptz NOT NULL DEFAULT pg_catalog.now(),
     created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    CONSTRAINT video_analytics_events_pkey PRIMARY KEY (id),
     CONSTRAINT video_analytics_events_creator_id_fkey FOREIGN KEY (creator_id)
         REFERENCES @extschema@.creators (id) ON DELETE CASCADE,
     CONSTRAINT video_analytics_events_video_id_creator_id_fkey FOREIGN KEY (video_id, creator_id)
@@ -801,21 +800,67 @@ CREATE TABLE @extschema@.video_analytics_events (
         CHECK (session_id IS NULL OR student_id IS NOT NULL),
     CONSTRAINT video_analytics_events_metadata_check
         CHECK (pg_catalog.jsonb_typeof(metadata) = 'object')
-);
+) PARTITION BY RANGE ("timestamp");
+
+-- Partitions.  Events are range-partitioned on "timestamp", one partition per
+-- chronos.event_partition_interval (bounds computed in UTC), created ahead of
+-- time by maintain_event_partitions(), which also moves rows that landed in
+-- the default partition into partitions of their own and drops whole
+-- partitions past chronos.event_retention.  The default partition catches
+-- any event no other partition covers, so an insert never fails for want of
+-- a partition.  Partitions carry no grants: they are read and written only
+-- through the parent, where row-level security applies.
+CREATE TABLE @extschema@.video_analytics_events_default
+    PARTITION OF @extschema@.video_analytics_events DEFAULT;
+ALTER TABLE @extschema@.video_analytics_events_default ENABLE ROW LEVEL SECURITY;
+COMMENT ON TABLE @extschema@.video_analytics_events_default IS
+'The default partition of video_analytics_events: events no other partition covers wait here until maintain_event_partitions() moves them into a partition of their own.';
+
+CREATE FUNCTION @extschema@.maintain_event_partitions(
+    OUT partitions_created integer,
+    OUT rows_moved         bigint,
+    OUT partitions_dropped integer)
+RETURNS record
+AS 'MODULE_PATHNAME', 'maintain_event_partitions'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION @extschema@.maintain_event_partitions() IS
+'Creates the partitions of video_analytics_events for now and the chronos.event_partitions_ahead intervals after it, moves the rows of the default partition into partitions of their own, and detaches and drops the partitions wholly before now() minus chronos.event_retention. Returns what it did. Service only; safe while events are ingested; schedule it with pg_cron.';
+
+-- Indexes.  Each serves named queries; none repeats another's leading
+-- columns.  Deduplicated B-trees on low-cardinality keys cost a few bytes an
+-- event; rows follow time, so a BRIN index serves time ranges.
+CREATE INDEX video_analytics_events_id_idx
+    ON @extschema@.video_analytics_events USING hash (id);
+COMMENT ON INDEX @extschema@.video_analytics_events_id_idx IS
+'Idempotent ingestion: finds an event by the id a client chose (track_video_event p_event_id, track_video_events event_id), in every partition.';
 CREATE INDEX video_analytics_events_video_id_timestamp_idx
     ON @extschema@.video_analytics_events (video_id, "timestamp" DESC);
-CREATE INDEX video_analytics_events_creator_id_timestamp_idx
-    ON @extschema@.video_analytics_events (creator_id, "timestamp" DESC);
-CREATE INDEX video_analytics_events_student_id_video_id_event_type_idx
-    ON @extschema@.video_analytics_events (student_id, video_id, event_type, "timestamp" DESC)
-    WHERE student_id IS NOT NULL;
-CREATE INDEX video_analytics_events_course_id_event_type_timestamp_idx
-    ON @extschema@.video_analytics_events (course_id, event_type, "timestamp" DESC)
-    WHERE course_id IS NOT NULL;
+COMMENT ON INDEX @extschema@.video_analytics_events_video_id_timestamp_idx IS
+'A video''s latest events (WHERE video_id = $1 ORDER BY "timestamp" DESC LIMIT n); the ON DELETE CASCADE of the video foreign key.';
+CREATE INDEX video_analytics_events_creator_id_idx
+    ON @extschema@.video_analytics_events (creator_id);
+COMMENT ON INDEX @extschema@.video_analytics_events_creator_id_idx IS
+'A creator''s events under row-level security (creator_id = ANY (current_creator_ids())); the ON DELETE CASCADE of the creator foreign key.';
+CREATE INDEX video_analytics_events_student_id_idx
+    ON @extschema@.video_analytics_events (student_id) WHERE student_id IS NOT NULL;
+COMMENT ON INDEX @extschema@.video_analytics_events_student_id_idx IS
+'A student''s events, and erasing a student (ON DELETE CASCADE of the student foreign key).';
+CREATE INDEX video_analytics_events_course_id_idx
+    ON @extschema@.video_analytics_events (course_id) WHERE course_id IS NOT NULL;
+COMMENT ON INDEX @extschema@.video_analytics_events_course_id_idx IS
+'A course''s events over recent partitions (WHERE course_id = $1 AND "timestamp" >= $2); ON DELETE SET NULL of the course foreign key.';
 CREATE INDEX video_analytics_events_module_id_idx
     ON @extschema@.video_analytics_events (module_id) WHERE module_id IS NOT NULL;
+COMMENT ON INDEX @extschema@.video_analytics_events_module_id_idx IS
+'ON DELETE SET NULL of the module foreign keys.';
 CREATE INDEX video_analytics_events_session_id_idx
     ON @extschema@.video_analytics_events (session_id) WHERE session_id IS NOT NULL;
+COMMENT ON INDEX @extschema@.video_analytics_events_session_id_idx IS
+'A watch session''s events, and ON DELETE SET NULL of the session foreign key.';
+CREATE INDEX video_analytics_events_timestamp_idx
+    ON @extschema@.video_analytics_events USING brin ("timestamp");
+COMMENT ON INDEX @extschema@.video_analytics_events_timestamp_idx IS
+'Time ranges within a partition (WHERE "timestamp" >= $1), at a few bytes per thousand events.';
 
 COMMENT ON TABLE @extschema@.video_analytics_events IS
 'The immutable stream of analytics events. Written through track_video_event / track_video_events; never updated or deleted by ordinary users.';
@@ -920,6 +965,8 @@ COMMENT ON FUNCTION @extschema@.refresh_video_analytics(timestamptz) IS
 CREATE INDEX video_analytics_events_transcribed_creator_id_timestamp_idx
     ON @extschema@.video_analytics_events (creator_id, "timestamp")
     WHERE event_type = 'video_transcribed';
+COMMENT ON INDEX @extschema@.video_analytics_events_transcribed_creator_id_timestamp_idx IS
+'creator_dashboard''s transcription costs: the few video_transcribed events of a creator in a range of days.';
 
 CREATE FUNCTION @extschema@.creator_dashboard(p_creator_id uuid, p_from date, p_to date)
 RETURNS jsonb
@@ -1149,6 +1196,7 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.course_modules', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.module_lessons', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.video_watch_sessions', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.video_analytics_events', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.video_analytics_events_default', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.video_analytics', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.video_analytics_pending', '');
 

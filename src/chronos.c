@@ -11,6 +11,7 @@
 #include "utils/guc.h"
 
 #include "chronos.h"
+#include "event_partitions.h"
 
 PG_MODULE_MAGIC;
 
@@ -26,6 +27,12 @@ int			chronos_session_timeout = 30 * 60;
 /* identity given by an application server with SET LOCAL chronos.creator_id */
 char	   *chronos_creator_id_setting = NULL;
 char	   *chronos_student_id_setting = NULL;
+
+/* how far ahead of the server's clock a student may date an event (seconds) */
+int			chronos_max_event_clock_skew = 10 * 60;
+
+/* the largest p_metadata of an event, in bytes of its jsonb form */
+int			chronos_max_event_metadata_bytes = 16 * 1024;
 
 void		_PG_init(void);
 
@@ -71,6 +78,46 @@ _PG_init(void)
 							   "",
 							   PGC_USERSET, 0,
 							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("chronos.event_partition_interval",
+							   "The time each partition of video_analytics_events spans.",
+							   "Whole months (from January 2000) or whole days (from Monday 3 January 2000), in UTC; maintain_event_partitions() uses it for the partitions it creates.",
+							   &chronos_event_partition_interval,
+							   "1 month",
+							   PGC_SUSET, 0,
+							   CheckEventPartitionInterval, AssignEventPartitionInterval, NULL);
+
+	DefineCustomIntVariable("chronos.event_partitions_ahead",
+							"How many partitions of video_analytics_events maintain_event_partitions() keeps ready after the current one.",
+							NULL,
+							&chronos_event_partitions_ahead,
+							3, 0, 1000,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomStringVariable("chronos.event_retention",
+							   "How long events are kept; empty keeps them forever.",
+							   "maintain_event_partitions() drops the partitions that lie wholly before now() minus this interval, and ingestion refuses events older than that.",
+							   &chronos_event_retention,
+							   "",
+							   PGC_SUSET, 0,
+							   CheckEventRetention, AssignEventRetention, NULL);
+
+	DefineCustomIntVariable("chronos.max_event_clock_skew",
+							"How far ahead of the server's clock a student may date an event.",
+							NULL,
+							&chronos_max_event_clock_skew,
+							10 * 60, 0, PG_INT32_MAX,
+							PGC_SUSET, GUC_UNIT_S,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("chronos.max_event_metadata_bytes",
+							"The largest metadata an event may carry, in bytes of its jsonb form.",
+							NULL,
+							&chronos_max_event_metadata_bytes,
+							16 * 1024, 2, 1024 * 1024 * 1024,
+							PGC_SUSET, GUC_UNIT_BYTE,
+							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("chronos");
 }

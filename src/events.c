@@ -23,6 +23,8 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+#include "chronos.h"
+#include "event_partitions.h"
 #include "events.h"
 #include "identity.h"
 #include "plans.h"
@@ -81,9 +83,19 @@ CheckEventType(const char *name)
 	return label;
 }
 
+/* metadata must be a JSON object of at most chronos.max_event_metadata_bytes. */
 void
 CheckEventMetadata(Jsonb *metadata, const char *argname)
 {
+	Size		size = VARSIZE_ANY_EXHDR(metadata);
+
+	if (size > (Size) chronos_max_event_metadata_bytes)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s is too large: %zu bytes, the limit is %d", argname, size,
+						chronos_max_event_metadata_bytes),
+				 errdetail("chronos.max_event_metadata_bytes limits an event's metadata, measured in its jsonb form."),
+				 errhint("Keep large documents elsewhere and put a reference in the metadata.")));
 	if (!JB_ROOT_IS_OBJECT(metadata) || JB_ROOT_IS_SCALAR(metadata))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -93,15 +105,46 @@ CheckEventMetadata(Jsonb *metadata, const char *argname)
 				 errhint("Pass an object such as {\"source\": \"web\"}, or {} for none.")));
 }
 
-/* An event happened at a real time: infinity is refused. */
+/*
+ * An event happened at a real time (infinity is refused), and not before the
+ * retention horizon: maintenance would drop it at once.
+ */
 void
 CheckEventTimestamp(TimestampTz timestamp, const char *argname)
 {
+	TimestampTz horizon;
+
 	if (TIMESTAMP_NOT_FINITE(timestamp))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be a finite time, not %s", argname,
 						TIMESTAMP_IS_NOBEGIN(timestamp) ? "-infinity" : "infinity")));
+	if (EventRetentionHorizon(&horizon) && timestamp < horizon)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s %s is before the retention horizon %s", argname,
+						pstrdup(timestamptz_to_str(timestamp)), pstrdup(timestamptz_to_str(horizon))),
+				 errdetail("chronos.event_retention is %s: events older than that are dropped.",
+						   chronos_event_retention)));
+}
+
+/*
+ * A student's event may be dated at most chronos.max_event_clock_skew after
+ * the server's clock: a player's clock is not to be trusted further.
+ */
+static void
+CheckStudentEventTime(const EventRow *row)
+{
+	TimestampTz latest = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+													 (int64) chronos_max_event_clock_skew * 1000);
+
+	if (row->timestamp > latest)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("event timestamp %s is too far in the future",
+						pstrdup(timestamptz_to_str(row->timestamp))),
+				 errdetail("A student's event may be dated at most %d seconds after the server's clock (chronos.max_event_clock_skew), that is %s.",
+						   chronos_max_event_clock_skew, timestamptz_to_str(latest))));
 }
 
 /* An empty JSON object, built once per backend. */
@@ -163,6 +206,7 @@ CheckMayTrackEvent(const EventRow *row)
 					 errmsg("permission denied to track event type \"%s\" as a student",
 							row->event_type),
 					 errdetail("Students may track only player events: " PLAYER_EVENT_LIST ".")));
+		CheckStudentEventTime(row);
 		return;
 	}
 

@@ -11,11 +11,10 @@
  * is reported with a message naming the bad reference (and, for a batch, the
  * element).
  *
- * Client-chosen ids make ingestion idempotent: INSERT ... ON CONFLICT (id) DO
- * NOTHING writes a new id exactly once, even when two sessions race with the
- * same id (the second waits for the first and then skips), and a skipped
- * event is compared with the stored one so that a different event reusing
- * the id is refused.
+ * Client-chosen ids make ingestion idempotent within each creator: before
+ * writing, event_idempotency.c locks each (creator_id, id) and skips the
+ * rows that replay a stored event, so a retry writes nothing and a
+ * different event reusing the id is refused.
  *
  * Every statement names its objects and operators with their schema, so no
  * search_path a caller sets can change what runs here.
@@ -34,6 +33,7 @@
 #include "utils/uuid.h"
 
 #include "catalog.h"
+#include "event_idempotency.h"
 #include "events.h"
 #include "plans.h"
 
@@ -54,12 +54,6 @@ static const char *const insert_batch_sql =
 "pg_catalog.unnest($8), pg_catalog.unnest($9), pg_catalog.unnest($10)) "
 "AS u(id, t, v, c, s, co, m, se, md, ts)";
 
-#define ON_CONFLICT " ON CONFLICT (id) DO NOTHING RETURNING id"
-
-static const char *const fetch_sql =
-"SELECT id, event_type::pg_catalog.text, video_id, creator_id, student_id, course_id, "
-"module_id, session_id, metadata FROM chronos.video_analytics_events "
-"WHERE id" EQ "ANY ($1)";
 
 /*
  * Finds the first element of a batch whose references are not valid, and
@@ -86,10 +80,7 @@ static const char *const diagnose_sql =
 ") d WHERE ref IS NOT NULL ORDER BY i LIMIT 1";
 
 static SPIPlanPtr insert_one_plan;
-static SPIPlanPtr insert_one_conflict_plan;
 static SPIPlanPtr insert_batch_plan;
-static SPIPlanPtr insert_batch_conflict_plan;
-static SPIPlanPtr fetch_plan;
 static SPIPlanPtr diagnose_plan;
 
 /* The EventRef a foreign key of the events table checks, or -1. */
@@ -128,114 +119,10 @@ EventElementContext(void *arg)
 		errcontext("p_events element %d", row->element);
 }
 
-static void
-ReportEventConflict(const EventRow *row, const char *field)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_UNIQUE_VIOLATION),
-			 errmsg("event %s already exists with different content",
-					DatumGetCString(DirectFunctionCall1(uuid_out,
-														UUIDPGetDatum((pg_uuid_t *) &row->id)))),
-			 errdetail("Its %s differs from the stored event's.", field),
-			 errhint("Reuse an event id only to send the same event again.")));
-}
-
 static Datum
 UuidArg(const pg_uuid_t *id)
 {
 	return UUIDPGetDatum((pg_uuid_t *) id);
-}
-
-/* The stored event in SPI_tuptable row i, as an EventRow. */
-static void
-StoredEvent(int i, EventRow *stored)
-{
-	HeapTuple	tuple = SPI_tuptable->vals[i];
-	TupleDesc	desc = SPI_tuptable->tupdesc;
-	bool		isnull;
-
-	memset(stored, 0, sizeof(EventRow));
-	stored->id = *DatumGetUUIDP(SPI_getbinval(tuple, desc, 1, &isnull));
-	stored->event_type = TextDatumGetCString(SPI_getbinval(tuple, desc, 2, &isnull));
-	for (int ref = 0; ref < NUM_EVENT_REFS; ref++)
-	{
-		Datum		value = SPI_getbinval(tuple, desc, 3 + ref, &stored->ref_null[ref]);
-
-		if (!stored->ref_null[ref])
-			stored->refs[ref] = *DatumGetUUIDP(value);
-	}
-	stored->metadata = DatumGetJsonbP(SPI_getbinval(tuple, desc, 9, &isnull));
-}
-
-static int
-CompareUuids(const void *a, const void *b)
-{
-	return memcmp(a, b, UUID_LEN);
-}
-
-/*
- * CompareWithStored refuses every row of rows[0..n) whose id was skipped by
- * ON CONFLICT (it is not in inserted[0..ninserted), sorted) and whose content
- * differs from the stored event with that id.
- */
-static void
-CompareWithStored(EventRow *rows, int n, pg_uuid_t *inserted, int ninserted,
-				  const EventRow **current)
-{
-	Datum	   *ids = palloc(sizeof(Datum) * n);
-	int			nskipped = 0;
-	ArrayType  *idarray;
-	Datum		arg;
-	Oid			argtype = UUIDARRAYOID;
-
-	for (int i = 0; i < n; i++)
-		if (rows[i].id_given &&
-			(ninserted == 0 ||
-			 bsearch(&rows[i].id, inserted, ninserted, sizeof(pg_uuid_t), CompareUuids) == NULL))
-			ids[nskipped++] = UuidArg(&rows[i].id);
-	if (nskipped == 0)
-		return;
-
-	idarray = construct_array(ids, nskipped, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR);
-	arg = PointerGetDatum(idarray);
-	if (SPI_execute_plan(ChronosKeptPlan(&fetch_plan, fetch_sql, 1, &argtype), &arg, NULL,
-						 false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read stored events");
-
-	for (uint64 t = 0; t < SPI_processed; t++)
-	{
-		EventRow	stored;
-
-		StoredEvent(t, &stored);
-		for (int i = 0; i < n; i++)
-		{
-			const char *field;
-
-			if (!rows[i].id_given || memcmp(rows[i].id.data, stored.id.data, UUID_LEN) != 0)
-				continue;
-			field = FirstDifferingEventField(&rows[i], &stored);
-			if (field != NULL)
-			{
-				*current = &rows[i];
-				ReportEventConflict(&rows[i], field);
-			}
-		}
-	}
-}
-
-/* The ids an INSERT ... RETURNING id wrote, sorted. */
-static pg_uuid_t *
-ReturnedIds(int *count)
-{
-	pg_uuid_t  *ids = palloc(sizeof(pg_uuid_t) * Max(SPI_processed, 1));
-	bool		isnull;
-
-	for (uint64 i = 0; i < SPI_processed; i++)
-		ids[i] = *DatumGetUUIDP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1,
-											   &isnull));
-	qsort(ids, SPI_processed, sizeof(pg_uuid_t), CompareUuids);
-	*count = (int) SPI_processed;
-	return ids;
 }
 
 /* Writes one event; a foreign key violation is reported naming the reference. */
@@ -250,7 +137,6 @@ InsertOne(EventRow *row)
 	char		nulls[NUM_INSERT_ARGS];
 	SPIPlanPtr	plan;
 	MemoryContext cxt = CurrentMemoryContext;
-	int			written;
 
 	values[0] = UuidArg(&row->id);
 	nulls[0] = ' ';
@@ -266,16 +152,13 @@ InsertOne(EventRow *row)
 	values[9] = TimestampTzGetDatum(row->timestamp);
 	nulls[9] = ' ';
 
-	plan = row->id_given
-		? ChronosKeptPlan(&insert_one_conflict_plan, psprintf("%s%s", insert_one_sql, ON_CONFLICT),
-				   NUM_INSERT_ARGS, argtypes)
-		: ChronosKeptPlan(&insert_one_plan, insert_one_sql, NUM_INSERT_ARGS, argtypes);
+	plan = ChronosKeptPlan(&insert_one_plan, insert_one_sql, NUM_INSERT_ARGS, argtypes);
 
 	PG_TRY();
 	{
 		int			rc = SPI_execute_plan(plan, values, nulls, false, 0);
 
-		if (rc != SPI_OK_INSERT && rc != SPI_OK_INSERT_RETURNING)
+		if (rc != SPI_OK_INSERT)
 			elog(ERROR, "could not insert event: %s", SPI_result_code_string(rc));
 	}
 	PG_CATCH();
@@ -298,14 +181,7 @@ InsertOne(EventRow *row)
 	}
 	PG_END_TRY();
 
-	written = (int) SPI_processed;
-	if (row->id_given && written == 0)
-	{
-		const EventRow *current = row;
-
-		CompareWithStored(row, 1, NULL, 0, &current);
-	}
-	return written;
+	return (int) SPI_processed;
 }
 
 static ArrayType *
@@ -341,7 +217,7 @@ ExecuteBatchInsert(SPIPlanPtr plan, Datum *values, EventRow *rows, const EventRo
 	{
 		int			rc = SPI_execute_plan(plan, values, NULL, false, 0);
 
-		if (rc != SPI_OK_INSERT && rc != SPI_OK_INSERT_RETURNING)
+		if (rc != SPI_OK_INSERT)
 			elog(ERROR, "could not insert events: %s", SPI_result_code_string(rc));
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(cxt);
@@ -398,15 +274,12 @@ InsertBatch(EventRow *rows, int n, const EventRow **current)
 	Datum	   *types = palloc(sizeof(Datum) * n);
 	Datum	   *metadata = palloc(sizeof(Datum) * n);
 	Datum	   *timestamps = palloc(sizeof(Datum) * n);
-	bool		any_id_given = false;
-	SPIPlanPtr	plan;
 
 	for (int i = 0; i < n; i++)
 	{
 		types[i] = CStringGetTextDatum(rows[i].event_type);
 		metadata[i] = JsonbPGetDatum(rows[i].metadata);
 		timestamps[i] = TimestampTzGetDatum(rows[i].timestamp);
-		any_id_given |= rows[i].id_given;
 	}
 	values[0] = PointerGetDatum(UuidColumn(rows, n, 0, true));
 	values[1] = PointerGetDatum(construct_array(types, n, TEXTOID, -1, false, TYPALIGN_INT));
@@ -416,22 +289,35 @@ InsertBatch(EventRow *rows, int n, const EventRow **current)
 	values[9] = PointerGetDatum(construct_array(timestamps, n, TIMESTAMPTZOID, sizeof(TimestampTz),
 												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 
-	plan = any_id_given
-		? ChronosKeptPlan(&insert_batch_conflict_plan, psprintf("%s%s", insert_batch_sql, ON_CONFLICT),
-				   NUM_INSERT_ARGS, argtypes)
-		: ChronosKeptPlan(&insert_batch_plan, insert_batch_sql, NUM_INSERT_ARGS, argtypes);
-
-	ExecuteBatchInsert(plan, values, rows, current);
-
-	if (any_id_given)
-	{
-		int			ninserted;
-		pg_uuid_t  *inserted = ReturnedIds(&ninserted);
-
-		CompareWithStored(rows, n, inserted, ninserted, current);
-		return ninserted;
-	}
+	ExecuteBatchInsert(ChronosKeptPlan(&insert_batch_plan, insert_batch_sql, NUM_INSERT_ARGS, argtypes),
+					   values, rows, current);
 	return (int) SPI_processed;
+}
+
+/*
+ * Writes the rows of rows[0..n) that replay nothing: a single call with one
+ * INSERT, a batch with one INSERT ... SELECT.
+ */
+static int
+InsertNewEvents(EventRow *rows, int n, const EventRow **current)
+{
+	bool	   *skip = palloc(sizeof(bool) * n);
+	int			nskipped = SkipReplayedEvents(rows, n, skip, current);
+	EventRow   *todo;
+	int			ntodo = 0;
+
+	if (nskipped == n)
+		return 0;
+	if (n == 1 && rows[0].element < 0)
+		return InsertOne(rows);
+	if (nskipped == 0)
+		return InsertBatch(rows, n, current);
+
+	todo = palloc(sizeof(EventRow) * (n - nskipped));
+	for (int i = 0; i < n; i++)
+		if (!skip[i])
+			todo[ntodo++] = rows[i];
+	return InsertBatch(todo, ntodo, current);
 }
 
 /*
@@ -458,7 +344,7 @@ InsertEvents(EventRow *rows, int n)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	written = n == 1 && rows[0].element < 0 ? InsertOne(rows) : InsertBatch(rows, n, &current);
+	written = InsertNewEvents(rows, n, &current);
 	SPI_finish();
 
 	ChronosRestoreUser(&saved);
