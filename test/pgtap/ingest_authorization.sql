@@ -9,30 +9,21 @@ SET client_min_messages = warning;
 BEGIN;
 SELECT plan(46);
 
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
-VALUES ('e4100000-0000-4000-8000-00000000000a', 'co_a', 'user_a'),
-       ('e4100000-0000-4000-8000-00000000000b', 'co_b', 'user_b');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('e4200000-0000-4000-8000-0000000000a1', 'e4100000-0000-4000-8000-00000000000a', 'learner_1'),
-       ('e4200000-0000-4000-8000-0000000000a2', 'e4100000-0000-4000-8000-00000000000a', 'learner_2'),
-       ('e4200000-0000-4000-8000-0000000000b1', 'e4100000-0000-4000-8000-00000000000b', 'learner_3'),
-       ('e4200000-0000-4000-8000-0000000000a3', 'e4100000-0000-4000-8000-00000000000a', 'learner_both'),
-       ('e4200000-0000-4000-8000-0000000000b2', 'e4100000-0000-4000-8000-00000000000b', 'learner_both');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path)
-VALUES ('e4300000-0000-4000-8000-0000000000a1', 'e4100000-0000-4000-8000-00000000000a', 'a1', 'upload', 'a1.mp4'),
-       ('e4300000-0000-4000-8000-0000000000b1', 'e4100000-0000-4000-8000-00000000000b', 'b1', 'upload', 'b1.mp4');
-INSERT INTO chronos.courses (id, creator_id, title)
-VALUES ('e4400000-0000-4000-8000-0000000000a1', 'e4100000-0000-4000-8000-00000000000a', 'course a1');
-INSERT INTO chronos.course_modules (id, course_id, title)
-VALUES ('e4500000-0000-4000-8000-0000000000a1', 'e4400000-0000-4000-8000-0000000000a1', 'module a1');
-INSERT INTO chronos.video_watch_sessions (id, video_id, student_id)
-VALUES ('e4700000-0000-4000-8000-0000000000a1', 'e4300000-0000-4000-8000-0000000000a1', 'e4200000-0000-4000-8000-0000000000a1');
+\set ids 'e4%s00000-0000-4000-8000-%s'
+\set creators 'a b'
+\set students 'a1 a2 b1=learner_3 a3=learner_both b2=learner_both'
+\set videos 'a1 b1'
+\set courses 'a1'
+\set modules 'a1'
+\set sessions 'a1=a1/a1'
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
+\ir ../fixtures/sessions.sql
 
 CREATE ROLE chronos_ingest_app;
 CREATE ROLE chronos_ingest_bypass BYPASSRLS;
 
-CREATE FUNCTION pg_temp.n_events() RETURNS bigint
-LANGUAGE sql SECURITY DEFINER AS 'SELECT count(*) FROM chronos.video_analytics_events';
+\ir ../fixtures/n_events.sql
 
 -- become(who): act as who until unbecome(), for this transaction only.
 --   anon               chronos_ingest_app with no identity set
