@@ -1,4 +1,4 @@
--- Who may track what (DESIGN.md sections 3 to 5): a creator any event type
+-- Who may track what (docs/architecture.md, order of checks): a creator any event type
 -- on its own videos; a student only the player events, only as itself; the
 -- service anything; anyone else insufficient_privilege (42501), decided
 -- before any reference is looked up.  track_video_event and
@@ -261,7 +261,7 @@ SELECT pg_temp.refused('student:e4200000-0000-4000-8000-0000000000a1', $$INSERT 
     'a student does not insert events directly');
 -- A student of creator a is nobody to creator b: it may act for b no more
 -- than anyone else, and must not learn from the reference errors which
--- videos b has (DESIGN.md section 5: 42501 without looking anything up).
+-- videos b has (docs/architecture.md, order of checks: 42501 without looking anything up).
 SELECT pg_temp.refused('student:e4200000-0000-4000-8000-0000000000a1', $$SELECT chronos.track_video_event('video_started',
         'e4300000-0000-4000-8000-0000000000b1', 'e4100000-0000-4000-8000-00000000000b',
         'e4200000-0000-4000-8000-0000000000a1')$$,

@@ -4,7 +4,7 @@
 -- nothing (events_written stays 0: nothing here deletes events, so an
 -- unchanged count means no refused call wrote a row).
 --
--- Order of checks (DESIGN.md section 5): arguments (22004, 22023), then the
+-- Order of checks (docs/architecture.md, order of checks): arguments (22004, 22023), then the
 -- caller's right to track the event (42501), then the references (23503),
 -- then the idempotency key (23505).  Ids: prefix e1.
 --
