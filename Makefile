@@ -11,6 +11,16 @@ PGFILEDESC  = "chronos - video-learning platform database layer"
 PG_CPPFLAGS = -Isrc
 PG_CFLAGS   = -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 
+# make installcheck: the pg_regress suite (test/sql, expected output in
+# expected/, which test/expected links to) against the running server that
+# PGHOST, PGPORT and PGUSER name, where chronos is installed; as pgvector.
+# test/run.sh runs it too, with the pgTAP and shell suites, each file in a
+# database of its own; here they share one, so extension_lifecycle, which
+# counts every row, goes first.
+REGRESS      = extension_lifecycle \
+               $(filter-out extension_lifecycle,$(sort $(basename $(notdir $(wildcard test/sql/*.sql)))))
+REGRESS_OPTS = --inputdir=test --load-extension=chronos
+
 PG_CONFIG  ?= pg_config
 PGXS       := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)

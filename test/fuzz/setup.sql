@@ -295,13 +295,13 @@ CREATE TABLE fuzz.allowed (
     why      text NOT NULL
 );
 INSERT INTO fuzz.allowed (sqlstate, kind, message, why) VALUES
-  ('22004', '^(plain|aggregate|procedure)$', '.*', 'null_value_not_allowed: a required argument is NULL (DESIGN 5)'),
-  ('22023', '^(plain|aggregate|procedure)$', '.*', 'invalid_parameter_value: a bad value, event type, metadata shape, range, bucket count, interval, date range (DESIGN 5)'),
-  ('23503', '^(plain|aggregate|procedure)$', '.*', 'foreign_key_violation: an unknown id, or one of another creator (DESIGN 5)'),
+  ('22004', '^(plain|aggregate|procedure)$', '.*', 'null_value_not_allowed: a required argument is NULL (docs/architecture.md, order of checks)'),
+  ('22023', '^(plain|aggregate|procedure)$', '.*', 'invalid_parameter_value: a bad value, event type, metadata shape, range, bucket count, interval, date range (docs/architecture.md, order of checks)'),
+  ('23503', '^(plain|aggregate|procedure)$', '.*', 'foreign_key_violation: an unknown id, or one of another creator (docs/architecture.md, order of checks)'),
   ('23505', '^(plain|aggregate|procedure)$', '^event(_id)? \S+ (already exists|is used twice) with different content$',
-   'unique_violation: an event id reused for different content, the idempotency conflict (DESIGN 5), and only that: a duplicate key of any other index is a bug'),
-  ('23514', '^(plain|aggregate|procedure)$', '.*', 'check_violation: a row rule (DESIGN 5)'),
-  ('42501', '^(plain|aggregate|procedure)$', '.*', 'insufficient_privilege: the caller may not act for that creator or student (DESIGN 5)'),
+   'unique_violation: an event id reused for different content, the idempotency conflict (docs/architecture.md, order of checks), and only that: a duplicate key of any other index is a bug'),
+  ('23514', '^(plain|aggregate|procedure)$', '.*', 'check_violation: a row rule (docs/architecture.md, order of checks)'),
+  ('42501', '^(plain|aggregate|procedure)$', '.*', 'insufficient_privilege: the caller may not act for that creator or student (docs/architecture.md, order of checks)'),
   ('28000', '^(plain|aggregate|procedure)$', '.*', 'invalid_authorization_specification: malformed claims or chronos.* settings (README, Security model)'),
   ('22P02', '^(plain|aggregate|procedure)$', 'watch_ranges', 'invalid_text_representation: bad text input of chronos.watch_ranges, and only that (a bad literal of any other type is a bug of the generator)'),
   ('22P03', '^binary input$', 'watch_ranges|incorrect binary data format', 'invalid_binary_representation: bad binary input of chronos.watch_ranges; PostgreSQL''s COPY says "incorrect binary data format" when the receive function leaves bytes unread'),

@@ -1,4 +1,4 @@
--- Who may track what (DESIGN.md sections 3 to 5): a creator any event type
+-- Who may track what (docs/architecture.md, order of checks): a creator any event type
 -- on its own videos; a student only the player events, only as itself; the
 -- service anything; anyone else insufficient_privilege (42501), decided
 -- before any reference is looked up.  track_video_event and
@@ -9,30 +9,21 @@ SET client_min_messages = warning;
 BEGIN;
 SELECT plan(46);
 
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
-VALUES ('e4100000-0000-4000-8000-00000000000a', 'co_a', 'user_a'),
-       ('e4100000-0000-4000-8000-00000000000b', 'co_b', 'user_b');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('e4200000-0000-4000-8000-0000000000a1', 'e4100000-0000-4000-8000-00000000000a', 'learner_1'),
-       ('e4200000-0000-4000-8000-0000000000a2', 'e4100000-0000-4000-8000-00000000000a', 'learner_2'),
-       ('e4200000-0000-4000-8000-0000000000b1', 'e4100000-0000-4000-8000-00000000000b', 'learner_3'),
-       ('e4200000-0000-4000-8000-0000000000a3', 'e4100000-0000-4000-8000-00000000000a', 'learner_both'),
-       ('e4200000-0000-4000-8000-0000000000b2', 'e4100000-0000-4000-8000-00000000000b', 'learner_both');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path)
-VALUES ('e4300000-0000-4000-8000-0000000000a1', 'e4100000-0000-4000-8000-00000000000a', 'a1', 'upload', 'a1.mp4'),
-       ('e4300000-0000-4000-8000-0000000000b1', 'e4100000-0000-4000-8000-00000000000b', 'b1', 'upload', 'b1.mp4');
-INSERT INTO chronos.courses (id, creator_id, title)
-VALUES ('e4400000-0000-4000-8000-0000000000a1', 'e4100000-0000-4000-8000-00000000000a', 'course a1');
-INSERT INTO chronos.course_modules (id, course_id, title)
-VALUES ('e4500000-0000-4000-8000-0000000000a1', 'e4400000-0000-4000-8000-0000000000a1', 'module a1');
-INSERT INTO chronos.video_watch_sessions (id, video_id, student_id)
-VALUES ('e4700000-0000-4000-8000-0000000000a1', 'e4300000-0000-4000-8000-0000000000a1', 'e4200000-0000-4000-8000-0000000000a1');
+\set ids 'e4%s00000-0000-4000-8000-%s'
+\set creators 'a b'
+\set students 'a1 a2 b1=learner_3 a3=learner_both b2=learner_both'
+\set videos 'a1 b1'
+\set courses 'a1'
+\set modules 'a1'
+\set sessions 'a1=a1/a1'
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
+\ir ../fixtures/sessions.sql
 
 CREATE ROLE chronos_ingest_app;
 CREATE ROLE chronos_ingest_bypass BYPASSRLS;
 
-CREATE FUNCTION pg_temp.n_events() RETURNS bigint
-LANGUAGE sql SECURITY DEFINER AS 'SELECT count(*) FROM chronos.video_analytics_events';
+\ir ../fixtures/n_events.sql
 
 -- become(who): act as who until unbecome(), for this transaction only.
 --   anon               chronos_ingest_app with no identity set
@@ -270,7 +261,7 @@ SELECT pg_temp.refused('student:e4200000-0000-4000-8000-0000000000a1', $$INSERT 
     'a student does not insert events directly');
 -- A student of creator a is nobody to creator b: it may act for b no more
 -- than anyone else, and must not learn from the reference errors which
--- videos b has (DESIGN.md section 5: 42501 without looking anything up).
+-- videos b has (docs/architecture.md, order of checks: 42501 without looking anything up).
 SELECT pg_temp.refused('student:e4200000-0000-4000-8000-0000000000a1', $$SELECT chronos.track_video_event('video_started',
         'e4300000-0000-4000-8000-0000000000b1', 'e4100000-0000-4000-8000-00000000000b',
         'e4200000-0000-4000-8000-0000000000a1')$$,

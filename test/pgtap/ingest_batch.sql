@@ -6,29 +6,18 @@ SET client_min_messages = warning;
 BEGIN;
 SELECT plan(81);
 
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
-VALUES ('e4100000-0000-4000-8000-00000000000a', 'co_a', 'user_a'),
-       ('e4100000-0000-4000-8000-00000000000b', 'co_b', 'user_b');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('e4200000-0000-4000-8000-0000000000a1', 'e4100000-0000-4000-8000-00000000000a', 'learner_1'),
-       ('e4200000-0000-4000-8000-0000000000a2', 'e4100000-0000-4000-8000-00000000000a', 'learner_2'),
-       ('e4200000-0000-4000-8000-0000000000b1', 'e4100000-0000-4000-8000-00000000000b', 'learner_1');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path)
-VALUES ('e4300000-0000-4000-8000-0000000000a1', 'e4100000-0000-4000-8000-00000000000a', 'a1', 'upload', 'a1.mp4'),
-       ('e4300000-0000-4000-8000-0000000000a2', 'e4100000-0000-4000-8000-00000000000a', 'a2', 'upload', 'a2.mp4'),
-       ('e4300000-0000-4000-8000-0000000000b1', 'e4100000-0000-4000-8000-00000000000b', 'b1', 'upload', 'b1.mp4');
-INSERT INTO chronos.courses (id, creator_id, title)
-VALUES ('e4400000-0000-4000-8000-0000000000a1', 'e4100000-0000-4000-8000-00000000000a', 'course a1'),
-       ('e4400000-0000-4000-8000-0000000000a2', 'e4100000-0000-4000-8000-00000000000a', 'course a2');
-INSERT INTO chronos.course_modules (id, course_id, title)
-VALUES ('e4500000-0000-4000-8000-0000000000a1', 'e4400000-0000-4000-8000-0000000000a1', 'module a1'),
-       ('e4500000-0000-4000-8000-0000000000a2', 'e4400000-0000-4000-8000-0000000000a2', 'module a2');
-INSERT INTO chronos.video_watch_sessions (id, video_id, student_id)
-VALUES ('e4700000-0000-4000-8000-0000000000a1', 'e4300000-0000-4000-8000-0000000000a1', 'e4200000-0000-4000-8000-0000000000a1'),
-       ('e4700000-0000-4000-8000-0000000000a2', 'e4300000-0000-4000-8000-0000000000a1', 'e4200000-0000-4000-8000-0000000000a2');
+\set ids 'e4%s00000-0000-4000-8000-%s'
+\set creators 'a b'
+\set students 'a1 a2 b1'
+\set videos 'a1 a2 b1'
+\set courses 'a1 a2'
+\set modules 'a1 a2'
+\set sessions 'a1=a1/a1 a2=a1/a2'
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
+\ir ../fixtures/sessions.sql
 
-CREATE FUNCTION pg_temp.n_events() RETURNS bigint
-LANGUAGE sql SECURITY DEFINER AS 'SELECT count(*) FROM chronos.video_analytics_events';
+\ir ../fixtures/n_events.sql
 
 -- An event of creator a on video a1, with extra keys.
 CREATE FUNCTION pg_temp.ev(p_extra jsonb DEFAULT '{}') RETURNS jsonb

@@ -7,39 +7,14 @@
 SET client_min_messages = warning;
 SELECT plan(46);
 
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
-VALUES ('e4100000-0000-4000-8000-00000000000a', 'concurrency_co_a', 'concurrency_user_a');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('e4200000-0000-4000-8000-0000000000a1', 'e4100000-0000-4000-8000-00000000000a', 'concurrency_learner_1');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path)
-VALUES ('e4300000-0000-4000-8000-0000000000a1', 'e4100000-0000-4000-8000-00000000000a', 'a1', 'upload', 'a1.mp4');
-
--- connect(name): a new connection to this database, as this user, whose
--- application_name is chronos_<name>.
-CREATE FUNCTION pg_temp.connect(p_name text) RETURNS text
-LANGUAGE sql AS $$
-    SELECT dblink_connect(p_name, format('host=%s port=%s dbname=%s user=%s application_name=chronos_%s',
-        split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port'),
-        current_database(), current_user, p_name))
-$$;
-
--- waits_for_lock(name): whether connection name's query is waiting for a
--- lock (polled for up to 30 seconds).
-CREATE FUNCTION pg_temp.waits_for_lock(p_name text) RETURNS boolean
-LANGUAGE plpgsql AS $$
-BEGIN
-    FOR i IN 1 .. 600 LOOP
-        PERFORM pg_stat_clear_snapshot();
-        IF EXISTS (SELECT FROM pg_stat_activity
-                    WHERE application_name = 'chronos_' || p_name AND datname = current_database()
-                      AND state = 'active' AND wait_event_type = 'Lock') THEN
-            RETURN true;
-        END IF;
-        PERFORM pg_sleep(0.05);
-    END LOOP;
-    RETURN false;
-END
-$$;
+\set ids 'e4%s00000-0000-4000-8000-%s'
+\set whop concurrency_
+\set creators a
+\set students a1
+\set videos a1
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
+\ir ../fixtures/dblink.sql
 
 -- The SQL of one call of track_video_event for video a1 with id and type.
 CREATE FUNCTION pg_temp.track_sql(p_type text, p_id text, p_metadata text DEFAULT '{}') RETURNS text

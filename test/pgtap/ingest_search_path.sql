@@ -10,15 +10,12 @@ SET client_min_messages = warning;
 BEGIN;
 SELECT plan(27);
 
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
-VALUES ('e4100000-0000-4000-8000-00000000000a', 'co_a', 'user_a'),
-       ('e4100000-0000-4000-8000-00000000000b', 'co_b', 'user_b');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('e4200000-0000-4000-8000-0000000000a1', 'e4100000-0000-4000-8000-00000000000a', 'learner_1'),
-       ('e4200000-0000-4000-8000-0000000000a2', 'e4100000-0000-4000-8000-00000000000a', 'learner_2');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path)
-VALUES ('e4300000-0000-4000-8000-0000000000a1', 'e4100000-0000-4000-8000-00000000000a', 'a1', 'upload', 'a1.mp4'),
-       ('e4300000-0000-4000-8000-0000000000b1', 'e4100000-0000-4000-8000-00000000000b', 'b1', 'upload', 'b1.mp4');
+\set ids 'e4%s00000-0000-4000-8000-%s'
+\set creators 'a b'
+\set students 'a1 a2'
+\set videos 'a1 b1'
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
 INSERT INTO chronos.video_watch_sessions (id, video_id, student_id, watch_time_seconds, percent_complete)
 VALUES ('e4700000-0000-4000-8000-0000000000a1', 'e4300000-0000-4000-8000-0000000000a1',
         'e4200000-0000-4000-8000-0000000000a1', 120, 40),

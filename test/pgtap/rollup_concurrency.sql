@@ -21,32 +21,7 @@ INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path, du
   ('a8300000-0000-4000-8000-0000000000a1', 'a8100000-0000-4000-8000-00000000000a', 'v1', 'upload', 'v1.mp4', 10),
   ('a8300000-0000-4000-8000-0000000000a2', 'a8100000-0000-4000-8000-00000000000a', 'v2', 'upload', 'v2.mp4', 10);
 
--- connect(name): a new connection to this database, as this user, whose
--- application_name is chronos_<name>.
-CREATE FUNCTION pg_temp.connect(p_name text) RETURNS text
-LANGUAGE sql AS $$
-    SELECT dblink_connect(p_name, format('host=%s port=%s dbname=%s user=%s application_name=chronos_%s',
-        split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port'),
-        current_database(), current_user, p_name))
-$$;
-
--- waits_for_lock(name, seconds): whether connection name's query is
--- waiting for a lock (polled for up to that many seconds, 30 by default).
-CREATE FUNCTION pg_temp.waits_for_lock(p_name text, p_seconds integer DEFAULT 30) RETURNS boolean
-LANGUAGE plpgsql AS $$
-BEGIN
-    FOR i IN 1 .. p_seconds * 20 LOOP
-        PERFORM pg_stat_clear_snapshot();
-        IF EXISTS (SELECT FROM pg_stat_activity
-                    WHERE application_name = 'chronos_' || p_name AND datname = current_database()
-                      AND state = 'active' AND wait_event_type = 'Lock') THEN
-            RETURN true;
-        END IF;
-        PERFORM pg_sleep(0.05);
-    END LOOP;
-    RETURN false;
-END
-$$;
+\ir ../fixtures/dblink.sql
 
 -- The rollups of this creator as 'video date views unique_viewers
 -- watch_time completions completion_rate rewatches', sorted.

@@ -1,6 +1,6 @@
 --
 -- chronos schema: the nine tables, their columns, types, NOT NULLs, defaults
--- and primary keys, as DESIGN.md section 2 specifies them.  columns_are fails
+-- and primary keys, as the README's Schema section specifies them.  columns_are fails
 -- when a column is added or dropped without this file being updated.
 --
 BEGIN;

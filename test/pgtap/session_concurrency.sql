@@ -14,39 +14,15 @@ SET client_min_messages = warning;
 SELECT plan(74);
 
 CREATE ROLE chronos_session_racer NOLOGIN;
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
-VALUES ('5e400000-0000-4000-8000-00000000000a', 'race_co_a', 'race_user_a');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('5e400000-0000-4000-8001-0000000000a1', '5e400000-0000-4000-8000-00000000000a', 'race_learner_1');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path, duration_seconds)
-VALUES ('5e400000-0000-4000-8002-0000000000a1', '5e400000-0000-4000-8000-00000000000a', 'a1', 'upload', 'a1.mp4', 100);
-
--- connect(name): a new connection to this database, as this user, whose
--- application_name is chronos_<name>.
-CREATE FUNCTION pg_temp.connect(p_name text) RETURNS text
-LANGUAGE sql AS $$
-    SELECT dblink_connect(p_name, format('host=%s port=%s dbname=%s user=%s application_name=chronos_%s',
-        split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port'),
-        current_database(), current_user, p_name))
-$$;
-
--- waits_for_lock(name): whether connection name's query is waiting for a
--- lock (polled for up to 30 seconds).
-CREATE FUNCTION pg_temp.waits_for_lock(p_name text) RETURNS boolean
-LANGUAGE plpgsql AS $$
-BEGIN
-    FOR i IN 1 .. 600 LOOP
-        PERFORM pg_stat_clear_snapshot();
-        IF EXISTS (SELECT FROM pg_stat_activity
-                    WHERE application_name = 'chronos_' || p_name AND datname = current_database()
-                      AND state = 'active' AND wait_event_type = 'Lock') THEN
-            RETURN true;
-        END IF;
-        PERFORM pg_sleep(0.05);
-    END LOOP;
-    RETURN false;
-END
-$$;
+\set ids '5e400000-0000-4000-800%s-%s'
+\set kinds 012346
+\set whop race_
+\set creators a
+\set students a1
+\set videos a1=100
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
+\ir ../fixtures/dblink.sql
 
 -- new_session(): a new session of student a1 on video a1, an hour old.
 CREATE FUNCTION pg_temp.new_session() RETURNS uuid

@@ -18,23 +18,17 @@ SET client_min_messages = warning;
 BEGIN;
 SELECT plan(117);
 
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id) VALUES
-  ('5e100000-0000-4000-8000-00000000000a', 'co_a', 'user_a'),
-  ('5e100000-0000-4000-8000-00000000000b', 'co_b', 'user_b');
-INSERT INTO chronos.students (id, creator_id, whop_user_id) VALUES
-  ('5e100000-0000-4000-8001-0000000000a1', '5e100000-0000-4000-8000-00000000000a', 'learner_1'),
-  ('5e100000-0000-4000-8001-0000000000a2', '5e100000-0000-4000-8000-00000000000a', 'learner_2'),
-  ('5e100000-0000-4000-8001-0000000000b1', '5e100000-0000-4000-8000-00000000000b', 'learner_1');
+\set ids '5e100000-0000-4000-800%s-%s'
+\set kinds 012346
+\set creators 'a b'
+\set students 'a1 a2 b1'
 -- a1: 100 s; a2: 100 s; a0: duration not known yet; b1: creator B's
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path, duration_seconds) VALUES
-  ('5e100000-0000-4000-8002-0000000000a1', '5e100000-0000-4000-8000-00000000000a', 'a1', 'upload', 'a1.mp4', 100),
-  ('5e100000-0000-4000-8002-0000000000a2', '5e100000-0000-4000-8000-00000000000a', 'a2', 'upload', 'a2.mp4', 100),
-  ('5e100000-0000-4000-8002-0000000000a0', '5e100000-0000-4000-8000-00000000000a', 'a0', 'upload', 'a0.mp4', NULL),
-  ('5e100000-0000-4000-8002-0000000000b1', '5e100000-0000-4000-8000-00000000000b', 'b1', 'upload', 'b1.mp4', 100);
-INSERT INTO chronos.courses (id, creator_id, title, is_published) VALUES
-  ('5e100000-0000-4000-8003-0000000000a1', '5e100000-0000-4000-8000-00000000000a', 'course a', true);
-INSERT INTO chronos.course_modules (id, course_id, title) VALUES
-  ('5e100000-0000-4000-8004-0000000000a1', '5e100000-0000-4000-8003-0000000000a1', 'module a');
+\set videos 'a1=100 a2=100 a0 b1=100'
+\set courses a1
+\set modules a1
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
+UPDATE chronos.courses SET is_published = true WHERE id = '5e100000-0000-4000-8003-0000000000a1';
 
 -- start(student, video): a new session of student aN (by its last two
 -- characters) on video aN, as the service.

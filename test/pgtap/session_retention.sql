@@ -11,16 +11,14 @@ SET client_min_messages = warning;
 BEGIN;
 SELECT plan(14);
 
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
-VALUES ('5e500000-0000-4000-8000-00000000000a', 'co_a', 'user_a');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-SELECT ('5e500000-0000-4000-8001-0000000000a' || n)::uuid, '5e500000-0000-4000-8000-00000000000a', 'learner_' || n
-  FROM generate_series(1, 6) AS n;
--- r1: 40 s; r2: 40 s, nobody played it; r3: 600 s, random sessions
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path, duration_seconds) VALUES
-  ('5e500000-0000-4000-8002-0000000000a1', '5e500000-0000-4000-8000-00000000000a', 'r1', 'upload', 'r1.mp4', 40),
-  ('5e500000-0000-4000-8002-0000000000a2', '5e500000-0000-4000-8000-00000000000a', 'r2', 'upload', 'r2.mp4', 40),
-  ('5e500000-0000-4000-8002-0000000000a3', '5e500000-0000-4000-8000-00000000000a', 'r3', 'upload', 'r3.mp4', 600);
+\set ids '5e500000-0000-4000-800%s-%s'
+\set kinds 012346
+\set creators a
+\set students 'a1 a2 a3 a4 a5 a6'
+-- r1 (a1): 40 s; r2 (a2): 40 s, nobody played it; r3 (a3): 600 s, random sessions
+\set videos 'a1=40 a2=40 a3=600'
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
 
 -- play(student, video, ranges): a session of student aN on video aN that
 -- plays each [from, to) in order, one heartbeat each; returns its id.

@@ -17,16 +17,13 @@ SELECT plan(168);
 CREATE ROLE chronos_session_tester NOLOGIN;
 CREATE ROLE chronos_session_bypass NOLOGIN BYPASSRLS;
 
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id) VALUES
-  ('5e300000-0000-4000-8000-00000000000a', 'co_a', 'user_alice'),
-  ('5e300000-0000-4000-8000-00000000000b', 'co_b', 'user_bob');
-INSERT INTO chronos.students (id, creator_id, whop_user_id) VALUES
-  ('5e300000-0000-4000-8001-0000000000a1', '5e300000-0000-4000-8000-00000000000a', 'user_sam'),
-  ('5e300000-0000-4000-8001-0000000000a2', '5e300000-0000-4000-8000-00000000000a', 'user_ann'),
-  ('5e300000-0000-4000-8001-0000000000b1', '5e300000-0000-4000-8000-00000000000b', 'user_tess');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path, duration_seconds) VALUES
-  ('5e300000-0000-4000-8002-0000000000a1', '5e300000-0000-4000-8000-00000000000a', 'a1', 'upload', 'a1.mp4', 100),
-  ('5e300000-0000-4000-8002-0000000000b1', '5e300000-0000-4000-8000-00000000000b', 'b1', 'upload', 'b1.mp4', 100);
+\set ids '5e300000-0000-4000-800%s-%s'
+\set kinds 012346
+\set creators 'a=user_alice b=user_bob'
+\set students 'a1=user_sam a2=user_ann b1=user_tess'
+\set videos 'a1=100 b1=100'
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
 -- wA: student sA's open session of video a1, an hour old, [0,40) played,
 -- its last heartbeat 10 s ago; wA2: student sA2's, [0,20) played, idle for
 -- 40 minutes; wB: student sB's of video b1, idle too

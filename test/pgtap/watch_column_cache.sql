@@ -7,12 +7,12 @@ SET client_min_messages = warning;
 BEGIN;
 SELECT plan(10);
 
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
-VALUES ('e5100000-0000-4000-8000-00000000000a', 'co_a', 'user_a');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('e5200000-0000-4000-8000-0000000000a1', 'e5100000-0000-4000-8000-00000000000a', 'learner_1');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path)
-VALUES ('e5300000-0000-4000-8000-0000000000a1', 'e5100000-0000-4000-8000-00000000000a', 'a1', 'upload', 'a1.mp4');
+\set ids 'e5%s00000-0000-4000-8000-%s'
+\set creators a
+\set students a1
+\set videos a1
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
 INSERT INTO chronos.video_watch_sessions (video_id, student_id, watch_time_seconds, percent_complete)
 VALUES ('e5300000-0000-4000-8000-0000000000a1', 'e5200000-0000-4000-8000-0000000000a1', 100, 10);
 

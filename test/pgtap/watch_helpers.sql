@@ -9,18 +9,12 @@ SET client_min_messages = warning;
 BEGIN;
 SELECT plan(44);
 
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
-VALUES ('e5100000-0000-4000-8000-00000000000a', 'co_a', 'user_a'),
-       ('e5100000-0000-4000-8000-00000000000b', 'co_b', 'user_b');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('e5200000-0000-4000-8000-0000000000a1', 'e5100000-0000-4000-8000-00000000000a', 'learner_1'),
-       ('e5200000-0000-4000-8000-0000000000a2', 'e5100000-0000-4000-8000-00000000000a', 'learner_2'),
-       ('e5200000-0000-4000-8000-0000000000a3', 'e5100000-0000-4000-8000-00000000000a', 'learner_3'),
-       ('e5200000-0000-4000-8000-0000000000b1', 'e5100000-0000-4000-8000-00000000000b', 'learner_1');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path)
-VALUES ('e5300000-0000-4000-8000-0000000000a1', 'e5100000-0000-4000-8000-00000000000a', 'a1', 'upload', 'a1.mp4'),
-       ('e5300000-0000-4000-8000-0000000000a2', 'e5100000-0000-4000-8000-00000000000a', 'a2', 'upload', 'a2.mp4'),
-       ('e5300000-0000-4000-8000-0000000000b1', 'e5100000-0000-4000-8000-00000000000b', 'b1', 'upload', 'b1.mp4');
+\set ids 'e5%s00000-0000-4000-8000-%s'
+\set creators 'a b'
+\set students 'a1 a2 a3 b1'
+\set videos 'a1 a2 b1'
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
 -- student a1 watched video a1 three times (completing it in the second
 -- session), video a2 once; student a2 watched video a1 once; student b1
 -- (the same Whop user, at creator b) watched b1.

@@ -4,7 +4,7 @@
 -- nothing (events_written stays 0: nothing here deletes events, so an
 -- unchanged count means no refused call wrote a row).
 --
--- Order of checks (DESIGN.md section 5): arguments (22004, 22023), then the
+-- Order of checks (docs/architecture.md, order of checks): arguments (22004, 22023), then the
 -- caller's right to track the event (42501), then the references (23503),
 -- then the idempotency key (23505).  Ids: prefix e1.
 --
@@ -30,29 +30,19 @@
 \set session_a1_v2 e1700000-0000-4000-8000-0000000000a2
 \set session_a2_v1 e1700000-0000-4000-8000-0000000000a3
 \set session_none e1700000-0000-4000-8000-0000000000ff
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
-VALUES (:'creator_a', 'ingest_errors_co_a', 'ingest_errors_user_a'),
-       (:'creator_b', 'ingest_errors_co_b', 'ingest_errors_user_b');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES (:'student_a1', :'creator_a', 'ingest_errors_learner_1'),
-       (:'student_a2', :'creator_a', 'ingest_errors_learner_2'),
-       (:'student_b1', :'creator_b', 'ingest_errors_learner_1');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path)
-VALUES (:'video_a1', :'creator_a', 'a1', 'upload', 'e1/a1.mp4'),
-       (:'video_a2', :'creator_a', 'a2', 'upload', 'e1/a2.mp4'),
-       (:'video_b1', :'creator_b', 'b1', 'upload', 'e1/b1.mp4');
-INSERT INTO chronos.courses (id, creator_id, title)
-VALUES (:'course_a1', :'creator_a', 'course a1'),
-       (:'course_a2', :'creator_a', 'course a2'),
-       (:'course_b1', :'creator_b', 'course b1');
-INSERT INTO chronos.course_modules (id, course_id, title)
-VALUES (:'module_a1', :'course_a1', 'module a1'),
-       (:'module_a2', :'course_a2', 'module a2'),
-       (:'module_b1', :'course_b1', 'module b1');
-INSERT INTO chronos.video_watch_sessions (id, video_id, student_id)
-VALUES (:'session_a1_v1', :'video_a1', :'student_a1'),
-       (:'session_a1_v2', :'video_a2', :'student_a1'),
-       (:'session_a2_v1', :'video_a1', :'student_a2');
+\set ids 'e1%s00000-0000-4000-8000-%s'
+\set whop ingest_errors_
+\set storage e1/
+\set creators 'a b'
+\set students 'a1 a2 b1'
+\set videos 'a1 a2 b1'
+\set courses 'a1 a2 b1'
+\set modules 'a1 a2 b1'
+\set sessions 'a1=a1/a1 a2=a2/a1 a3=a1/a2'
+\getenv abs_srcdir PG_ABS_SRCDIR
+\ir :abs_srcdir/fixtures/people.sql
+\ir :abs_srcdir/fixtures/catalog.sql
+\ir :abs_srcdir/fixtures/sessions.sql
 -- events_written: rows added to the events table since the last baseline
 CREATE TEMP TABLE ingest_errors_baseline AS
 SELECT count(*) AS n FROM chronos.video_analytics_events;

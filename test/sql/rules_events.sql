@@ -11,28 +11,19 @@
 \set VERBOSITY terse
 -- the twelve event types, in order
 SELECT unnest(enum_range(NULL::chronos.video_event_type)) AS event_type;
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
-VALUES ('f5100000-0000-4000-8000-00000000000a', 'rules_events_co_a', 'rules_events_user_a'),
-       ('f5100000-0000-4000-8000-00000000000b', 'rules_events_co_b', 'rules_events_user_b');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('f5200000-0000-4000-8000-0000000000a1', 'f5100000-0000-4000-8000-00000000000a', 'rules_events_learner_1'),
-       ('f5200000-0000-4000-8000-0000000000a2', 'f5100000-0000-4000-8000-00000000000a', 'rules_events_learner_2'),
-       ('f5200000-0000-4000-8000-0000000000b1', 'f5100000-0000-4000-8000-00000000000b', 'rules_events_learner_1');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path)
-VALUES ('f5300000-0000-4000-8000-0000000000a1', 'f5100000-0000-4000-8000-00000000000a', 'a1', 'upload', 'f5/a1.mp4'),
-       ('f5300000-0000-4000-8000-0000000000a2', 'f5100000-0000-4000-8000-00000000000a', 'a2', 'upload', 'f5/a2.mp4'),
-       ('f5300000-0000-4000-8000-0000000000b1', 'f5100000-0000-4000-8000-00000000000b', 'b1', 'upload', 'f5/b1.mp4');
-INSERT INTO chronos.courses (id, creator_id, title)
-VALUES ('f5400000-0000-4000-8000-0000000000a1', 'f5100000-0000-4000-8000-00000000000a', 'course a1'),
-       ('f5400000-0000-4000-8000-0000000000a2', 'f5100000-0000-4000-8000-00000000000a', 'course a2'),
-       ('f5400000-0000-4000-8000-0000000000b1', 'f5100000-0000-4000-8000-00000000000b', 'course b1');
-INSERT INTO chronos.course_modules (id, course_id, title)
-VALUES ('f5500000-0000-4000-8000-0000000000a1', 'f5400000-0000-4000-8000-0000000000a1', 'module a1'),
-       ('f5500000-0000-4000-8000-0000000000a2', 'f5400000-0000-4000-8000-0000000000a2', 'module a2'),
-       ('f5500000-0000-4000-8000-0000000000b1', 'f5400000-0000-4000-8000-0000000000b1', 'module b1');
-INSERT INTO chronos.video_watch_sessions (id, video_id, student_id)
-VALUES ('f5700000-0000-4000-8000-0000000000a1', 'f5300000-0000-4000-8000-0000000000a1', 'f5200000-0000-4000-8000-0000000000a1'),
-       ('f5700000-0000-4000-8000-0000000000a2', 'f5300000-0000-4000-8000-0000000000a2', 'f5200000-0000-4000-8000-0000000000a1');
+\set ids 'f5%s00000-0000-4000-8000-%s'
+\set whop rules_events_
+\set storage f5/
+\set creators 'a b'
+\set students 'a1 a2 b1'
+\set videos 'a1 a2 b1'
+\set courses 'a1 a2 b1'
+\set modules 'a1 a2 b1'
+\set sessions 'a1=a1/a1 a2=a2/a1'
+\getenv abs_srcdir PG_ABS_SRCDIR
+\ir :abs_srcdir/fixtures/people.sql
+\ir :abs_srcdir/fixtures/catalog.sql
+\ir :abs_srcdir/fixtures/sessions.sql
 -- one event of each type, written by name
 INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, student_id, metadata)
 SELECT t::chronos.video_event_type, 'f5300000-0000-4000-8000-0000000000a1',

@@ -9,20 +9,16 @@
 -- over several statements after SET CONSTRAINTS ... DEFERRED.  Ids: prefix f3.
 --
 \set VERBOSITY terse
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
-VALUES ('f3100000-0000-4000-8000-00000000000a', 'rules_lessons_co_a', 'rules_lessons_user_a'),
-       ('f3100000-0000-4000-8000-00000000000b', 'rules_lessons_co_b', 'rules_lessons_user_b');
--- videos a1..a4 of creator a, b1 of creator b
-INSERT INTO chronos.videos (id, creator_id, title, source_type, youtube_video_id)
-VALUES ('f3300000-0000-4000-8000-0000000000a1', 'f3100000-0000-4000-8000-00000000000a', 'a1', 'youtube', 'yt_a1'),
-       ('f3300000-0000-4000-8000-0000000000a2', 'f3100000-0000-4000-8000-00000000000a', 'a2', 'youtube', 'yt_a2'),
-       ('f3300000-0000-4000-8000-0000000000a3', 'f3100000-0000-4000-8000-00000000000a', 'a3', 'youtube', 'yt_a3'),
-       ('f3300000-0000-4000-8000-0000000000a4', 'f3100000-0000-4000-8000-00000000000a', 'a4', 'youtube', 'yt_a4'),
-       ('f3300000-0000-4000-8000-0000000000b1', 'f3100000-0000-4000-8000-00000000000b', 'b1', 'youtube', 'yt_b1');
--- courses
-INSERT INTO chronos.courses (id, creator_id, title)
-VALUES ('f3400000-0000-4000-8000-0000000000a1', 'f3100000-0000-4000-8000-00000000000a', 'course a1'),
-       ('f3400000-0000-4000-8000-0000000000b1', 'f3100000-0000-4000-8000-00000000000b', 'course b1');
+\set ids 'f3%s00000-0000-4000-8000-%s'
+\set whop rules_lessons_
+\set video_source youtube
+\set creators 'a b'
+\getenv abs_srcdir PG_ABS_SRCDIR
+\ir :abs_srcdir/fixtures/people.sql
+-- videos a1..a4 of creator a, b1 of creator b; courses a1 and b1
+\set videos 'a1 a2 a3 a4 b1'
+\set courses 'a1 b1'
+\ir :abs_srcdir/fixtures/catalog.sql
 SELECT title, is_published, display_order, is_deleted, metadata FROM chronos.courses
  WHERE id = 'f3400000-0000-4000-8000-0000000000a1';
 INSERT INTO chronos.courses (creator_id, title)
@@ -32,9 +28,8 @@ VALUES ('f3100000-0000-4000-8000-00000000000a', NULL);
 INSERT INTO chronos.courses (creator_id, title, metadata)
 VALUES ('f3100000-0000-4000-8000-00000000000a', 'array metadata', '[]');
 -- course_modules: creator_id copied from the course when omitted
-INSERT INTO chronos.course_modules (id, course_id, title)
-VALUES ('f3500000-0000-4000-8000-0000000000a1', 'f3400000-0000-4000-8000-0000000000a1', 'module a1'),
-       ('f3500000-0000-4000-8000-0000000000a2', 'f3400000-0000-4000-8000-0000000000a1', 'module a2');
+\set modules 'a1 a2=a1'
+\ir :abs_srcdir/fixtures/catalog.sql
 INSERT INTO chronos.course_modules (id, course_id, creator_id, title)
 VALUES ('f3500000-0000-4000-8000-0000000000b1', 'f3400000-0000-4000-8000-0000000000b1',
         'f3100000-0000-4000-8000-00000000000b', 'module b1');

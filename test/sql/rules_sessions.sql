@@ -8,21 +8,17 @@
 -- lists, metadata a JSON object.  Ids: prefix f4.
 --
 \set VERBOSITY terse
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
-VALUES ('f4100000-0000-4000-8000-00000000000a', 'rules_sessions_co_a', 'rules_sessions_user_a'),
-       ('f4100000-0000-4000-8000-00000000000b', 'rules_sessions_co_b', 'rules_sessions_user_b');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('f4200000-0000-4000-8000-0000000000a1', 'f4100000-0000-4000-8000-00000000000a', 'rules_sessions_learner_1'),
-       ('f4200000-0000-4000-8000-0000000000b1', 'f4100000-0000-4000-8000-00000000000b', 'rules_sessions_learner_1');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, mux_playback_id)
-VALUES ('f4300000-0000-4000-8000-0000000000a1', 'f4100000-0000-4000-8000-00000000000a', 'a1', 'mux', 'play_a1'),
-       ('f4300000-0000-4000-8000-0000000000b1', 'f4100000-0000-4000-8000-00000000000b', 'b1', 'mux', 'play_b1');
-INSERT INTO chronos.courses (id, creator_id, title)
-VALUES ('f4400000-0000-4000-8000-0000000000a1', 'f4100000-0000-4000-8000-00000000000a', 'course a1'),
-       ('f4400000-0000-4000-8000-0000000000b1', 'f4100000-0000-4000-8000-00000000000b', 'course b1');
-INSERT INTO chronos.course_modules (id, course_id, title)
-VALUES ('f4500000-0000-4000-8000-0000000000a1', 'f4400000-0000-4000-8000-0000000000a1', 'module a1'),
-       ('f4500000-0000-4000-8000-0000000000b1', 'f4400000-0000-4000-8000-0000000000b1', 'module b1');
+\set ids 'f4%s00000-0000-4000-8000-%s'
+\set whop rules_sessions_
+\set video_source mux
+\set creators 'a b'
+\set students 'a1 b1'
+\set videos 'a1 b1'
+\set courses 'a1 b1'
+\set modules 'a1 b1'
+\getenv abs_srcdir PG_ABS_SRCDIR
+\ir :abs_srcdir/fixtures/people.sql
+\ir :abs_srcdir/fixtures/catalog.sql
 -- creator_id copied from the video when omitted
 INSERT INTO chronos.video_watch_sessions (id, video_id, student_id, course_id, module_id)
 VALUES ('f4700000-0000-4000-8000-000000000001', 'f4300000-0000-4000-8000-0000000000a1',

@@ -10,24 +10,16 @@
 \set VERBOSITY default
 \set SHOW_CONTEXT errors
 SET client_min_messages = warning;
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id) VALUES
-  ('5e000000-0000-4000-8000-00000000000a', 'co_a', 'user_a'),
-  ('5e000000-0000-4000-8000-00000000000b', 'co_b', 'user_b');
-INSERT INTO chronos.students (id, creator_id, whop_user_id) VALUES
-  ('5e000000-0000-4000-8001-0000000000a1', '5e000000-0000-4000-8000-00000000000a', 'learner_1'),
-  ('5e000000-0000-4000-8001-0000000000b1', '5e000000-0000-4000-8000-00000000000b', 'learner_1');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path, duration_seconds) VALUES
-  ('5e000000-0000-4000-8002-0000000000a1', '5e000000-0000-4000-8000-00000000000a', 'a1', 'upload', 'a1.mp4', 100),
-  ('5e000000-0000-4000-8002-0000000000a0', '5e000000-0000-4000-8000-00000000000a', 'a0', 'upload', 'a0.mp4', NULL),
-  ('5e000000-0000-4000-8002-0000000000b1', '5e000000-0000-4000-8000-00000000000b', 'b1', 'upload', 'b1.mp4', 100);
-INSERT INTO chronos.courses (id, creator_id, title) VALUES
-  ('5e000000-0000-4000-8003-0000000000a1', '5e000000-0000-4000-8000-00000000000a', 'course a'),
-  ('5e000000-0000-4000-8003-0000000000a2', '5e000000-0000-4000-8000-00000000000a', 'course a2'),
-  ('5e000000-0000-4000-8003-0000000000b1', '5e000000-0000-4000-8000-00000000000b', 'course b');
-INSERT INTO chronos.course_modules (id, course_id, title) VALUES
-  ('5e000000-0000-4000-8004-0000000000a1', '5e000000-0000-4000-8003-0000000000a1', 'module a'),
-  ('5e000000-0000-4000-8004-0000000000a2', '5e000000-0000-4000-8003-0000000000a2', 'module a2'),
-  ('5e000000-0000-4000-8004-0000000000b1', '5e000000-0000-4000-8003-0000000000b1', 'module b');
+\set ids '5e000000-0000-4000-800%s-%s'
+\set kinds 012346
+\set creators 'a b'
+\set students 'a1 b1'
+\set videos 'a1=100 a0 b1=100'
+\set courses 'a1 a2 b1'
+\set modules 'a1 a2 b1'
+\getenv abs_srcdir PG_ABS_SRCDIR
+\ir :abs_srcdir/fixtures/people.sql
+\ir :abs_srcdir/fixtures/catalog.sql
 -- s1: open, an hour old, [0,10) played; s2: ended
 INSERT INTO chronos.video_watch_sessions (id, video_id, student_id, session_start, watched, last_position_seconds,
                                           watch_time_seconds, watch_time_ms) VALUES

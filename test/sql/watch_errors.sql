@@ -99,12 +99,15 @@ CREATE TRIGGER watch_errors_partial_before BEFORE INSERT ON watch_errors_partial
     FOR EACH ROW EXECUTE FUNCTION chronos.auto_complete_watch_session();
 INSERT INTO watch_errors_partial VALUES (95, false);
 -- and video_watch_sessions still works after those (its columns are found again)
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
-VALUES ('e2100000-0000-4000-8000-00000000000a', 'watch_errors_co_a', 'watch_errors_user_a');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('e2200000-0000-4000-8000-0000000000a1', 'e2100000-0000-4000-8000-00000000000a', 'watch_errors_learner_1');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path)
-VALUES ('e2300000-0000-4000-8000-0000000000a1', 'e2100000-0000-4000-8000-00000000000a', 'a1', 'upload', 'e2/a1.mp4');
+\set ids 'e2%s00000-0000-4000-8000-%s'
+\set whop watch_errors_
+\set storage e2/
+\set creators a
+\set students a1
+\set videos a1
+\getenv abs_srcdir PG_ABS_SRCDIR
+\ir :abs_srcdir/fixtures/people.sql
+\ir :abs_srcdir/fixtures/catalog.sql
 INSERT INTO chronos.video_watch_sessions (id, video_id, student_id, percent_complete, watch_time_seconds)
 VALUES ('e2700000-0000-4000-8000-000000000001', 'e2300000-0000-4000-8000-0000000000a1',
         'e2200000-0000-4000-8000-0000000000a1', 90, 300);
