@@ -80,7 +80,7 @@ SELECT 'column', format('%s.%s', c.relname, a.attname),
               ' storage=%s compression=%s',
               row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum),
               format_type(a.atttypid, a.atttypmod), a.attnotnull,
-              coalesce(pg_get_expr(ad.adbin, ad.adrelid), '-'),
+              regexp_replace(coalesce(pg_get_expr(ad.adbin, ad.adrelid), '-'), '\s*\n\s*', ' ', 'g'),
               nullif(a.attidentity, ''), nullif(a.attgenerated, ''),
               CASE WHEN a.attcollation <> 0 THEN (SELECT collname FROM pg_collation WHERE oid = a.attcollation) END,
               a.attstorage, nullif(a.attcompression, ''))
@@ -93,7 +93,7 @@ SELECT 'column', format('%s.%s', c.relname, a.attname),
 -- constraints (of tables and of domains)
 SELECT 'constraint', format('%s.%s', coalesce(c.relname, t.typname), con.conname),
        format('type=%s deferrable=%s deferred=%s validated=%s def=%s', con.contype,
-              con.condeferrable, con.condeferred, con.convalidated, pg_get_constraintdef(con.oid))
+              con.condeferrable, con.condeferred, con.convalidated, regexp_replace(pg_get_constraintdef(con.oid), '\s*\n\s*', ' ', 'g'))
   FROM pg_constraint con
   LEFT JOIN pg_class c ON c.oid = con.conrelid
   LEFT JOIN pg_type t ON t.oid = con.contypid
@@ -102,7 +102,7 @@ SELECT 'constraint', format('%s.%s', coalesce(c.relname, t.typname), con.conname
 
 -- indexes
 SELECT 'index', format('%s.%s', t.relname, i.relname),
-       format('%s clustered=%s replident=%s', pg_get_indexdef(x.indexrelid), x.indisclustered, x.indisreplident)
+       format('%s clustered=%s replident=%s', regexp_replace(pg_get_indexdef(x.indexrelid), '\s*\n\s*', ' ', 'g'), x.indisclustered, x.indisreplident)
   FROM pg_index x
   JOIN pg_class i ON i.oid = x.indexrelid
   JOIN pg_class t ON t.oid = x.indrelid
@@ -121,7 +121,7 @@ SELECT 'policy', format('%s.%s', p.tablename, p.policyname),
 
 -- triggers
 SELECT 'trigger', format('%s.%s', c.relname, tg.tgname),
-       format('enabled=%s %s', tg.tgenabled, pg_get_triggerdef(tg.oid))
+       format('enabled=%s %s', tg.tgenabled, regexp_replace(pg_get_triggerdef(tg.oid), '\s*\n\s*', ' ', 'g'))
   FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
  WHERE c.relnamespace = 'chronos'::regnamespace AND NOT tg.tgisinternal
  ORDER BY 2, 3;
