@@ -244,7 +244,7 @@ for v in "${CASES[@]}"; do
 	"$PGBIN/pg_dump" -Fc -d "$UPD" -f "$WORK/$UPD.dump"
 	new_db "$RES"
 	rc=0
-	PGOPTIONS='-c session_replication_role=replica' "$PGBIN/pg_restore" --exit-on-error -d "$RES" \
+	PGOPTIONS="${PGOPTIONS:-} -c session_replication_role=replica" "$PGBIN/pg_restore" --exit-on-error -d "$RES" \
 		"$WORK/$UPD.dump" >"$WORK/$RES.restore" 2>&1 || rc=$?
 	if [ $rc -eq 0 ] && ! grep -qE 'ERROR|FATAL|WARNING' "$WORK/$RES.restore"; then
 		pass "$v: restored without error or warning ($(stat -c %s "$WORK/$UPD.dump") bytes)"
