@@ -34,6 +34,11 @@
 #      data.
 #
 # Exit status 0 only when every check passes.
+#
+# To try a coming version without installing it into the shared extension
+# directory (PostgreSQL 18): put its chronos.control, chronos--*.sql files and
+# a copy of chronos--1.0.sql in DIR/extension, then
+#   PGOPTIONS='-c extension_control_path=DIR:$system' PG=18 bash test/run.sh shell/upgrade
 
 set -euo pipefail
 
