@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# test/shell/upgrade.sh: a database updated from any older version of chronos
+# (ALTER EXTENSION chronos UPDATE) equals a fresh one, keeps its data, and
+# works; so does a dump and restore of it.
+#
+#   bash test/run.sh shell/upgrade     (in the harness's cluster)
+#   bash test/shell/upgrade.sh         (alone: as root, builds chronos and runs
+#                                       its own cluster)
+#
+# The versions come from the installed extension directory: the newest is
+# default_version, and every other version in pg_available_extension_versions
+# must have an update path to it (pg_extension_update_paths), so this file
+# needs no edit when chronos--1.0--1.1.sql and default_version 1.1 appear.
+#
+#   (a) fresh     CREATE EXTENSION chronos (the newest version)
+#   (b) updated   for each version V (the newest included): CREATE EXTENSION
+#                 chronos VERSION 'V', data loaded through V's functions
+#                 (test/upgrade/load.sql), then ALTER EXTENSION chronos UPDATE
+#                 (none when V is the newest)
+#   (c) restored  pg_dump -Fc of (b), pg_restore into a new database as the
+#                 superuser with session_replication_role = replica (README,
+#                 "Backups and crash safety")
+#
+# Checks, for each V:
+#   1. the catalog snapshot (test/upgrade/catalog_snapshot.sql) of (b) and of
+#      (c) equals that of (a), line for line; a difference is printed as a
+#      diff (- fresh, + updated or restored);
+#   2. every row loaded before the update reads the same after it and after
+#      the restore (each table's columns as they were before the update, rows
+#      sorted);
+#   3. chronos's functions (test/upgrade/functions.sql: writes through the
+#      session and event functions, a refresh, then the read functions and
+#      reports) answer the same on (b) and (c) as on (a) loaded with the same
+#      data.
+#
+# Exit status 0 only when every check passes.
+#
+# To try a coming version without installing it into the shared extension
+# directory (PostgreSQL 18): put its chronos.control, chronos--*.sql files and
+# a copy of chronos--1.0.sql in DIR/extension, then
+#   PGOPTIONS='-c extension_control_path=DIR:$system' PG=18 bash test/run.sh shell/upgrade
+
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+UPGRADE_DIR=$(cd "$here/../upgrade" && pwd)
+# shellcheck source=test/lib.sh
+source "$here/../lib.sh"
+
+WORK=$(mktemp -d /tmp/chronos-upgrade.XXXXXX)
+OWN_CLUSTER=0
+CREATED=()
+
+cleanup() {
+	local rc=$? db
+	set +e
+	for db in "${CREATED[@]}"; do
+		"$PGBIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1
+	done
+	[ "$OWN_CLUSTER" = 1 ] && stop_cluster
+	rm -rf "$WORK"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+# From test/run.sh: its database chronos_s_NAME, in its cluster.  Alone
+# (whatever PG* variables say: never a cluster of the machine's own): a
+# cluster of our own.
+if ! { [[ ${PGDATABASE:-} == chronos_s_* ]] && [ -n "${PGHOST:-}" ] && [ "${PGPORT:-5432}" != 5432 ]; }; then
+	OWN_CLUSTER=1
+	build_and_install
+	CHRONOS_PGPORT=${CHRONOS_PGPORT:-55439} start_cluster
+	export PGDATABASE=chronos_s_upgrade
+	psql_quiet -d postgres -c "CREATE DATABASE $PGDATABASE"
+fi
+PREFIX=${PGDATABASE:0:40}
+
+failures=0
+checks=0
+pass() { checks=$((checks + 1)); printf 'ok    %s\n' "$*"; }
+fail() { checks=$((checks + 1)); failures=$((failures + 1)); printf 'FAIL  %s\n' "$*"; }
+
+# q DB SQL...: the result, unaligned, tuples only; stops the test on an error.
+q() {
+	local db=$1
+	shift
+	local args=() s
+	for s in "$@"; do args+=(-c "$s"); done
+	"$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$db" "${args[@]}"
+}
+
+# run_file DB FILE OUT: psql -f FILE, its rows to OUT; false (and the error
+# shown) when it fails.
+run_file() {
+	if ! "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -v t0="$T0" -d "$1" -f "$2" >"$3" 2>"$3.err"; then
+		sed 's/^/      /' "$3.err" | head -n 30
+		return 1
+	fi
+}
+
+# new_db NAME: an empty database (from template0), dropped at the end.
+new_db() {
+	q postgres "SET client_min_messages = warning" "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)"
+	"$PGBIN/createdb" -T template0 "$1"
+	CREATED+=("$1")
+}
+
+# same WHAT EXPECTED_FILE ACTUAL_FILE: a check that two outputs are equal,
+# with the diff when they are not.
+same() {
+	local n
+	if cmp -s "$2" "$3"; then
+		pass "$1 ($(wc -l <"$2") lines)"
+	else
+		n=$(diff "$2" "$3" | grep -c '^[<>]' || true)
+		fail "$1: $n lines differ (- $(basename "$2"), + $(basename "$3")):"
+		diff -U 1 --label "$(basename "$2")" --label "$(basename "$3")" "$2" "$3" |
+			head -n 150 | cut -c -400 | sed 's/^/      /' || true
+	fi
+}
+
+# --- versions ---------------------------------------------------------------
+
+NEWEST=$(q postgres "SELECT default_version FROM pg_available_extensions WHERE name = 'chronos'")
+if [ -z "$NEWEST" ]; then
+	echo "chronos is not installed in $("$PGBIN/pg_config" --sharedir)/extension"
+	exit 1
+fi
+mapfile -t VERSIONS < <(q postgres "SELECT version FROM pg_available_extension_versions
+	WHERE name = 'chronos'" | sort -V)
+echo "== chronos versions installed: ${VERSIONS[*]}; default_version (the newest): $NEWEST"
+CASES=()
+for v in "${VERSIONS[@]}"; do
+	if [ "$v" = "$NEWEST" ]; then
+		CASES+=("$v")
+		continue
+	fi
+	path=$(q postgres "SELECT path FROM pg_extension_update_paths('chronos')
+		WHERE source = '$v' AND target = '$NEWEST'")
+	if [ -n "$path" ]; then
+		pass "version $v updates to $NEWEST: $path"
+		CASES+=("$v")
+	else
+		fail "version $v has no update path to $NEWEST (a chronos--$v--*.sql script is missing)"
+	fi
+done
+if [ "$(printf '%s\n' "${VERSIONS[@]}" | sort -V | tail -n 1)" != "$NEWEST" ]; then
+	fail "default_version $NEWEST is not the highest version installed (${VERSIONS[*]})"
+fi
+OLDEST=${CASES[0]}
+
+# Every database gets the same anchor time: load.sql and functions.sql place
+# sessions and events relative to it, so that days and reports agree.
+T0=$(q postgres "SELECT date_trunc('hour', now()) - interval '1 day'")
+echo "   anchor time t0: $T0"
+
+# --- (a) fresh ---------------------------------------------------------------
+
+FRESH=${PREFIX}_fresh
+echo "== (a) fresh: CREATE EXTENSION chronos in $FRESH"
+new_db "$FRESH"
+q "$FRESH" "SET client_min_messages = warning" "CREATE EXTENSION chronos" >/dev/null
+run_file "$FRESH" "$UPGRADE_DIR/catalog_snapshot.sql" "$WORK/fresh.catalog"
+echo "   catalog snapshot: $(wc -l <"$WORK/fresh.catalog") lines ($(cut -d'|' -f1 "$WORK/fresh.catalog" |
+	sort | uniq -c | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }'))"
+[ "$(q "$FRESH" "SELECT extversion FROM pg_extension WHERE extname = 'chronos'")" = "$NEWEST" ] &&
+	pass "fresh: chronos $NEWEST created" || fail "fresh: chronos is not at version $NEWEST"
+start=$SECONDS
+if run_file "$FRESH" "$UPGRADE_DIR/load.sql" "$WORK/fresh.load"; then
+	pass "fresh: test/upgrade/load.sql loaded ($((SECONDS - start)) s)"
+else
+	fail "fresh: test/upgrade/load.sql"
+	exit 1
+fi
+run_file "$FRESH" "$UPGRADE_DIR/functions.sql" "$WORK/fresh.functions" ||
+	{ fail "fresh: test/upgrade/functions.sql"; exit 1; }
+echo "   functions.sql on the fresh database: $(wc -l <"$WORK/fresh.functions") lines"
+
+# --- (b) updated and (c) restored, for each version ----------------------------
+
+# The rows of each table, as a script: its columns as they are now (before
+# an update, so that columns an update adds are left out), rows sorted.
+row_script() {
+	q "$1" <<'SQL'
+SELECT format('SELECT %L, replace(ROW(%s)::text, E''\n'', ''\n'') AS r FROM chronos.%I ORDER BY r;',
+              c.relname, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum), c.relname)
+  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+ WHERE c.relnamespace = 'chronos'::regnamespace AND c.relkind IN ('r', 'p')
+ GROUP BY c.relname ORDER BY c.relname
+SQL
+}
+
+for v in "${CASES[@]}"; do
+	UPD=${PREFIX}_from_${v//[^A-Za-z0-9]/_}
+	RES=${UPD}_restored
+	if [ "$v" = "$NEWEST" ]; then
+		echo "== (b) chronos $v (the newest: loaded, no update) in $UPD"
+	else
+		echo "== (b) chronos $v, loaded, updated to $NEWEST, in $UPD"
+	fi
+	new_db "$UPD"
+	q "$UPD" "SET client_min_messages = warning" "CREATE EXTENSION chronos VERSION '$v'" >/dev/null
+	start=$SECONDS
+	if run_file "$UPD" "$UPGRADE_DIR/load.sql" "$WORK/$UPD.load"; then
+		pass "$v: test/upgrade/load.sql loaded ($((SECONDS - start)) s)"
+	else
+		fail "$v: test/upgrade/load.sql"
+		continue
+	fi
+	row_script "$UPD" >"$WORK/$v.rows.sql"
+	run_file "$UPD" "$WORK/$v.rows.sql" "$WORK/$v.rows.before" || { fail "$v: reading the rows"; continue; }
+	# tables without a row: in the script, not in its output
+	empty=$(comm -23 <(q "$UPD" "SELECT relname FROM pg_class WHERE relnamespace = 'chronos'::regnamespace
+		AND relkind IN ('r', 'p')" | LC_ALL=C sort) <(cut -d'|' -f1 "$WORK/$v.rows.before" | LC_ALL=C sort -u) | paste -sd' ')
+	echo "   rows loaded: $(wc -l <"$WORK/$v.rows.before") in $(cut -d'|' -f1 "$WORK/$v.rows.before" | sort -u | wc -l) tables"
+	if [ -z "$empty" ]; then
+		pass "$v: every table holds rows"
+	elif [ "$v" = "$OLDEST" ]; then
+		fail "$v: tables left empty by load.sql: $empty"
+	else
+		echo "   note: tables of $v that load.sql (written for $OLDEST) leaves empty: $empty"
+	fi
+
+	if [ "$v" != "$NEWEST" ]; then
+		start=$SECONDS
+		if q "$UPD" "SET client_min_messages = warning" "ALTER EXTENSION chronos UPDATE" >"$WORK/$UPD.update" 2>&1; then
+			pass "$v: ALTER EXTENSION chronos UPDATE ($((SECONDS - start)) s)"
+		else
+			fail "$v: ALTER EXTENSION chronos UPDATE:"
+			sed 's/^/      /' "$WORK/$UPD.update" | head -n 20
+			continue
+		fi
+	fi
+	got=$(q "$UPD" "SELECT extversion FROM pg_extension WHERE extname = 'chronos'")
+	[ "$got" = "$NEWEST" ] && pass "$v: the database is at chronos $NEWEST" ||
+		fail "$v: the database is at chronos $got, not $NEWEST"
+
+	run_file "$UPD" "$UPGRADE_DIR/catalog_snapshot.sql" "$WORK/updated-from-$v.catalog"
+	same "$v: catalog of the updated database equals the fresh one" "$WORK/fresh.catalog" "$WORK/updated-from-$v.catalog"
+	if run_file "$UPD" "$WORK/$v.rows.sql" "$WORK/$v.rows.after"; then
+		same "$v: rows after the update equal the rows before" "$WORK/$v.rows.before" "$WORK/$v.rows.after"
+	else
+		fail "$v: reading the loaded rows after the update"
+	fi
+
+	echo "== (c) pg_dump -Fc of $UPD, pg_restore into $RES"
+	"$PGBIN/pg_dump" -Fc -d "$UPD" -f "$WORK/$UPD.dump"
+	new_db "$RES"
+	rc=0
+	PGOPTIONS="${PGOPTIONS:-} -c session_replication_role=replica" "$PGBIN/pg_restore" --exit-on-error -d "$RES" \
+		"$WORK/$UPD.dump" >"$WORK/$RES.restore" 2>&1 || rc=$?
+	if [ $rc -eq 0 ] && ! grep -qE 'ERROR|FATAL|WARNING' "$WORK/$RES.restore"; then
+		pass "$v: restored without error or warning ($(stat -c %s "$WORK/$UPD.dump") bytes)"
+		run_file "$RES" "$UPGRADE_DIR/catalog_snapshot.sql" "$WORK/restored-from-$v.catalog"
+		same "$v: catalog of the restored database equals the fresh one" "$WORK/fresh.catalog" "$WORK/restored-from-$v.catalog"
+		if run_file "$RES" "$WORK/$v.rows.sql" "$WORK/$v.rows.restored"; then
+			same "$v: rows after the restore equal the rows before the update" "$WORK/$v.rows.before" "$WORK/$v.rows.restored"
+		else
+			fail "$v: reading the loaded rows in the restored database"
+		fi
+	else
+		fail "$v: pg_restore (exit $rc):"
+		sed 's/^/      /' "$WORK/$RES.restore" | head -n 30
+		RES=
+	fi
+
+	# Functions last: they write.
+	for db in "$UPD" ${RES:+"$RES"}; do
+		[ "$db" = "$UPD" ] && what=updated || what=restored
+		if run_file "$db" "$UPGRADE_DIR/functions.sql" "$WORK/$what-from-$v.functions"; then
+			same "$v: functions on the $what database answer as on the fresh one" \
+				"$WORK/fresh.functions" "$WORK/$what-from-$v.functions"
+		else
+			fail "$v: test/upgrade/functions.sql on the $what database"
+		fi
+	done
+done
+
+echo
+if [ $failures -eq 0 ]; then
+	echo "upgrade: all $checks checks passed (versions ${CASES[*]} to $NEWEST)"
+else
+	echo "upgrade: $failures of $checks checks FAILED"
+	exit 1
+fi
