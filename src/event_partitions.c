@@ -257,7 +257,7 @@ static const char *const partitions_sql =
 static void
 ReadPartitions(Maintenance *m)
 {
-	if (SPI_execute(partitions_sql, true, 0) != SPI_OK_SELECT)
+	if (SPI_execute(partitions_sql, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the partitions of video_analytics_events");
 
 	m->parts = palloc(sizeof(ExistingPartition) * Max(SPI_processed, 1));
@@ -432,7 +432,7 @@ EmptyDefault(Maintenance *m)
 										   "WHERE \"timestamp\" OPERATOR(pg_catalog.>=) $1 "
 										   "AND pg_catalog.isfinite(\"timestamp\")",
 										   quote_identifier(m->default_name)),
-								  1, &argtype, &arg, NULL, true, 1) != SPI_OK_SELECT)
+								  1, &argtype, &arg, NULL, false, 1) != SPI_OK_SELECT)
 			elog(ERROR, "could not read the default partition");
 		first = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
 												  1, &isnull));

@@ -3,7 +3,7 @@
 -- the superuser, which is the service.  Ids: prefix e4.
 SET client_min_messages = warning;
 BEGIN;
-SELECT plan(62);
+SELECT plan(63);
 
 \set ids 'e4%s00000-0000-4000-8000-%s'
 \set creators 'a b'
@@ -187,10 +187,17 @@ SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_progress', 'e43
         '{"position": 42, "rate": 1.5}', p_event_id => 'e4900000-0000-4000-8000-000000000001')$$,
     '23505', 'event e4900000-0000-4000-8000-000000000001 already exists with different content',
     'a different video_id under a known id is refused', 'Its video_id differs from the stored event''s.');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000b1',
-        'e4100000-0000-4000-8000-00000000000b', p_event_id => 'e4900000-0000-4000-8000-000000000001')$$,
-    '23505', 'event e4900000-0000-4000-8000-000000000001 already exists with different content',
-    'another creator''s event under a known id is refused', 'Its video_id differs from the stored event''s.');
+-- idempotency is per creator: another creator's event under the same id is
+-- simply another event (it learns nothing of the first)
+SELECT is(chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000b1',
+        'e4100000-0000-4000-8000-00000000000b', p_event_id => 'e4900000-0000-4000-8000-000000000001'),
+    'e4900000-0000-4000-8000-000000000001'::uuid, 'another creator''s event under a known id is another event');
+SELECT is((SELECT pg_catalog.array_agg(creator_id ORDER BY creator_id) FROM chronos.video_analytics_events
+            WHERE id = 'e4900000-0000-4000-8000-000000000001'),
+          ARRAY['e4100000-0000-4000-8000-00000000000a', 'e4100000-0000-4000-8000-00000000000b']::uuid[],
+          'both creators hold an event with that id');
+DELETE FROM chronos.video_analytics_events
+ WHERE id = 'e4900000-0000-4000-8000-000000000001' AND creator_id = 'e4100000-0000-4000-8000-00000000000b';
 SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', 'e4200000-0000-4000-8000-0000000000a2',
         'e4400000-0000-4000-8000-0000000000a1', 'e4500000-0000-4000-8000-0000000000a1',

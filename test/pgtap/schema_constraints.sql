@@ -9,7 +9,7 @@
 -- schema_tables.sql checks the columns' NOT NULL.
 --
 BEGIN;
-SELECT plan(108);
+SELECT plan(109);
 
 -- creators ----------------------------------------------------------------
 SELECT set_eq(
@@ -328,8 +328,7 @@ SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
 SELECT set_eq(
     $$SELECT conname::text, contype::text FROM pg_catalog.pg_constraint
        WHERE conrelid = 'chronos.video_analytics_events'::regclass AND contype <> 'n'$$,
-    $$VALUES ('video_analytics_events_pkey', 'p'),
-           ('video_analytics_events_creator_id_fkey', 'f'),
+    $$VALUES ('video_analytics_events_creator_id_fkey', 'f'),
            ('video_analytics_events_video_id_creator_id_fkey', 'f'),
            ('video_analytics_events_student_id_creator_id_fkey', 'f'),
            ('video_analytics_events_course_id_creator_id_fkey', 'f'),
@@ -339,10 +338,9 @@ SELECT set_eq(
            ('video_analytics_events_session_id_check', 'c'),
            ('video_analytics_events_metadata_check', 'c')$$,
     'video_analytics_events: exactly these constraints (name, kind)');
-SELECT is((SELECT pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint
-            WHERE conrelid = 'chronos.video_analytics_events'::regclass AND conname = 'video_analytics_events_pkey'),
-    'PRIMARY KEY (id)',
-    'video_analytics_events_pkey: PRIMARY KEY (id)');
+SELECT is((SELECT pg_catalog.pg_get_partkeydef('chronos.video_analytics_events'::regclass)),
+    'RANGE ("timestamp")',
+    'video_analytics_events: partitioned by range of "timestamp", so no key spans its partitions');
 SELECT is((SELECT pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint
             WHERE conrelid = 'chronos.video_analytics_events'::regclass AND conname = 'video_analytics_events_creator_id_fkey'),
     'FOREIGN KEY (creator_id) REFERENCES chronos.creators(id) ON DELETE CASCADE',
@@ -378,31 +376,35 @@ SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['course_id', 'creator_id
 SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['module_id', 'creator_id']::name[], 'chronos', 'course_modules', ARRAY['id', 'creator_id']::name[]);
 SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['module_id', 'course_id']::name[], 'chronos', 'course_modules', ARRAY['id', 'course_id']::name[]);
 SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['session_id', 'student_id', 'video_id']::name[], 'chronos', 'video_watch_sessions', ARRAY['id', 'student_id', 'video_id']::name[]);
-SELECT indexes_are('chronos', 'video_analytics_events', ARRAY['video_analytics_events_video_id_timestamp_idx', 'video_analytics_events_creator_id_timestamp_idx', 'video_analytics_events_student_id_video_id_event_type_idx', 'video_analytics_events_course_id_event_type_timestamp_idx', 'video_analytics_events_module_id_idx', 'video_analytics_events_session_id_idx', 'video_analytics_events_transcribed_creator_id_timestamp_idx', 'video_analytics_events_pkey']::name[],
+SELECT indexes_are('chronos', 'video_analytics_events', ARRAY['video_analytics_events_id_idx', 'video_analytics_events_video_id_timestamp_idx', 'video_analytics_events_creator_id_idx', 'video_analytics_events_student_id_idx', 'video_analytics_events_course_id_idx', 'video_analytics_events_module_id_idx', 'video_analytics_events_session_id_idx', 'video_analytics_events_timestamp_idx', 'video_analytics_events_transcribed_creator_id_timestamp_idx']::name[],
     'video_analytics_events: exactly these indexes');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
+            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_id_idx'),
+    'CREATE INDEX video_analytics_events_id_idx ON ONLY chronos.video_analytics_events USING hash (id)',
+    'video_analytics_events_id_idx');
+SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
             WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_video_id_timestamp_idx'),
-    'CREATE INDEX video_analytics_events_video_id_timestamp_idx ON chronos.video_analytics_events USING btree (video_id, "timestamp" DESC)',
+    'CREATE INDEX video_analytics_events_video_id_timestamp_idx ON ONLY chronos.video_analytics_events USING btree (video_id, "timestamp" DESC)',
     'video_analytics_events_video_id_timestamp_idx');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
-            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_creator_id_timestamp_idx'),
-    'CREATE INDEX video_analytics_events_creator_id_timestamp_idx ON chronos.video_analytics_events USING btree (creator_id, "timestamp" DESC)',
-    'video_analytics_events_creator_id_timestamp_idx');
+            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_creator_id_idx'),
+    'CREATE INDEX video_analytics_events_creator_id_idx ON ONLY chronos.video_analytics_events USING btree (creator_id)',
+    'video_analytics_events_creator_id_idx');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
-            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_student_id_video_id_event_type_idx'),
-    'CREATE INDEX video_analytics_events_student_id_video_id_event_type_idx ON chronos.video_analytics_events USING btree (student_id, video_id, event_type, "timestamp" DESC) WHERE (student_id IS NOT NULL)',
-    'video_analytics_events_student_id_video_id_event_type_idx');
+            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_student_id_idx'),
+    'CREATE INDEX video_analytics_events_student_id_idx ON ONLY chronos.video_analytics_events USING btree (student_id) WHERE (student_id IS NOT NULL)',
+    'video_analytics_events_student_id_idx');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
-            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_course_id_event_type_timestamp_idx'),
-    'CREATE INDEX video_analytics_events_course_id_event_type_timestamp_idx ON chronos.video_analytics_events USING btree (course_id, event_type, "timestamp" DESC) WHERE (course_id IS NOT NULL)',
-    'video_analytics_events_course_id_event_type_timestamp_idx');
+            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_course_id_idx'),
+    'CREATE INDEX video_analytics_events_course_id_idx ON ONLY chronos.video_analytics_events USING btree (course_id) WHERE (course_id IS NOT NULL)',
+    'video_analytics_events_course_id_idx');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
             WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_module_id_idx'),
-    'CREATE INDEX video_analytics_events_module_id_idx ON chronos.video_analytics_events USING btree (module_id) WHERE (module_id IS NOT NULL)',
+    'CREATE INDEX video_analytics_events_module_id_idx ON ONLY chronos.video_analytics_events USING btree (module_id) WHERE (module_id IS NOT NULL)',
     'video_analytics_events_module_id_idx');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
             WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_session_id_idx'),
-    'CREATE INDEX video_analytics_events_session_id_idx ON chronos.video_analytics_events USING btree (session_id) WHERE (session_id IS NOT NULL)',
+    'CREATE INDEX video_analytics_events_session_id_idx ON ONLY chronos.video_analytics_events USING btree (session_id) WHERE (session_id IS NOT NULL)',
     'video_analytics_events_session_id_idx');
 
 -- video_analytics ---------------------------------------------------------

@@ -392,42 +392,42 @@ SELECT throws_ok(
     'an unknown event type is refused (invalid_text_representation)');
 SELECT throws_ok(
     $$INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id) VALUES ('video_started', 'e0000000-0000-4000-8000-0000000000b1', 'e0000000-0000-4000-8000-0000000000ca')$$,
-    '23503', 'insert or update on table "video_analytics_events" violates foreign key constraint "video_analytics_events_video_id_creator_id_fkey"',
+    '23503', 'insert or update on table "video_analytics_events_default" violates foreign key constraint "video_analytics_events_video_id_creator_id_fkey"',
     'the event''s video must be its creator''s');
 SELECT throws_ok(
     $$INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, student_id) VALUES ('video_started', 'e0000000-0000-4000-8000-0000000000a1', 'e0000000-0000-4000-8000-0000000000ca', 'e0000000-0000-4000-8000-00000000005b')$$,
-    '23503', 'insert or update on table "video_analytics_events" violates foreign key constraint "video_analytics_events_student_id_creator_id_fkey"',
+    '23503', 'insert or update on table "video_analytics_events_default" violates foreign key constraint "video_analytics_events_student_id_creator_id_fkey"',
     'the event''s student must be its creator''s');
 SELECT throws_ok(
     $$INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, course_id) VALUES ('video_started', 'e0000000-0000-4000-8000-0000000000a1', 'e0000000-0000-4000-8000-0000000000ca', 'e0000000-0000-4000-8000-000000000cb1')$$,
-    '23503', 'insert or update on table "video_analytics_events" violates foreign key constraint "video_analytics_events_course_id_creator_id_fkey"',
+    '23503', 'insert or update on table "video_analytics_events_default" violates foreign key constraint "video_analytics_events_course_id_creator_id_fkey"',
     'the event''s course must be its creator''s');
 SELECT throws_ok(
     $$INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, module_id) VALUES ('video_started', 'e0000000-0000-4000-8000-0000000000a1', 'e0000000-0000-4000-8000-0000000000ca', 'e0000000-0000-4000-8000-000000000db1')$$,
-    '23503', 'insert or update on table "video_analytics_events" violates foreign key constraint "video_analytics_events_module_id_creator_id_fkey"',
+    '23503', 'insert or update on table "video_analytics_events_default" violates foreign key constraint "video_analytics_events_module_id_creator_id_fkey"',
     'the event''s module must be its creator''s');
 SELECT throws_ok(
     $$INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, course_id, module_id) VALUES ('video_started', 'e0000000-0000-4000-8000-0000000000a1', 'e0000000-0000-4000-8000-0000000000ca', 'e0000000-0000-4000-8000-000000000ca1', 'e0000000-0000-4000-8000-000000000da2')$$,
-    '23503', 'insert or update on table "video_analytics_events" violates foreign key constraint "video_analytics_events_module_id_course_id_fkey"',
+    '23503', 'insert or update on table "video_analytics_events_default" violates foreign key constraint "video_analytics_events_module_id_course_id_fkey"',
     'the event''s module must be of its course');
 SELECT throws_ok(
     $$INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, session_id) VALUES ('video_progress', 'e0000000-0000-4000-8000-0000000000a1', 'e0000000-0000-4000-8000-0000000000ca', 'e0000000-0000-4000-8000-000000000fa1')$$,
-    '23514', 'new row for relation "video_analytics_events" violates check constraint "video_analytics_events_session_id_check"',
+    '23514', 'new row for relation "video_analytics_events_default" violates check constraint "video_analytics_events_session_id_check"',
     'an event with a session names its student');
 SELECT throws_ok(
     $$INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, student_id, session_id) VALUES ('video_progress', 'e0000000-0000-4000-8000-0000000000a1', 'e0000000-0000-4000-8000-0000000000ca', 'e0000000-0000-4000-8000-0000000005a2', 'e0000000-0000-4000-8000-000000000fa1')$$,
-    '23503', 'insert or update on table "video_analytics_events" violates foreign key constraint "video_analytics_events_session_id_student_id_video_id_fkey"',
+    '23503', 'insert or update on table "video_analytics_events_default" violates foreign key constraint "video_analytics_events_session_id_student_id_video_id_fkey"',
     'the event''s session must be its student''s');
 SELECT throws_ok(
     $$INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, student_id, session_id) VALUES ('video_progress', 'e0000000-0000-4000-8000-0000000000a1', 'e0000000-0000-4000-8000-0000000000ca', 'e0000000-0000-4000-8000-00000000005a', 'e0000000-0000-4000-8000-000000000fa2')$$,
-    '23503', 'insert or update on table "video_analytics_events" violates foreign key constraint "video_analytics_events_session_id_student_id_video_id_fkey"',
+    '23503', 'insert or update on table "video_analytics_events_default" violates foreign key constraint "video_analytics_events_session_id_student_id_video_id_fkey"',
     'the event''s session must be of its video');
 SELECT lives_ok(
     $$INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, student_id, course_id, module_id, session_id) VALUES ('video_progress', 'e0000000-0000-4000-8000-0000000000a1', 'e0000000-0000-4000-8000-0000000000ca', 'e0000000-0000-4000-8000-00000000005a', 'e0000000-0000-4000-8000-000000000ca1', 'e0000000-0000-4000-8000-000000000da1', 'e0000000-0000-4000-8000-000000000fa1')$$,
     'an event with everything consistent is accepted');
 SELECT throws_ok(
     $$INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, metadata) VALUES ('video_started', 'e0000000-0000-4000-8000-0000000000a1', 'e0000000-0000-4000-8000-0000000000ca', 'null')$$,
-    '23514', 'new row for relation "video_analytics_events" violates check constraint "video_analytics_events_metadata_check"',
+    '23514', 'new row for relation "video_analytics_events_default" violates check constraint "video_analytics_events_metadata_check"',
     'video_analytics_events.metadata must be a JSON object');
 
 -- video_analytics ---------------------------------------------------------

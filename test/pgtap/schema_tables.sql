@@ -335,7 +335,7 @@ SELECT col_default_is('chronos', 'video_watch_sessions', 'updated_at', 'now()'::
 SELECT has_table('chronos', 'video_analytics_events', 'table chronos.video_analytics_events exists');
 SELECT columns_are('chronos', 'video_analytics_events', ARRAY['id', 'event_type', 'video_id', 'creator_id', 'student_id', 'course_id', 'module_id', 'session_id', 'metadata', 'timestamp', 'created_at']::name[],
     'video_analytics_events has exactly its 11 columns');
-SELECT col_is_pk('chronos', 'video_analytics_events', 'id'::name, 'video_analytics_events.id is the primary key');
+SELECT is_partitioned('chronos', 'video_analytics_events', 'video_analytics_events is partitioned (by time: no primary key spans the partitions)');
 SELECT col_type_is('chronos', 'video_analytics_events', 'id', 'uuid', 'video_analytics_events.id is uuid');
 SELECT col_not_null('chronos', 'video_analytics_events', 'id', 'video_analytics_events.id is NOT NULL');
 SELECT col_default_is('chronos', 'video_analytics_events', 'id', 'gen_random_uuid()'::text, 'video_analytics_events.id defaults to gen_random_uuid()');

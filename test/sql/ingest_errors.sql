@@ -112,8 +112,8 @@ SELECT chronos.track_video_event('video_progress', :'video_a1', :'creator_a', :'
 TABLE events_written;
 
 --
--- track_video_event: the idempotency key (23505, the detail names the first
--- field that differs; "timestamp" is not part of the content)
+-- track_video_event: the idempotency key, per creator (23505, the detail
+-- names the first field that differs; "timestamp" is not part of the content)
 --
 SELECT chronos.track_video_event('video_progress', :'video_a1', :'creator_a', :'student_a1',
                                  :'course_a1', :'module_a1', '{"position": 10}',
@@ -135,6 +135,8 @@ SELECT chronos.track_video_event('video_progress', :'video_a2', :'creator_a', :'
                                  :'course_a1', :'module_a1', '{"position": 10}',
                                  '2026-03-01 10:00:00+00', 'e1900000-0000-4000-8000-000000000001',
                                  :'session_a1_v1');
+-- (idempotency is per creator: creator b's event under that id is another
+-- event, refused here only because its course is creator a's)
 SELECT chronos.track_video_event('video_progress', :'video_b1', :'creator_b', :'student_a1',
                                  :'course_a1', :'module_a1', '{"position": 10}',
                                  '2026-03-01 10:00:00+00', 'e1900000-0000-4000-8000-000000000001',
