@@ -306,6 +306,8 @@ INSERT INTO fuzz.allowed (sqlstate, kind, message, why) VALUES
   ('22P02', '^(plain|aggregate|procedure)$', 'watch_ranges', 'invalid_text_representation: bad text input of chronos.watch_ranges, and only that (a bad literal of any other type is a bug of the generator)'),
   ('22P03', '^binary input$', 'watch_ranges|incorrect binary data format', 'invalid_binary_representation: bad binary input of chronos.watch_ranges; PostgreSQL''s COPY says "incorrect binary data format" when the receive function leaves bytes unread'),
   ('54000', '^(plain|aggregate|procedure)$', 'watch_ranges', 'program_limit_exceeded: a watch_ranges value would hold more than 1,024 separate ranges (README)'),
+  ('54000', '^(plain|aggregate|procedure)$', '^(p_metadata|"metadata") is too large: \d+ bytes, the limit is \d+$',
+   'program_limit_exceeded: metadata larger than chronos.max_event_metadata_bytes (README, Settings)'),
   ('22003', '^(plain|aggregate|procedure)$', '^(watch_ranges play count out of range|integer out of range)$',
    'numeric_value_out_of_range: a watch_ranges play count past 2^31 - 1, a watch time total past the integer the helper returns'),
   ('22008', '^(plain|aggregate|procedure)$', '^(timestamp out of range|date out of range for timestamp)$',

@@ -566,7 +566,7 @@ SELECT true, 'amcheck: every btree index of chronos matches its table (heapallin
        format('%s indexes', count(*))
   FROM (SELECT bt_index_check(i.indexrelid::regclass, true)
           FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
-         WHERE c.relnamespace = 'chronos'::regnamespace AND am.amname = 'btree') x;
+         WHERE c.relnamespace = 'chronos'::regnamespace AND am.amname = 'btree' AND c.relkind = 'i') x;
 SELECT count(*) = 0, 'amcheck: verify_heapam finds no corruption in the tables of chronos',
        format('%s problems', count(*))
   FROM pg_class c, LATERAL verify_heapam(c.oid::regclass) v
