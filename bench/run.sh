@@ -85,16 +85,19 @@ gen_seconds=$((SECONDS - t0))
 
 # Storage, measured now: before the benchmarks add rows.
 storage=$(psql -At <<'SQL'
+-- a partitioned table's size is the sum of its partitions' (pg_partition_tree
+-- lists a plain table alone)
 SELECT format('| %s | %s | %s | %s | %s | %s | %s | **%s** | %s |', label, to_char(n, 'FM999,999,999,990'),
-              pg_size_pretty(pg_table_size(rel)), pg_size_pretty(pg_indexes_size(rel)),
-              pg_size_pretty(pg_total_relation_size(rel)),
-              round(pg_table_size(rel)::numeric / n), round(pg_indexes_size(rel)::numeric / n),
-              round(pg_total_relation_size(rel)::numeric / n), report)
-FROM (SELECT 'video_analytics_events' AS label, 'chronos.video_analytics_events'::regclass AS rel,
-             (SELECT count(*) FROM chronos.video_analytics_events) AS n, '~300' AS report
-      UNION ALL
-      SELECT 'video_watch_sessions', 'chronos.video_watch_sessions'::regclass,
-             (SELECT count(*) FROM chronos.video_watch_sessions), '~400') t
+              pg_size_pretty(heap), pg_size_pretty(idx), pg_size_pretty(heap + idx),
+              round(heap::numeric / n), round(idx::numeric / n), round((heap + idx)::numeric / n), report)
+FROM (SELECT label, n, report,
+             (SELECT sum(pg_table_size(relid)) FROM pg_partition_tree(rel)) AS heap,
+             (SELECT sum(pg_indexes_size(relid)) FROM pg_partition_tree(rel)) AS idx
+      FROM (SELECT 'video_analytics_events' AS label, 'chronos.video_analytics_events'::regclass AS rel,
+                   (SELECT count(*) FROM chronos.video_analytics_events) AS n, '~300' AS report
+            UNION ALL
+            SELECT 'video_watch_sessions', 'chronos.video_watch_sessions'::regclass,
+                   (SELECT count(*) FROM chronos.video_watch_sessions), '~400') t) s
 SQL
 )
 
@@ -297,6 +300,11 @@ if speed_on video_retention; then
 	latency video_retention s_video_retention
 fi
 
+# Last, since it removes data: a month of events removed by DELETE (rolled
+# back) and by maintain_event_partitions() (kept).
+log "removing the oldest month of events: DELETE against maintain_event_partitions()"
+read -r drop_rows drop_delete_ms drop_delete_size drop_ms drop_size drop_before <<<"$(psql -At -F' ' -f "$BENCH/sql/retention_drop.sql" | tail -n 1)"
+
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 pgversion=$(value 'SHOW server_version')
 
@@ -366,6 +374,15 @@ SQL
 	echo "| table | rows | table | indexes | total | bytes/row: table | indexes | total | report's estimate |"
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 	echo "$storage"
+	echo
+	echo "### Removing the oldest month of events"
+	echo
+	echo "| how | rows | time ms | events table before | after |"
+	echo "|---|---:|---:|---:|---:|"
+	printf '| DELETE ... WHERE "timestamp" < the month'"'"'s end | %s | %s | %s MB | %s MB (dead rows stay until VACUUM, which keeps the space in the table) |\n' \
+		"$drop_rows" "$drop_delete_ms" $((drop_before / 1048576)) $((drop_delete_size / 1048576))
+	printf '| maintain_event_partitions() with a retention ending at the month'"'"'s end (DETACH + DROP) | %s | %s | %s MB | %s MB |\n' \
+		"$drop_rows" "$drop_ms" $((drop_before / 1048576)) $((drop_size / 1048576))
 	if $with_queries; then
 		echo
 		echo "### The report's four reference queries (one client, ${lat}s each, random video/student/course)"

@@ -70,6 +70,16 @@ FROM generate_series(1, :nsess) m,
 -- creator's students, a player event type (progress most often), half of
 -- them with the video's course and module, a time in the last 90 days.
 \warn events
+-- The partitions of the 90 days of events, made before they are loaded, so
+-- that the indexes grow as they do under live ingestion (rows loaded into
+-- the default partition and moved would get freshly built, denser indexes):
+-- one seed event per month goes to the default partition, maintenance moves
+-- each into a new partition of its month, and the seeds are deleted.
+INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, "timestamp")
+SELECT 'video_imported', bench.video(1), bench.creator(bench.video_creator(1, :nv, :nc)), m
+FROM generate_series(now() - interval '91 days', now(), interval '1 month') m;
+SELECT chronos.maintain_event_partitions();
+DELETE FROM chronos.video_analytics_events WHERE event_type = 'video_imported';
 SELECT format($sql$
 INSERT INTO chronos.video_analytics_events
     (id, event_type, video_id, creator_id, student_id, course_id, module_id, metadata, "timestamp", created_at)
