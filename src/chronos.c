@@ -10,6 +10,7 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#include "catalog_cache.h"
 #include "chronos.h"
 
 PG_MODULE_MAGIC;
@@ -73,4 +74,6 @@ _PG_init(void)
 							   NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("chronos");
+
+	ChronosRegisterCacheCallbacks();
 }

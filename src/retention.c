@@ -38,7 +38,7 @@
 #include "utils/numeric.h"
 
 #include "compat.h"
-#include "coverage.h"
+#include "watch_ranges.h"
 
 #define RETENTION_MAX_BUCKETS 1000
 

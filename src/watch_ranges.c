@@ -43,7 +43,7 @@
 #include "utils/numeric.h"
 
 #include "compat.h"
-#include "coverage.h"
+#include "watch_ranges.h"
 
 static void AppendSeconds(StringInfo buf, int32 ms);
 
