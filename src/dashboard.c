@@ -806,6 +806,107 @@ PushTop(JsonbParseState **state, VideoEntry **videos, long nvideos)
 	pushJsonbValue(state, WJB_END_ARRAY, NULL);
 }
 
+/* "totals": the range's sums and distinct counts. */
+static void
+PushTotals(JsonbParseState **state, Dashboard *d)
+{
+	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	PushIntField(state, "views", d->views);
+	PushIntField(state, "unique_viewers", d->students->members);
+	PushIntField(state, "watch_time_seconds", d->watch_time);
+	PushHundredthsField(state, "average_watch_time_seconds", Hundredths(d->watch_time, d->views));
+	PushHundredthsField(state, "completion_rate",
+						Hundredths(100 * (int128) d->completed_pairs, d->npairs));
+	PushIntField(state, "active_learners", d->active);
+	PushIntField(state, "completions", d->completions);
+	PushIntField(state, "rewatches", d->rewatches);
+	PushIntField(state, "videos_watched", d->nwatched);
+	pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+
+/* "daily": one object per local day of the range. */
+static void
+PushDaily(JsonbParseState **state, Dashboard *d)
+{
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < d->ndays; i++)
+	{
+		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+		PushKey(state, "date");
+		PushDateTime(state, WJB_VALUE, DateADTGetDatum(d->from + i), DATEOID);
+		PushIntField(state, "views", d->days[i].views);
+		PushIntField(state, "watch_time_seconds", d->days[i].watch_time);
+		PushIntField(state, "completions", d->days[i].completions);
+		pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(state, WJB_END_ARRAY, NULL);
+}
+
+/* "videos": one object per video, most viewed first. */
+static void
+PushVideos(JsonbParseState **state, Dashboard *d)
+{
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (long i = 0; i < d->nvideos; i++)
+	{
+		VideoEntry *video = d->by_views[i];
+
+		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+		PushKey(state, "video_id");
+		PushUuid(state, WJB_VALUE, &video->video);
+		PushKey(state, "title");
+		PushString(state, WJB_VALUE, video->title);
+		PushKey(state, "duration_seconds");
+		if (video->duration_null)
+			PushString(state, WJB_VALUE, NULL);
+		else
+			PushInt(state, WJB_VALUE, video->duration);
+		PushIntField(state, "views", video->views);
+		PushIntField(state, "unique_viewers", video->viewers);
+		PushIntField(state, "watch_time_seconds", video->watch_time);
+		PushHundredthsField(state, "average_watch_time_seconds", video->average);
+		PushIntField(state, "completions", video->completions);
+		PushHundredthsField(state, "completion_rate", video->rate);
+		PushIntField(state, "rewatches", video->rewatches);
+		PushHundredthsField(state, "engagement_score", video->engagement);
+		pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(state, WJB_END_ARRAY, NULL);
+}
+
+/* "heatmap": session starts per local weekday (rows) and hour (columns). */
+static void
+PushHeatmap(JsonbParseState **state, Dashboard *d)
+{
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (int day = 0; day < 7; day++)
+	{
+		pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+		for (int hour = 0; hour < 24; hour++)
+			PushInt(state, WJB_ELEM, d->heatmap[day][hour]);
+		pushJsonbValue(state, WJB_END_ARRAY, NULL);
+	}
+	pushJsonbValue(state, WJB_END_ARRAY, NULL);
+}
+
+/* "costs": transcription costs per transcript method. */
+static void
+PushCosts(JsonbParseState **state, Dashboard *d)
+{
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < d->ncosts; i++)
+	{
+		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+		PushKey(state, "transcript_method");
+		PushString(state, WJB_VALUE, d->cost_methods[i]);
+		PushKey(state, "cost");
+		PushNumeric(state, WJB_VALUE, d->cost_sums[i]);
+		PushIntField(state, "transcriptions", d->cost_counts[i]);
+		pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(state, WJB_END_ARRAY, NULL);
+}
+
 /* The document (in the caller's memory context). */
 static Jsonb *
 BuildDocument(Dashboard *d)
@@ -826,93 +927,20 @@ BuildDocument(Dashboard *d)
 		PushDateTime(&state, WJB_VALUE, TimestampTzGetDatum(d->updated_at), TIMESTAMPTZOID);
 	else
 		PushString(&state, WJB_VALUE, NULL);
-
 	PushKey(&state, "totals");
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	PushIntField(&state, "views", d->views);
-	PushIntField(&state, "unique_viewers", d->students->members);
-	PushIntField(&state, "watch_time_seconds", d->watch_time);
-	PushHundredthsField(&state, "average_watch_time_seconds", Hundredths(d->watch_time, d->views));
-	PushHundredthsField(&state, "completion_rate",
-						Hundredths(100 * (int128) d->completed_pairs, d->npairs));
-	PushIntField(&state, "active_learners", d->active);
-	PushIntField(&state, "completions", d->completions);
-	PushIntField(&state, "rewatches", d->rewatches);
-	PushIntField(&state, "videos_watched", d->nwatched);
-	pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-
+	PushTotals(&state, d);
 	PushKey(&state, "daily");
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-	for (int i = 0; i < d->ndays; i++)
-	{
-		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		PushKey(&state, "date");
-		PushDateTime(&state, WJB_VALUE, DateADTGetDatum(d->from + i), DATEOID);
-		PushIntField(&state, "views", d->days[i].views);
-		PushIntField(&state, "watch_time_seconds", d->days[i].watch_time);
-		PushIntField(&state, "completions", d->days[i].completions);
-		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	}
-	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-
+	PushDaily(&state, d);
 	PushKey(&state, "videos");
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-	for (long i = 0; i < d->nvideos; i++)
-	{
-		VideoEntry *video = d->by_views[i];
-
-		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		PushKey(&state, "video_id");
-		PushUuid(&state, WJB_VALUE, &video->video);
-		PushKey(&state, "title");
-		PushString(&state, WJB_VALUE, video->title);
-		PushKey(&state, "duration_seconds");
-		if (video->duration_null)
-			PushString(&state, WJB_VALUE, NULL);
-		else
-			PushInt(&state, WJB_VALUE, video->duration);
-		PushIntField(&state, "views", video->views);
-		PushIntField(&state, "unique_viewers", video->viewers);
-		PushIntField(&state, "watch_time_seconds", video->watch_time);
-		PushHundredthsField(&state, "average_watch_time_seconds", video->average);
-		PushIntField(&state, "completions", video->completions);
-		PushHundredthsField(&state, "completion_rate", video->rate);
-		PushIntField(&state, "rewatches", video->rewatches);
-		PushHundredthsField(&state, "engagement_score", video->engagement);
-		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	}
-	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-
+	PushVideos(&state, d);
 	PushKey(&state, "top_by_views");
 	PushTop(&state, d->by_views, d->nvideos);
 	PushKey(&state, "top_by_engagement");
 	PushTop(&state, d->by_engagement, d->nvideos);
-
 	PushKey(&state, "heatmap");
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-	for (int day = 0; day < 7; day++)
-	{
-		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-		for (int hour = 0; hour < 24; hour++)
-			PushInt(&state, WJB_ELEM, d->heatmap[day][hour]);
-		pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-	}
-	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-
+	PushHeatmap(&state, d);
 	PushKey(&state, "costs");
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-	for (int i = 0; i < d->ncosts; i++)
-	{
-		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		PushKey(&state, "transcript_method");
-		PushString(&state, WJB_VALUE, d->cost_methods[i]);
-		PushKey(&state, "cost");
-		PushNumeric(&state, WJB_VALUE, d->cost_sums[i]);
-		PushIntField(&state, "transcriptions", d->cost_counts[i]);
-		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	}
-	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-
+	PushCosts(&state, d);
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 }
 

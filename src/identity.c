@@ -1,7 +1,7 @@
 /*
  * identity.c
  *		Who the caller is: the service, some creators, some students, or
- *		nobody (DESIGN.md section 4).
+ *		nobody (docs/architecture.md, "Layers").
  *
  * The identity comes from the first source that is set, an empty setting
  * counting as absent:

@@ -3,7 +3,7 @@
  *		refresh_video_analytics: the daily rollups of video_analytics, brought
  *		up to date incrementally.
  *
- * The session functions (sessions.c) append an entry to
+ * The session functions (watch_sessions.c) append an entry to
  * video_analytics_pending for every change they make, naming the video and the
  * quarter hour its session started.  A refresh first claims (deletes) the
  * committed entries in a statement of its own; entries of transactions still

@@ -64,6 +64,26 @@ typedef enum HelperQuery
 
 static SPIPlanPtr helper_plans[lengthof(helper_sql)];
 
+/* The answer of helper query q from what the scan folded. */
+static Datum
+HelperResult(HelperQuery q, int64 watch_time, int32 highest, bool completed)
+{
+	switch (q)
+	{
+		case TOTAL_WATCH_TIME:
+			if (watch_time > PG_INT32_MAX)
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("integer out of range")));
+			return Int32GetDatum((int32) watch_time);
+		case HIGHEST_COMPLETION:
+			return Int32GetDatum(highest);
+		case HAS_COMPLETED:
+			break;
+	}
+	return BoolGetDatum(completed);
+}
+
 /*
  * ReadSessionsDirectly answers helper query q by scanning the index on
  * (student_id, video_id, session_start) itself.  Returns false, having read
@@ -138,22 +158,7 @@ ReadSessionsDirectly(HelperQuery q, Datum student, Datum video, Datum *result)
 	index_close(index, AccessShareLock);
 	table_close(rel, AccessShareLock);
 
-	switch (q)
-	{
-		case TOTAL_WATCH_TIME:
-			if (watch_time > PG_INT32_MAX)
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("integer out of range")));
-			*result = Int32GetDatum((int32) watch_time);
-			break;
-		case HIGHEST_COMPLETION:
-			*result = Int32GetDatum(highest);
-			break;
-		case HAS_COMPLETED:
-			*result = BoolGetDatum(completed);
-			break;
-	}
+	*result = HelperResult(q, watch_time, highest, completed);
 	return true;
 }
 
