@@ -43,9 +43,9 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-#include "owner.h"
-#include "identity.h"
 #include "args.h"
+#include "identity.h"
+#include "owner.h"
 #include "spi_sql.h"
 
 #ifndef HAVE_INT128

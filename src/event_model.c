@@ -25,10 +25,10 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-#include "event_model.h"
-#include "identity.h"
 #include "args.h"
 #include "catalog_cache.h"
+#include "event_model.h"
+#include "identity.h"
 
 const char *const event_ref_columns[NUM_EVENT_REFS] = {
 	"video_id", "creator_id", "student_id", "course_id", "module_id", "session_id"

@@ -34,9 +34,9 @@
 #include "utils/resowner.h"
 #include "utils/uuid.h"
 
-#include "owner.h"
-#include "event_writer.h"
 #include "args.h"
+#include "event_writer.h"
+#include "owner.h"
 #include "spi_sql.h"
 
 #define EVENT_COLUMNS \

@@ -50,11 +50,11 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-#include "owner.h"
+#include "args.h"
 #include "chronos.h"
 #include "compat.h"
 #include "identity.h"
-#include "args.h"
+#include "owner.h"
 #include "spi_sql.h"
 
 /* Which source an identity was read from. */

@@ -28,8 +28,8 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-#include "owner.h"
 #include "identity.h"
+#include "owner.h"
 #include "spi_sql.h"
 
 

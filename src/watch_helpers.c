@@ -37,9 +37,9 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
+#include "args.h"
 #include "catalog_cache.h"
 #include "compat.h"
-#include "args.h"
 #include "spi_sql.h"
 
 /* The three helpers' queries; the caller's row-level security applies. */

@@ -26,14 +26,14 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-#include "owner.h"
-#include "chronos.h"
-#include "watch_ranges.h"
+#include "args.h"
 #include "catalog_cache.h"
+#include "chronos.h"
 #include "event_writer.h"
 #include "identity.h"
-#include "args.h"
+#include "owner.h"
 #include "spi_sql.h"
+#include "watch_ranges.h"
 
 #define UUID_TEXT(datum) ChronosUuidText(DatumGetUUIDP(datum))
 
