@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/retention.sh: how long video_retention takes over the sessions of one
-# video (DESIGN.md section 6: 100,000 sessions, well under a second).
+# video (docs/architecture.md, "Performance targets": 100,000 sessions, well under a second).
 #
 #   bash bench/retention.sh [--sessions N] [--runs N]
 #

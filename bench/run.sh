@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/run.sh: chronos against plain PostgreSQL doing the same work on the
-# same tables, in the same throwaway cluster, in the same run (DESIGN.md §6).
+# same tables, in the same throwaway cluster, in the same run (docs/architecture.md, "Performance targets").
 #
 #   bash bench/run.sh [--scale quick|large] [--reps N] [--duration SECONDS] [--save]
 #                     [--pairs REGEX] [--no-queries]
@@ -367,7 +367,7 @@ SELECT line FROM (
 ORDER BY gi, vi;
 SQL
 	echo
-	echo "Rates are transactions per second, or events per second (ev) for the batch pairs (a chronos batch and a COPY write 1,000 events per transaction, a single call one), medians over the repetitions. The throughput ratio (chronos / baseline, the measure of DESIGN.md §6, judged against the target) is the median of the per-repetition ratios; min–max shows their spread. Server CPU is the CPU time the whole cluster (backends, WAL writer…) spent per transaction or event, read from /proc; the CPU ratio (baseline CPU / chronos CPU, so that above 1 means chronos is cheaper) is much less disturbed by other work on the machine than throughput, and excludes pgbench's own CPU, which shares the two cores."
+	echo "Rates are transactions per second, or events per second (ev) for the batch pairs (a chronos batch and a COPY write 1,000 events per transaction, a single call one), medians over the repetitions. The throughput ratio (chronos / baseline, the measure of docs/architecture.md, "Performance targets", judged against the target) is the median of the per-repetition ratios; min–max shows their spread. Server CPU is the CPU time the whole cluster (backends, WAL writer…) spent per transaction or event, read from /proc; the CPU ratio (baseline CPU / chronos CPU, so that above 1 means chronos is cheaper) is much less disturbed by other work on the machine than throughput, and excludes pgbench's own CPU, which shares the two cores."
 	echo
 	echo "### Storage (after loading and VACUUM, before the benchmarks)"
 	echo

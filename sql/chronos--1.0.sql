@@ -114,7 +114,7 @@ COMMENT ON TYPE @extschema@.video_event_type IS
 
 -- Watched ranges -------------------------------------------------------------
 --
--- chronos.watch_ranges (src/coverage.c): the parts of a video one viewing
+-- chronos.watch_ranges (src/watch_ranges.c): the parts of a video one viewing
 -- actually played, in seconds to the millisecond, with how many times each
 -- part was played.  Coverage (the unique seconds played) drives
 -- coverage-based completion; the play counts are the rewatches; the
@@ -247,6 +247,13 @@ COMMENT ON OPERATOR @extschema@.<> (@extschema@.watch_ranges, @extschema@.watch_
 -- retention_agg: one pass over the viewings of a video; the state is a C
 -- struct that parallel workers serialize and the leader combines.
 
+CREATE FUNCTION @extschema@.retention_max_buckets()
+RETURNS integer
+AS 'MODULE_PATHNAME', 'retention_max_buckets'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.retention_max_buckets() IS
+'The most buckets retention_agg and video_retention cut a video into (1000); defined once, in C.';
+
 CREATE FUNCTION @extschema@.retention_agg_transfn(internal, @extschema@.watch_ranges, numeric, integer)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'retention_agg_transfn'
@@ -294,7 +301,7 @@ CREATE AGGREGATE @extschema@.retention_agg(@extschema@.watch_ranges, p_duration_
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.retention_agg(@extschema@.watch_ranges, numeric, integer) IS
-'Retention curve of the viewings of one video: cuts p_duration_seconds into p_buckets equal buckets (1 to 1000, numbered from 0) and returns a jsonb array of {bucket, start_seconds, reach, plays}, one object per bucket. reach is the share (0 to 1) of the non-empty values that played any of the bucket; plays the mean over them of the highest play count in the bucket (so plays >= reach). Parts past the duration are ignored; NULL and empty values do not count. Rounded to six decimals; NULL over no rows. Turn it into rows with jsonb_to_recordset(...) AS (bucket integer, start_seconds numeric, reach numeric, plays numeric).';
+'Retention curve of the viewings of one video: cuts p_duration_seconds into p_buckets equal buckets (1 to retention_max_buckets(), numbered from 0) and returns a jsonb array of {bucket, start_seconds, reach, plays}, one object per bucket. reach is the share (0 to 1) of the non-empty values that played any of the bucket; plays the mean over them of the highest play count in the bucket (so plays >= reach). Parts past the duration are ignored; NULL and empty values do not count. Rounded to six decimals; NULL over no rows. Turn it into rows with jsonb_to_recordset(...) AS (bucket integer, start_seconds numeric, reach numeric, plays numeric).';
 
 -- creators -------------------------------------------------------------------
 
@@ -737,8 +744,8 @@ BEGIN
     IF p_buckets IS NULL THEN
         RAISE EXCEPTION 'p_buckets must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    IF p_buckets NOT BETWEEN 1 AND 1000 THEN
-        RAISE EXCEPTION 'p_buckets must be between 1 and 1000, not %', p_buckets
+    IF p_buckets NOT BETWEEN 1 AND @extschema@.retention_max_buckets() THEN
+        RAISE EXCEPTION 'p_buckets must be between 1 and %, not %', @extschema@.retention_max_buckets(), p_buckets
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     SELECT v.duration_seconds INTO v_duration FROM @extschema@.videos v WHERE v.id = p_video_id;
@@ -1095,7 +1102,7 @@ COMMENT ON FUNCTION @extschema@.course_progress(uuid, uuid) IS
 -- Ingestion and watch helpers (C) ------------------------------------------
 --
 -- These write past row-level security only after checking the caller
--- themselves (DESIGN.md section 4); every statement they run names its
+-- themselves (docs/architecture.md, "Layers"); every statement they run names its
 -- objects and operators with their schema, so the caller's search_path
 -- cannot change what they do.
 

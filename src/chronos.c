@@ -2,14 +2,17 @@
  * chronos.c
  *		Module entry point: PG_MODULE_MAGIC, _PG_init and the GUCs.
  *
- * Everything else lives in a file of its own; this one only declares the
- * settings the rest of the extension reads.
+ * Everything else lives in a file of its own (docs/architecture.md, "Where
+ * each concept lives"); this one declares the settings the rest of the
+ * extension reads, and registers the invalidation callbacks of
+ * catalog_cache.c.
  */
 #include "postgres.h"
 
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#include "catalog_cache.h"
 #include "chronos.h"
 #include "event_partitions.h"
 
@@ -120,4 +123,6 @@ _PG_init(void)
 							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("chronos");
+
+	ChronosRegisterCacheCallbacks();
 }

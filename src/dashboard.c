@@ -17,9 +17,10 @@
  *
  * The caller is checked first (the creator itself or the service, from
  * identity.c), before anything is read; then the queries run as the
- * extension's owner, each limited to the creator's rows.  The SQL function
- * pins search_path, and every statement here names its tables with their
- * schema.
+ * extension's owner, each limited to the creator's rows.  Every statement
+ * names its objects and operators with their schema (spi_sql.h), like every
+ * other statement of chronos; the SQL function's own SET search_path is a
+ * second fence, not the first.
  */
 #include "postgres.h"
 
@@ -42,9 +43,10 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-#include "catalog.h"
+#include "args.h"
 #include "identity.h"
-#include "plans.h"
+#include "owner.h"
+#include "spi_sql.h"
 
 #ifndef HAVE_INT128
 #error "creator_dashboard needs a 128-bit integer type for exact engagement scores"
@@ -61,28 +63,38 @@
 
 /* $1 creator: its zone, and its local midnights that bound the range $2 .. $3. */
 static const char *const creator_sql =
-"SELECT c.timezone, $2::timestamp AT TIME ZONE c.timezone,"
-"       ($3 + 1)::timestamp AT TIME ZONE c.timezone"
-"  FROM chronos.creators c WHERE c.id = $1";
+"SELECT c.timezone, $2::pg_catalog.timestamp AT TIME ZONE c.timezone,"
+"       ($3" SQL_PLUS "1)::pg_catalog.timestamp AT TIME ZONE c.timezone"
+"  FROM chronos.creators c WHERE c.id" SQL_EQ "$1";
 
 /* $1 creator, sessions that started from $2 to before $3. */
 static const char *const sessions_sql =
-"SELECT s.video_id, s.student_id, s.completed, s.watch_time_seconds > 0, s.session_start"
+"SELECT s.video_id, s.student_id, s.completed, s.watch_time_seconds" SQL_GT "0, s.session_start"
 "  FROM chronos.video_watch_sessions s"
-" WHERE s.creator_id = $1 AND s.session_start >= $2 AND s.session_start < $3";
+" WHERE s.creator_id" SQL_EQ "$1 AND s.session_start" SQL_GE "$2 AND s.session_start" SQL_LT "$3";
 
 /* $1 creator, its rollups of days $2 .. $3 summed per video (day NULL) and per day (video NULL). */
 static const char *const rollups_sql =
-"SELECT a.video_id, a.date, sum(a.views)::bigint, sum(a.total_watch_time_seconds)::bigint,"
-"       sum(a.completions)::bigint, sum(a.rewatches)::bigint, max(a.updated_at)"
+"SELECT a.video_id, a.date, pg_catalog.sum(a.views)::pg_catalog.int8,"
+"       pg_catalog.sum(a.total_watch_time_seconds)::pg_catalog.int8,"
+"       pg_catalog.sum(a.completions)::pg_catalog.int8, pg_catalog.sum(a.rewatches)::pg_catalog.int8,"
+"       pg_catalog.max(a.updated_at)"
 "  FROM chronos.video_analytics a"
-" WHERE a.creator_id = $1 AND a.date >= $2 AND a.date <= $3"
+" WHERE a.creator_id" SQL_EQ "$1 AND a.date" SQL_GE "$2 AND a.date" SQL_LE "$3"
 " GROUP BY GROUPING SETS ((a.video_id), (a.date))";
 
 /* $1 creator, $2 the videos to describe. */
 static const char *const videos_sql =
 "SELECT v.id, v.title, v.duration_seconds FROM chronos.videos v"
-" WHERE v.creator_id = $1 AND v.id = ANY ($2)";
+" WHERE v.creator_id" SQL_EQ "$1 AND v.id" SQL_EQ "ANY ($2)";
+
+/* A cost in metadata key KEY of event e: a JSON number, or a string holding a plain decimal number. */
+#define COST_OF(KEY) \
+"LATERAL (SELECT CASE pg_catalog.jsonb_typeof(e.metadata" SQL_JSON_FIELD "'" KEY "')" \
+"    WHEN 'number' THEN (e.metadata" SQL_JSON_FIELD_TEXT "'" KEY "')::pg_catalog.numeric" \
+"    WHEN 'string' THEN CASE WHEN pg_catalog.btrim(e.metadata" SQL_JSON_FIELD_TEXT "'" KEY "')" \
+        SQL_REGEX_MATCH "'^[+-]?([0-9]{1,30}(\\.[0-9]{0,30})?|\\.[0-9]{1,30})$'" \
+"        THEN pg_catalog.btrim(e.metadata" SQL_JSON_FIELD_TEXT "'" KEY "')::pg_catalog.numeric END END)"
 
 /*
  * $1 creator, the video_transcribed events from $2 to before $3 (the partial
@@ -93,27 +105,27 @@ static const char *const videos_sql =
  * cost never raises an error.
  */
 static const char *const costs_sql =
-"SELECT t.method, COALESCE(sum(t.cost), 0), count(*)"
-"  FROM (SELECT CASE WHEN jsonb_typeof(e.metadata -> 'transcript_method') = 'string'"
-"                     AND e.metadata ->> 'transcript_method' <> ''"
-"                    THEN e.metadata ->> 'transcript_method' END AS method,"
+"SELECT t.method, COALESCE(pg_catalog.sum(t.cost), 0), pg_catalog.count(*)"
+"  FROM (SELECT CASE WHEN pg_catalog.jsonb_typeof(e.metadata" SQL_JSON_FIELD "'transcript_method')"
+                          SQL_EQ "'string'"
+"                     AND e.metadata" SQL_JSON_FIELD_TEXT "'transcript_method'" SQL_NE "''"
+"                    THEN e.metadata" SQL_JSON_FIELD_TEXT "'transcript_method' END AS method,"
 "               COALESCE(chronos_cost.cost, chronos_cost_usd.cost) AS cost"
 "          FROM chronos.video_analytics_events e,"
-"               LATERAL (SELECT CASE jsonb_typeof(e.metadata -> 'cost')"
-"                   WHEN 'number' THEN (e.metadata ->> 'cost')::numeric"
-"                   WHEN 'string' THEN CASE WHEN btrim(e.metadata ->> 'cost')"
-"                       ~ '^[+-]?([0-9]{1,30}(\\.[0-9]{0,30})?|\\.[0-9]{1,30})$'"
-"                       THEN btrim(e.metadata ->> 'cost')::numeric END END) AS chronos_cost (cost),"
-"               LATERAL (SELECT CASE jsonb_typeof(e.metadata -> 'cost_usd')"
-"                   WHEN 'number' THEN (e.metadata ->> 'cost_usd')::numeric"
-"                   WHEN 'string' THEN CASE WHEN btrim(e.metadata ->> 'cost_usd')"
-"                       ~ '^[+-]?([0-9]{1,30}(\\.[0-9]{0,30})?|\\.[0-9]{1,30})$'"
-"                       THEN btrim(e.metadata ->> 'cost_usd')::numeric END END) AS chronos_cost_usd (cost)"
-"         WHERE e.creator_id = $1 AND e.event_type = 'video_transcribed'"
-"           AND e.\"timestamp\" >= $2 AND e.\"timestamp\" < $3) AS t"
+"               " COST_OF("cost") " AS chronos_cost (cost),"
+"               " COST_OF("cost_usd") " AS chronos_cost_usd (cost)"
+"         WHERE e.creator_id" SQL_EQ "$1"
+"           AND e.event_type" SQL_EQ "'video_transcribed'::chronos.video_event_type"
+"           AND e.\"timestamp\"" SQL_GE "$2 AND e.\"timestamp\"" SQL_LT "$3) AS t"
 " GROUP BY t.method"
 " ORDER BY 2 DESC, 1 NULLS LAST";
 
+/*
+ * The plans of the statements over a range are kept, and planned afresh for
+ * each call's values (CURSOR_OPT_CUSTOM_PLAN): how many rows a range holds
+ * decides between an index and a bitmap scan, which a generic plan cannot
+ * know.
+ */
 static SPIPlanPtr creator_plan;
 static SPIPlanPtr sessions_plan;
 static SPIPlanPtr rollups_plan;
@@ -324,27 +336,7 @@ CompareByEngagement(const void *a, const void *b)
 	return CompareByViews(a, b);
 }
 
-/*
- * The plan in *slot, kept, and planned afresh for each call's values
- * (CURSOR_OPT_CUSTOM_PLAN): how many rows a range holds decides between an
- * index and a bitmap scan, which a generic plan cannot know.
- */
-static SPIPlanPtr
-RangePlan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes)
-{
-	if (*slot == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, (Oid *) argtypes, CURSOR_OPT_CUSTOM_PLAN);
-
-		if (plan == NULL)
-			elog(ERROR, "could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "could not keep the plan of \"%s\"", sql);
-		*slot = plan;
-	}
-	return *slot;
-}
-
+/* A hash table in the current memory context. */
 static HTAB *
 NewTable(const char *name, Size keysize, Size entrysize, long size)
 {
@@ -571,7 +563,8 @@ ReadSessions(Dashboard *d)
 	options.params->params[2].value = TimestampTzGetDatum(d->range_end);
 	options.read_only = true;
 	options.dest = (DestReceiver *) &receiver;
-	if (SPI_execute_plan_extended(RangePlan(&sessions_plan, sessions_sql, 3, types),
+	if (SPI_execute_plan_extended(ChronosKeptPlanWithOptions(&sessions_plan, sessions_sql, 3, types,
+														  CURSOR_OPT_CUSTOM_PLAN),
 								  &options) != SPI_OK_SELECT)
 		elog(ERROR, "could not read watch sessions");
 }
@@ -642,7 +635,8 @@ ReadRollups(Dashboard *d)
 	DateADTGetDatum(d->to)};
 	MemoryContext old_context;
 
-	if (SPI_execute_plan(RangePlan(&rollups_plan, rollups_sql, 3, types),
+	if (SPI_execute_plan(ChronosKeptPlanWithOptions(&rollups_plan, rollups_sql, 3, types,
+												CURSOR_OPT_CUSTOM_PLAN),
 						 args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read video analytics");
 	old_context = MemoryContextSwitchTo(d->context);
@@ -746,7 +740,8 @@ ReadCosts(Dashboard *d)
 	TimestampTzGetDatum(d->range_end)};
 	MemoryContext old_context;
 
-	if (SPI_execute_plan(RangePlan(&costs_plan, costs_sql, 3, types),
+	if (SPI_execute_plan(ChronosKeptPlanWithOptions(&costs_plan, costs_sql, 3, types,
+												CURSOR_OPT_CUSTOM_PLAN),
 						 args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read transcription costs");
 	old_context = MemoryContextSwitchTo(d->context);
@@ -811,6 +806,107 @@ PushTop(JsonbParseState **state, VideoEntry **videos, long nvideos)
 	pushJsonbValue(state, WJB_END_ARRAY, NULL);
 }
 
+/* "totals": the range's sums and distinct counts. */
+static void
+PushTotals(JsonbParseState **state, Dashboard *d)
+{
+	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	PushIntField(state, "views", d->views);
+	PushIntField(state, "unique_viewers", d->students->members);
+	PushIntField(state, "watch_time_seconds", d->watch_time);
+	PushHundredthsField(state, "average_watch_time_seconds", Hundredths(d->watch_time, d->views));
+	PushHundredthsField(state, "completion_rate",
+						Hundredths(100 * (int128) d->completed_pairs, d->npairs));
+	PushIntField(state, "active_learners", d->active);
+	PushIntField(state, "completions", d->completions);
+	PushIntField(state, "rewatches", d->rewatches);
+	PushIntField(state, "videos_watched", d->nwatched);
+	pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+
+/* "daily": one object per local day of the range. */
+static void
+PushDaily(JsonbParseState **state, Dashboard *d)
+{
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < d->ndays; i++)
+	{
+		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+		PushKey(state, "date");
+		PushDateTime(state, WJB_VALUE, DateADTGetDatum(d->from + i), DATEOID);
+		PushIntField(state, "views", d->days[i].views);
+		PushIntField(state, "watch_time_seconds", d->days[i].watch_time);
+		PushIntField(state, "completions", d->days[i].completions);
+		pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(state, WJB_END_ARRAY, NULL);
+}
+
+/* "videos": one object per video, most viewed first. */
+static void
+PushVideos(JsonbParseState **state, Dashboard *d)
+{
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (long i = 0; i < d->nvideos; i++)
+	{
+		VideoEntry *video = d->by_views[i];
+
+		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+		PushKey(state, "video_id");
+		PushUuid(state, WJB_VALUE, &video->video);
+		PushKey(state, "title");
+		PushString(state, WJB_VALUE, video->title);
+		PushKey(state, "duration_seconds");
+		if (video->duration_null)
+			PushString(state, WJB_VALUE, NULL);
+		else
+			PushInt(state, WJB_VALUE, video->duration);
+		PushIntField(state, "views", video->views);
+		PushIntField(state, "unique_viewers", video->viewers);
+		PushIntField(state, "watch_time_seconds", video->watch_time);
+		PushHundredthsField(state, "average_watch_time_seconds", video->average);
+		PushIntField(state, "completions", video->completions);
+		PushHundredthsField(state, "completion_rate", video->rate);
+		PushIntField(state, "rewatches", video->rewatches);
+		PushHundredthsField(state, "engagement_score", video->engagement);
+		pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(state, WJB_END_ARRAY, NULL);
+}
+
+/* "heatmap": session starts per local weekday (rows) and hour (columns). */
+static void
+PushHeatmap(JsonbParseState **state, Dashboard *d)
+{
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (int day = 0; day < 7; day++)
+	{
+		pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+		for (int hour = 0; hour < 24; hour++)
+			PushInt(state, WJB_ELEM, d->heatmap[day][hour]);
+		pushJsonbValue(state, WJB_END_ARRAY, NULL);
+	}
+	pushJsonbValue(state, WJB_END_ARRAY, NULL);
+}
+
+/* "costs": transcription costs per transcript method. */
+static void
+PushCosts(JsonbParseState **state, Dashboard *d)
+{
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < d->ncosts; i++)
+	{
+		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+		PushKey(state, "transcript_method");
+		PushString(state, WJB_VALUE, d->cost_methods[i]);
+		PushKey(state, "cost");
+		PushNumeric(state, WJB_VALUE, d->cost_sums[i]);
+		PushIntField(state, "transcriptions", d->cost_counts[i]);
+		pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(state, WJB_END_ARRAY, NULL);
+}
+
 /* The document (in the caller's memory context). */
 static Jsonb *
 BuildDocument(Dashboard *d)
@@ -831,93 +927,20 @@ BuildDocument(Dashboard *d)
 		PushDateTime(&state, WJB_VALUE, TimestampTzGetDatum(d->updated_at), TIMESTAMPTZOID);
 	else
 		PushString(&state, WJB_VALUE, NULL);
-
 	PushKey(&state, "totals");
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	PushIntField(&state, "views", d->views);
-	PushIntField(&state, "unique_viewers", d->students->members);
-	PushIntField(&state, "watch_time_seconds", d->watch_time);
-	PushHundredthsField(&state, "average_watch_time_seconds", Hundredths(d->watch_time, d->views));
-	PushHundredthsField(&state, "completion_rate",
-						Hundredths(100 * (int128) d->completed_pairs, d->npairs));
-	PushIntField(&state, "active_learners", d->active);
-	PushIntField(&state, "completions", d->completions);
-	PushIntField(&state, "rewatches", d->rewatches);
-	PushIntField(&state, "videos_watched", d->nwatched);
-	pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-
+	PushTotals(&state, d);
 	PushKey(&state, "daily");
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-	for (int i = 0; i < d->ndays; i++)
-	{
-		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		PushKey(&state, "date");
-		PushDateTime(&state, WJB_VALUE, DateADTGetDatum(d->from + i), DATEOID);
-		PushIntField(&state, "views", d->days[i].views);
-		PushIntField(&state, "watch_time_seconds", d->days[i].watch_time);
-		PushIntField(&state, "completions", d->days[i].completions);
-		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	}
-	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-
+	PushDaily(&state, d);
 	PushKey(&state, "videos");
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-	for (long i = 0; i < d->nvideos; i++)
-	{
-		VideoEntry *video = d->by_views[i];
-
-		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		PushKey(&state, "video_id");
-		PushUuid(&state, WJB_VALUE, &video->video);
-		PushKey(&state, "title");
-		PushString(&state, WJB_VALUE, video->title);
-		PushKey(&state, "duration_seconds");
-		if (video->duration_null)
-			PushString(&state, WJB_VALUE, NULL);
-		else
-			PushInt(&state, WJB_VALUE, video->duration);
-		PushIntField(&state, "views", video->views);
-		PushIntField(&state, "unique_viewers", video->viewers);
-		PushIntField(&state, "watch_time_seconds", video->watch_time);
-		PushHundredthsField(&state, "average_watch_time_seconds", video->average);
-		PushIntField(&state, "completions", video->completions);
-		PushHundredthsField(&state, "completion_rate", video->rate);
-		PushIntField(&state, "rewatches", video->rewatches);
-		PushHundredthsField(&state, "engagement_score", video->engagement);
-		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	}
-	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-
+	PushVideos(&state, d);
 	PushKey(&state, "top_by_views");
 	PushTop(&state, d->by_views, d->nvideos);
 	PushKey(&state, "top_by_engagement");
 	PushTop(&state, d->by_engagement, d->nvideos);
-
 	PushKey(&state, "heatmap");
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-	for (int day = 0; day < 7; day++)
-	{
-		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-		for (int hour = 0; hour < 24; hour++)
-			PushInt(&state, WJB_ELEM, d->heatmap[day][hour]);
-		pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-	}
-	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-
+	PushHeatmap(&state, d);
 	PushKey(&state, "costs");
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-	for (int i = 0; i < d->ncosts; i++)
-	{
-		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		PushKey(&state, "transcript_method");
-		PushString(&state, WJB_VALUE, d->cost_methods[i]);
-		PushKey(&state, "cost");
-		PushNumeric(&state, WJB_VALUE, d->cost_sums[i]);
-		PushIntField(&state, "transcriptions", d->cost_counts[i]);
-		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	}
-	pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-
+	PushCosts(&state, d);
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 }
 
@@ -975,8 +998,7 @@ creator_dashboard(PG_FUNCTION_ARGS)
 	d.context = AllocSetContextCreate(CurrentMemoryContext, "creator_dashboard",
 									  ALLOCSET_DEFAULT_SIZES);
 	ChronosBecomeOwner(&saved);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	ChronosSpiConnect();
 	ReadCreator(&d);
 	ReadSessions(&d);
 	FoldSessions(&d);

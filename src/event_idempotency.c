@@ -34,7 +34,8 @@
 #include "utils/snapmgr.h"
 
 #include "event_idempotency.h"
-#include "plans.h"
+#include "args.h"
+#include "spi_sql.h"
 
 /* The advisory-lock key space of event ids (SQL's functions use 1 and 2). */
 #define EVENT_ID_LOCK_SPACE 0x4348
@@ -50,7 +51,7 @@ typedef struct EventKey
 static const char *const stored_sql =
 "SELECT id, event_type::pg_catalog.text, video_id, creator_id, student_id, course_id, "
 "module_id, session_id, metadata FROM chronos.video_analytics_events "
-"WHERE id OPERATOR(pg_catalog.=) ANY ($1)";
+"WHERE id" SQL_EQ "ANY ($1)";
 
 static SPIPlanPtr stored_plan;
 

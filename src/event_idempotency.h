@@ -6,7 +6,7 @@
 #ifndef CHRONOS_EVENT_IDEMPOTENCY_H
 #define CHRONOS_EVENT_IDEMPOTENCY_H
 
-#include "events.h"
+#include "event_model.h"
 
 /*
  * Locks the (creator_id, id) of every row of rows[0..n) whose id the client

@@ -35,8 +35,8 @@
 #include "chronos.h"
 #include "event_partitions.h"
 #include "identity.h"
-#include "catalog.h"
-#include "plans.h"
+#include "owner.h"
+#include "spi_sql.h"
 
 /* Settings (chronos.c defines them; the hooks below keep the parsed forms). */
 char	   *chronos_event_partition_interval = NULL;
@@ -243,15 +243,15 @@ typedef struct Maintenance
  * reads back as the same instant whatever the session's time zone.
  */
 static const char *const partitions_sql =
-"SELECT c.relname::pg_catalog.text, b.expr OPERATOR(pg_catalog.=) 'DEFAULT', "
-"  CASE WHEN b.expr OPERATOR(pg_catalog.~) '^FOR VALUES FROM \\(MINVALUE\\)' THEN '-infinity' "
+"SELECT c.relname::pg_catalog.text, b.expr" SQL_EQ "'DEFAULT', "
+"  CASE WHEN b.expr" SQL_REGEX_MATCH "'^FOR VALUES FROM \\(MINVALUE\\)' THEN '-infinity' "
 "   ELSE pg_catalog.substring(b.expr, 'FROM \\(''([^'']*)''\\)') END::pg_catalog.timestamptz, "
-"  CASE WHEN b.expr OPERATOR(pg_catalog.~) 'TO \\(MAXVALUE\\)$' THEN 'infinity' "
+"  CASE WHEN b.expr" SQL_REGEX_MATCH "'TO \\(MAXVALUE\\)$' THEN 'infinity' "
 "   ELSE pg_catalog.substring(b.expr, 'TO \\(''([^'']*)''\\)') END::pg_catalog.timestamptz "
 "FROM pg_catalog.pg_inherits i "
-"JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhrelid "
+"JOIN pg_catalog.pg_class c ON c.oid" SQL_EQ "i.inhrelid "
 "CROSS JOIN LATERAL (SELECT pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS expr) b "
-"WHERE i.inhparent OPERATOR(pg_catalog.=) 'chronos.video_analytics_events'::pg_catalog.regclass "
+"WHERE i.inhparent" SQL_EQ "'chronos.video_analytics_events'::pg_catalog.regclass "
 "ORDER BY 3";
 
 static void
@@ -354,8 +354,8 @@ CreatePartition(Maintenance *m, TimestampTz lower, TimestampTz upper)
 
 		RunDDL(psprintf("LOCK TABLE chronos.%s IN EXCLUSIVE MODE", qdefault));
 		RunDDL(psprintf("WITH moved AS (DELETE FROM ONLY chronos.%s "
-						"WHERE \"timestamp\" OPERATOR(pg_catalog.>=) %s "
-						"AND \"timestamp\" OPERATOR(pg_catalog.<) %s RETURNING *) "
+						"WHERE \"timestamp\"" SQL_GE "%s "
+						"AND \"timestamp\"" SQL_LT "%s RETURNING *) "
 						"INSERT INTO chronos.%s SELECT * FROM moved",
 						qdefault, lo, hi, qname));
 		m->moved += (int64) SPI_processed;
@@ -429,7 +429,7 @@ EmptyDefault(Maintenance *m)
 
 		/* infinite timestamps (only a direct INSERT can write them) stay */
 		if (SPI_execute_with_args(psprintf("SELECT pg_catalog.min(\"timestamp\") FROM ONLY chronos.%s "
-										   "WHERE \"timestamp\" OPERATOR(pg_catalog.>=) $1 "
+										   "WHERE \"timestamp\"" SQL_GE "$1 "
 										   "AND pg_catalog.isfinite(\"timestamp\")",
 										   quote_identifier(m->default_name)),
 								  1, &argtype, &arg, NULL, false, 1) != SPI_OK_SELECT)
@@ -505,8 +505,7 @@ maintain_event_partitions(PG_FUNCTION_ARGS)
 
 	memset(&m, 0, sizeof(m));
 	ChronosBecomeOwner(&saved);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	ChronosSpiConnect();
 
 	RunDDL("LOCK TABLE chronos.video_analytics_events IN SHARE UPDATE EXCLUSIVE MODE");
 	ReadPartitions(&m);

@@ -1,7 +1,7 @@
 /*
  * identity.c
  *		Who the caller is: the service, some creators, some students, or
- *		nobody (DESIGN.md section 4).
+ *		nobody (docs/architecture.md, "Layers").
  *
  * The identity comes from the first source that is set, an empty setting
  * counting as absent:
@@ -50,11 +50,12 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-#include "catalog.h"
+#include "args.h"
 #include "chronos.h"
 #include "compat.h"
 #include "identity.h"
-#include "plans.h"
+#include "owner.h"
+#include "spi_sql.h"
 
 /* Which source an identity was read from. */
 typedef enum IdentitySource
@@ -449,13 +450,12 @@ ResolveLookups(const IdentityClaims *claims, const pg_uuid_t *student_id)
 	ChronosBecomeOwner(&saved);
 	PG_TRY();
 	{
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
+		ChronosSpiConnect();
 
 		if (claims->creator_id == NULL && claims->sub != NULL)
 			RunLookup(LookupPlan(&creators_by_sub_plan,
 								 "SELECT id FROM chronos.creators"
-								 " WHERE whop_user_id OPERATOR(pg_catalog.=) $1 ORDER BY id",
+								 " WHERE whop_user_id" SQL_EQ "$1 ORDER BY id",
 								 TEXTOID),
 					  CStringGetTextDatum(claims->sub),
 					  &identity->creator_ids, &identity->ncreators, NULL, NULL);
@@ -463,7 +463,7 @@ ResolveLookups(const IdentityClaims *claims, const pg_uuid_t *student_id)
 		if (student_id != NULL)
 			RunLookup(LookupPlan(&student_creator_plan,
 								 "SELECT creator_id FROM chronos.students"
-								 " WHERE id OPERATOR(pg_catalog.=) $1",
+								 " WHERE id" SQL_EQ "$1",
 								 UUIDOID),
 					  UUIDPGetDatum(student_id),
 					  &identity->student_creator_ids, &identity->nstudent_creators,
@@ -471,7 +471,7 @@ ResolveLookups(const IdentityClaims *claims, const pg_uuid_t *student_id)
 		else if (claims->sub != NULL)
 			RunLookup(LookupPlan(&students_by_sub_plan,
 								 "SELECT id, creator_id FROM chronos.students"
-								 " WHERE whop_user_id OPERATOR(pg_catalog.=) $1 ORDER BY id",
+								 " WHERE whop_user_id" SQL_EQ "$1 ORDER BY id",
 								 TEXTOID),
 					  CStringGetTextDatum(claims->sub),
 					  &identity->student_ids, &identity->nstudents,

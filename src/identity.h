@@ -2,7 +2,7 @@
  * identity.h
  *		Who the caller is: the service, some creators, some students, or
  *		nobody.  Resolved once per statement from the JWT claims or the
- *		chronos.* settings (DESIGN.md section 4).
+ *		chronos.* settings (docs/architecture.md, "Layers").
  */
 #ifndef CHRONOS_IDENTITY_H
 #define CHRONOS_IDENTITY_H

@@ -38,8 +38,9 @@
 #include "utils/numeric.h"
 
 #include "compat.h"
-#include "coverage.h"
+#include "watch_ranges.h"
 
+/* The most buckets a curve has: the one definition (retention_max_buckets() gives it to SQL). */
 #define RETENTION_MAX_BUCKETS 1000
 
 typedef struct RetentionState
@@ -418,4 +419,16 @@ retention_agg_final(PG_FUNCTION_ARGS)
 	}
 	result = pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
 	PG_RETURN_JSONB_P(JsonbValueToJsonb(result));
+}
+
+/*
+ * retention_max_buckets(): the most buckets retention_agg cuts a video into,
+ * RETENTION_MAX_BUCKETS.  video_retention checks p_buckets against it, so
+ * the limit is defined here only.
+ */
+PG_FUNCTION_INFO_V1(retention_max_buckets);
+Datum
+retention_max_buckets(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(RETENTION_MAX_BUCKETS);
 }

@@ -3,7 +3,7 @@
  *		refresh_video_analytics: the daily rollups of video_analytics, brought
  *		up to date incrementally.
  *
- * The session functions (sessions.c) append an entry to
+ * The session functions (watch_sessions.c) append an entry to
  * video_analytics_pending for every change they make, naming the video and the
  * quarter hour its session started.  A refresh first claims (deletes) the
  * committed entries in a statement of its own; entries of transactions still
@@ -28,11 +28,10 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-#include "catalog.h"
 #include "identity.h"
-#include "plans.h"
+#include "owner.h"
+#include "spi_sql.h"
 
-#define EQ " OPERATOR(pg_catalog.=) "
 
 static const char *const lock_sql =
 "LOCK TABLE chronos.video_analytics IN SHARE ROW EXCLUSIVE MODE";
@@ -51,16 +50,16 @@ static const char *const recompute_sql =
 "         (p.bucket_start AT TIME ZONE c.timezone)::pg_catalog.date AS day"
 "    FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3))"
 "         AS p (video_id, creator_id, bucket_start)"
-"    JOIN chronos.creators c ON c.id" EQ "p.creator_id"
+"    JOIN chronos.creators c ON c.id" SQL_EQ "p.creator_id"
 "  UNION"
 "  SELECT s.video_id, s.creator_id, (s.session_start AT TIME ZONE c.timezone)::pg_catalog.date"
-"    FROM chronos.video_watch_sessions s JOIN chronos.creators c ON c.id" EQ "s.creator_id"
+"    FROM chronos.video_watch_sessions s JOIN chronos.creators c ON c.id" SQL_EQ "s.creator_id"
 "   WHERE $4 IS NOT NULL"
-"     AND s.session_start OPERATOR(pg_catalog.>=) ($4 OPERATOR(pg_catalog.-) '1 day'::pg_catalog.interval)"
+"     AND s.session_start" SQL_GE "($4" SQL_MINUS "'1 day'::pg_catalog.interval)"
 "  UNION"
 "  SELECT a.video_id, a.creator_id, a.date FROM chronos.video_analytics a"
 "   WHERE $4 IS NOT NULL"
-"     AND a.date OPERATOR(pg_catalog.>=) ($4 OPERATOR(pg_catalog.-) '1 day'::pg_catalog.interval)::pg_catalog.date"
+"     AND a.date" SQL_GE "($4" SQL_MINUS "'1 day'::pg_catalog.interval)::pg_catalog.date"
 "), computed AS ("
 "  SELECT t.video_id, t.creator_id, t.day,"
 "         pg_catalog.count(s.id)::pg_catalog.int4 AS views,"
@@ -70,30 +69,30 @@ static const char *const recompute_sql =
 "         pg_catalog.count(DISTINCT s.student_id) FILTER (WHERE s.completed) AS completers,"
 "         pg_catalog.count(s.id) FILTER (WHERE EXISTS ("
 "             SELECT FROM chronos.video_watch_sessions e"
-"              WHERE e.student_id" EQ "s.student_id AND e.video_id" EQ "s.video_id"
-"                AND e.completed AND e.session_start OPERATOR(pg_catalog.<) s.session_start"
+"              WHERE e.student_id" SQL_EQ "s.student_id AND e.video_id" SQL_EQ "s.video_id"
+"                AND e.completed AND e.session_start" SQL_LT "s.session_start"
 "         ))::pg_catalog.int4 AS rewatches"
 "    FROM targets t"
-"    JOIN chronos.creators c ON c.id" EQ "t.creator_id"
-"    LEFT JOIN chronos.video_watch_sessions s ON s.video_id" EQ "t.video_id"
-"     AND s.session_start OPERATOR(pg_catalog.>=) (t.day::pg_catalog.timestamp AT TIME ZONE c.timezone)"
-"     AND s.session_start OPERATOR(pg_catalog.<)"
-"         ((t.day OPERATOR(pg_catalog.+) 1)::pg_catalog.timestamp AT TIME ZONE c.timezone)"
+"    JOIN chronos.creators c ON c.id" SQL_EQ "t.creator_id"
+"    LEFT JOIN chronos.video_watch_sessions s ON s.video_id" SQL_EQ "t.video_id"
+"     AND s.session_start" SQL_GE "(t.day::pg_catalog.timestamp AT TIME ZONE c.timezone)"
+"     AND s.session_start" SQL_LT
+"         ((t.day" SQL_PLUS "1)::pg_catalog.timestamp AT TIME ZONE c.timezone)"
 "   GROUP BY t.video_id, t.creator_id, t.day"
 "), emptied AS ("
 "  DELETE FROM chronos.video_analytics a USING computed c"
-"   WHERE a.video_id" EQ "c.video_id AND a.date" EQ "c.day AND c.views" EQ "0"
+"   WHERE a.video_id" SQL_EQ "c.video_id AND a.date" SQL_EQ "c.day AND c.views" SQL_EQ "0"
 "), written AS ("
 "  INSERT INTO chronos.video_analytics AS a (video_id, creator_id, date, views, unique_viewers,"
 "         total_watch_time_seconds, average_watch_time_seconds, completions, completion_rate,"
 "         rewatches)"
 "  SELECT c.video_id, c.creator_id, c.day, c.views, c.unique_viewers, c.total_watch_time,"
-"         pg_catalog.round(c.total_watch_time::pg_catalog.numeric OPERATOR(pg_catalog./) c.views, 2),"
+"         pg_catalog.round(c.total_watch_time::pg_catalog.numeric" SQL_DIVIDE "c.views, 2),"
 "         c.completions,"
-"         pg_catalog.round(100 OPERATOR(pg_catalog.*) c.completers::pg_catalog.numeric"
-"                          OPERATOR(pg_catalog./) c.unique_viewers, 2),"
+"         pg_catalog.round(100" SQL_TIMES "c.completers::pg_catalog.numeric"
+"                         " SQL_DIVIDE "c.unique_viewers, 2),"
 "         c.rewatches"
-"    FROM computed c WHERE c.views OPERATOR(pg_catalog.>) 0"
+"    FROM computed c WHERE c.views" SQL_GT "0"
 "  ON CONFLICT (video_id, date) DO UPDATE SET"
 "         creator_id = excluded.creator_id, views = excluded.views,"
 "         unique_viewers = excluded.unique_viewers,"
@@ -150,8 +149,7 @@ refresh_video_analytics(PG_FUNCTION_ARGS)
 				 errdetail("Only the service refreshes the rollups, for example from a scheduled job.")));
 
 	ChronosBecomeOwner(&saved);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	ChronosSpiConnect();
 
 	if (SPI_execute(lock_sql, false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "could not lock chronos.video_analytics");

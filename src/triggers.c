@@ -1,7 +1,11 @@
 /*
  * triggers.c
- *		Row triggers shared by several tables: set_updated_at keeps updated_at
- *		honest, fill_creator_id copies the tenant key from a parent row.
+ *		The row triggers of chronos's tables: set_updated_at keeps updated_at
+ *		honest, fill_creator_id copies the tenant key from a parent row, and
+ *		auto_complete_watch_session marks a watch session completed.
+ *
+ * Each checks how it was fired, then finds the columns it touches by name
+ * in the trigger's own table, so it works on any table with those columns.
  */
 #include "postgres.h"
 
@@ -17,21 +21,22 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+#include "chronos.h"
 #include "compat.h"
-#include "plans.h"
+#include "spi_sql.h"
 
-/* Raise an error unless the trigger fires per row, at the given time and event. */
+/*
+ * Raise an error unless the function was fired as a row trigger, BEFORE when
+ * before is set, by the events allowed (the message names them).
+ */
 static void
 CheckTriggerContext(FunctionCallInfo fcinfo, const char *name, bool before,
 					bool allow_insert, bool allow_update)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("function \"%s\" must be called as a trigger", name)));
-	if (!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
 		(before && !TRIGGER_FIRED_BEFORE(trigdata->tg_event)) ||
 		(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) && !allow_insert) ||
 		(TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) && !allow_update) ||
@@ -40,6 +45,7 @@ CheckTriggerContext(FunctionCallInfo fcinfo, const char *name, bool before,
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired BEFORE %s FOR EACH ROW", name,
+						allow_insert && allow_update ? "INSERT OR UPDATE" :
 						allow_insert ? "INSERT" : "UPDATE")));
 }
 
@@ -122,7 +128,7 @@ ParentLookupPlan(const char *table)
 		Oid			argtypes[1] = {UUIDOID};
 
 		ChronosKeptPlan(&entry->plan,
-						psprintf("SELECT creator_id FROM chronos.%s WHERE id OPERATOR(pg_catalog.=) $1",
+						psprintf("SELECT creator_id FROM chronos.%s WHERE id" SQL_EQ "$1",
 								 quote_identifier(table)),
 						1, argtypes);
 	}
@@ -171,8 +177,7 @@ fill_creator_id(PG_FUNCTION_ARGS)
 	if (isnull)
 		return PointerGetDatum(tuple);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	ChronosSpiConnect();
 	if (SPI_execute_plan(ParentLookupPlan(trigger->tgargs[0]), &key, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_plan failed in fill_creator_id");
 	if (SPI_processed == 1)
@@ -200,4 +205,116 @@ fill_creator_id(PG_FUNCTION_ARGS)
 	}
 	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, tupdesc, 1, &creator_attnum,
 													 &creator, &creator_isnull));
+}
+
+/* Whether a nullable boolean column of tuple is true. */
+static bool
+ColumnIsTrue(HeapTuple tuple, TupleDesc desc, int attnum)
+{
+	bool		isnull;
+	Datum		value = heap_getattr(tuple, attnum, desc, &isnull);
+
+	return !isnull && DatumGetBool(value);
+}
+
+/*
+ * Whether a write sets percent_complete: every INSERT, and an UPDATE that
+ * changes it.  An UPDATE of other columns (ending a session, say) does not
+ * judge completion again under whatever threshold is in force now.
+ */
+static bool
+PercentChanged(HeapTuple oldtuple, TupleDesc desc, int attnum, int32 percent)
+{
+	bool		isnull;
+	Datum		old;
+
+	if (oldtuple == NULL)
+		return true;
+	old = heap_getattr(oldtuple, attnum, desc, &isnull);
+	return isnull || DatumGetInt32(old) != percent;
+}
+
+/*
+ * auto_complete_watch_session (BEFORE INSERT OR UPDATE on
+ * video_watch_sessions): percent_complete at or above
+ * chronos.completion_threshold, when a write sets it, sets completed and,
+ * the first time only, completed_at.  A completed session stays completed with its first
+ * completed_at, whatever an UPDATE says.  A session that is not completed has
+ * no completed_at.  An explicit NULL in completed is left for NOT NULL to
+ * refuse.
+ */
+PG_FUNCTION_INFO_V1(auto_complete_watch_session);
+Datum
+auto_complete_watch_session(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TupleDesc	desc;
+	HeapTuple	oldtuple = NULL;
+	HeapTuple	newtuple;
+	bool		isnull;
+	Datum		percent;
+	bool		completed;
+	bool		completed_null;
+	Datum		completed_at;
+	bool		completed_at_null;
+	int			attnums[2];
+	Datum		values[2];
+	bool		nulls[2];
+	int			percent_attnum;
+
+	CheckTriggerContext(fcinfo, "auto_complete_watch_session", true, true, true);
+	/* the table has the shape of video_watch_sessions, watch time included */
+	(void) TriggerColumn(trigdata, "watch_time_seconds");
+	percent_attnum = TriggerColumn(trigdata, "percent_complete");
+	attnums[0] = TriggerColumn(trigdata, "completed");
+	attnums[1] = TriggerColumn(trigdata, "completed_at");
+
+	desc = trigdata->tg_relation->rd_att;
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+	{
+		oldtuple = trigdata->tg_trigtuple;
+		newtuple = trigdata->tg_newtuple;
+	}
+	else
+		newtuple = trigdata->tg_trigtuple;
+
+	(void) heap_getattr(newtuple, attnums[0], desc, &completed_null);
+	completed = ColumnIsTrue(newtuple, desc, attnums[0]);
+	completed_at = heap_getattr(newtuple, attnums[1], desc, &completed_at_null);
+	percent = heap_getattr(newtuple, percent_attnum, desc, &isnull);
+
+	if (oldtuple != NULL && ColumnIsTrue(oldtuple, desc, attnums[0]))
+	{
+		/* completed for good, at the time it first completed */
+		Datum		first = heap_getattr(oldtuple, attnums[1], desc, &isnull);
+
+		completed = true;
+		if (!isnull)
+		{
+			completed_at = first;
+			completed_at_null = false;
+		}
+	}
+	else if (!isnull && DatumGetInt32(percent) >= chronos_completion_threshold &&
+			 PercentChanged(oldtuple, desc, percent_attnum, DatumGetInt32(percent)))
+		completed = true;
+	else if (!completed)
+	{
+		/* false stays false, NULL stays NULL for NOT NULL to refuse */
+		if (completed_at_null)
+			return PointerGetDatum(newtuple);
+		completed_at_null = true;
+	}
+
+	if (completed && completed_at_null)
+	{
+		completed_at = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+		completed_at_null = false;
+	}
+
+	values[0] = BoolGetDatum(completed);
+	nulls[0] = completed_null && !completed;
+	values[1] = completed_at;
+	nulls[1] = completed_at_null;
+	return PointerGetDatum(heap_modify_tuple_by_cols(newtuple, desc, 2, attnums, values, nulls));
 }

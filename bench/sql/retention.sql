@@ -1,5 +1,5 @@
 -- bench/sql/retention.sql: video_retention over :nsess sessions of one 600 s
--- video (DESIGN.md section 6: 100,000 sessions well under a second).  Run by
+-- video (docs/architecture.md, "Performance targets": 100,000 sessions well under a second).  Run by
 -- bench/retention.sh as the superuser, in a database with chronos:
 --
 --   psql -v nsess=100000 -v runs=5 -f bench/sql/retention.sql

@@ -1,12 +1,12 @@
 /*
- * coverage.c
+ * watch_ranges.c
  *		chronos.watch_ranges: the parts of a video a viewing actually played,
  *		and how many times each was played.
  *
  * The type feeds coverage-based completion (the unique seconds played, not
  * the time spent) and retention curves (retention.c), and counts rewatches
  * instead of losing them.  A value is a canonical sorted array of disjoint
- * segments (coverage.h); every value made here goes through
+ * segments (watch_ranges.h); every value made here goes through
  * BoundariesToRanges, which builds the canonical form from the start and end
  * boundaries of what was played, and FinishRanges, which bounds its size.
  *
@@ -43,7 +43,7 @@
 #include "utils/numeric.h"
 
 #include "compat.h"
-#include "coverage.h"
+#include "watch_ranges.h"
 
 static void AppendSeconds(StringInfo buf, int32 ms);
 
@@ -363,7 +363,7 @@ CheckRangeMs(int32 from_ms, int32 to_ms)
 				 errdetail("A played range cannot end before it starts.")));
 }
 
-/* r with [from_ms, to_ms) played once more; see coverage.h. */
+/* r with [from_ms, to_ms) played once more; see watch_ranges.h. */
 WatchRanges *
 WatchRangesAdd(const WatchRanges *r, int32 from_ms, int32 to_ms)
 {
@@ -447,7 +447,7 @@ WatchRangesPlaysMs(const WatchRanges *r)
 	return ms;
 }
 
-/* Numeric seconds as milliseconds; see coverage.h. */
+/* Numeric seconds as milliseconds; see watch_ranges.h. */
 int32
 WatchSecondsToMs(Numeric seconds, const char *argname)
 {
@@ -698,6 +698,41 @@ ReadPlayCount(RangesParser *ps)
 	return (int32) count;
 }
 
+/* Reads one range, [start,end) with an optional xN, at ps->p, and checks start < end. */
+static void
+ReadRange(RangesParser *ps, int32 *start_ms, int32 *end_ms, int32 *count)
+{
+	ps->range = ps->p;
+	if (*ps->p != '[')
+		ReportSyntax(ps, "\"[\"");
+	ps->p++;
+	SkipSpace(ps);
+	*start_ms = ReadPosition(ps);
+	SkipSpace(ps);
+	if (*ps->p != ',')
+		ReportSyntax(ps, "\",\"");
+	ps->p++;
+	SkipSpace(ps);
+	*end_ms = ReadPosition(ps);
+	SkipSpace(ps);
+	if (*ps->p != ')')
+		ReportSyntax(ps, "\")\"");
+	ps->p++;
+	SkipSpace(ps);
+	*count = 1;
+	if (*ps->p == 'x')
+	{
+		ps->p++;
+		SkipSpace(ps);
+		*count = ReadPlayCount(ps);
+	}
+	if (*start_ms >= *end_ms)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid watch range \"%s\"", CurrentRangeText(ps)),
+				 errdetail("A range must start before it ends.")));
+}
+
 /*
  * watch_ranges_in: reads {[start,end)[xN],...}.  Ranges may come in any order
  * and overlap; the value is their sum (module comment).
@@ -729,37 +764,9 @@ watch_ranges_in(PG_FUNCTION_ARGS)
 		{
 			int32		start_ms;
 			int32		end_ms;
-			int32		count = 1;
+			int32		count;
 
-			ps.range = ps.p;
-			if (*ps.p != '[')
-				ReportSyntax(&ps, "\"[\"");
-			ps.p++;
-			SkipSpace(&ps);
-			start_ms = ReadPosition(&ps);
-			SkipSpace(&ps);
-			if (*ps.p != ',')
-				ReportSyntax(&ps, "\",\"");
-			ps.p++;
-			SkipSpace(&ps);
-			end_ms = ReadPosition(&ps);
-			SkipSpace(&ps);
-			if (*ps.p != ')')
-				ReportSyntax(&ps, "\")\"");
-			ps.p++;
-			SkipSpace(&ps);
-			if (*ps.p == 'x')
-			{
-				ps.p++;
-				SkipSpace(&ps);
-				count = ReadPlayCount(&ps);
-			}
-			if (start_ms >= end_ms)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("invalid watch range \"%s\"", CurrentRangeText(&ps)),
-						 errdetail("A range must start before it ends.")));
-
+			ReadRange(&ps, &start_ms, &end_ms, &count);
 			if (nb + 2 > cap)
 			{
 				cap *= 2;

@@ -1,8 +1,9 @@
 /*
- * ingest.c
- *		Writes validated, authorized events into video_analytics_events.
+ * event_writer.c
+ *		Writes checked, authorized events into video_analytics_events: the
+ *		one place an event row is written.
  *
- * The caller (events.c, event_batch.c) has checked the arguments and that
+ * The caller (track_event.c, watch_sessions.c) has checked the arguments and that
  * the caller may track each event; here the rows are written past row-level
  * security as the extension's owner, with one prepared INSERT per call or per
  * batch.  The table's composite foreign keys check that the video, student,
@@ -32,15 +33,15 @@
 #include "utils/resowner.h"
 #include "utils/uuid.h"
 
-#include "catalog.h"
+#include "args.h"
 #include "event_idempotency.h"
-#include "events.h"
-#include "plans.h"
+#include "event_writer.h"
+#include "owner.h"
+#include "spi_sql.h"
 
 #define EVENT_COLUMNS \
 	"id, event_type, video_id, creator_id, student_id, course_id, module_id, session_id, metadata, \"timestamp\""
 #define NUM_INSERT_ARGS 10
-#define EQ " OPERATOR(pg_catalog.=) "
 
 static const char *const insert_one_sql =
 "INSERT INTO chronos.video_analytics_events (" EVENT_COLUMNS ") "
@@ -62,17 +63,17 @@ static const char *const insert_batch_sql =
 static const char *const diagnose_sql =
 "SELECT i, ref FROM ("
 " SELECT u.i, CASE"
-"  WHEN NOT EXISTS (SELECT FROM chronos.creators x WHERE x.id" EQ "u.c) THEN 1"
-"  WHEN NOT EXISTS (SELECT FROM chronos.videos x WHERE x.id" EQ "u.v AND x.creator_id" EQ "u.c) THEN 0"
+"  WHEN NOT EXISTS (SELECT FROM chronos.creators x WHERE x.id" SQL_EQ "u.c) THEN 1"
+"  WHEN NOT EXISTS (SELECT FROM chronos.videos x WHERE x.id" SQL_EQ "u.v AND x.creator_id" SQL_EQ "u.c) THEN 0"
 "  WHEN u.s IS NOT NULL AND NOT EXISTS (SELECT FROM chronos.students x"
-"       WHERE x.id" EQ "u.s AND x.creator_id" EQ "u.c) THEN 2"
+"       WHERE x.id" SQL_EQ "u.s AND x.creator_id" SQL_EQ "u.c) THEN 2"
 "  WHEN u.co IS NOT NULL AND NOT EXISTS (SELECT FROM chronos.courses x"
-"       WHERE x.id" EQ "u.co AND x.creator_id" EQ "u.c) THEN 3"
+"       WHERE x.id" SQL_EQ "u.co AND x.creator_id" SQL_EQ "u.c) THEN 3"
 "  WHEN u.m IS NOT NULL AND NOT EXISTS (SELECT FROM chronos.course_modules x"
-"       WHERE x.id" EQ "u.m AND x.creator_id" EQ "u.c"
-"       AND (u.co IS NULL OR x.course_id" EQ "u.co)) THEN 4"
+"       WHERE x.id" SQL_EQ "u.m AND x.creator_id" SQL_EQ "u.c"
+"       AND (u.co IS NULL OR x.course_id" SQL_EQ "u.co)) THEN 4"
 "  WHEN u.se IS NOT NULL AND NOT EXISTS (SELECT FROM chronos.video_watch_sessions x"
-"       WHERE x.id" EQ "u.se AND x.student_id" EQ "u.s AND x.video_id" EQ "u.v) THEN 5"
+"       WHERE x.id" SQL_EQ "u.se AND x.student_id" SQL_EQ "u.s AND x.video_id" SQL_EQ "u.v) THEN 5"
 "  END AS ref"
 " FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
 "  pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6))"
@@ -342,8 +343,7 @@ InsertEvents(EventRow *rows, int n)
 
 	ChronosBecomeOwner(&saved);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	ChronosSpiConnect();
 	written = InsertNewEvents(rows, n, &current);
 	SPI_finish();
 

@@ -1,6 +1,7 @@
 /*
- * catalog.c
- *		Looks up chronos's own catalog facts, and acts as the owner.
+ * owner.c
+ *		Acting as the extension's owner: the last layer before SPI (identity
+ *		-> authorization -> owner switch -> SPI; docs/architecture.md).
  *
  * The owner comes from the syscache on every call: a hash probe, kept
  * current by PostgreSQL's own invalidation, so DROP/CREATE EXTENSION in one
@@ -10,12 +11,10 @@
 
 #include "access/htup_details.h"
 #include "miscadmin.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
-#include "catalog/pg_type.h"
 #include "utils/syscache.h"
 
-#include "catalog.h"
+#include "owner.h"
 
 Oid
 ChronosOwnerId(void)
@@ -32,17 +31,6 @@ ChronosOwnerId(void)
 	owner = ((Form_pg_namespace) GETSTRUCT(tuple))->nspowner;
 	ReleaseSysCache(tuple);
 	return owner;
-}
-
-Oid
-ChronosTypeId(const char *name)
-{
-	Oid			typid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum(name),
-										ObjectIdGetDatum(get_namespace_oid("chronos", false)));
-
-	if (!OidIsValid(typid))
-		elog(ERROR, "type chronos.%s does not exist", name);
-	return typid;
 }
 
 void

@@ -1,15 +1,13 @@
 /*
- * catalog.h
- *		Where chronos's own objects are: the schema's owner.
+ * owner.h
+ *		Acting as the extension's owner (owner.c): the one way chronos gets
+ *		past row-level security, after the caller has been authorized.
  */
-#ifndef CHRONOS_CATALOG_H
-#define CHRONOS_CATALOG_H
+#ifndef CHRONOS_OWNER_H
+#define CHRONOS_OWNER_H
 
 /* The role that owns schema chronos and its tables (the extension's owner). */
 extern Oid	ChronosOwnerId(void);
-
-/* The OID of chronos's own type of that name (it changes when the extension is re-created). */
-extern Oid	ChronosTypeId(const char *name);
 
 /* Who the caller was, to return to after acting as the owner. */
 typedef struct ChronosSavedUser
@@ -25,4 +23,4 @@ typedef struct ChronosSavedUser
 extern void ChronosBecomeOwner(ChronosSavedUser *saved);
 extern void ChronosRestoreUser(const ChronosSavedUser *saved);
 
-#endif							/* CHRONOS_CATALOG_H */
+#endif							/* CHRONOS_OWNER_H */

@@ -1,7 +1,7 @@
 /*
- * coverage.h
+ * watch_ranges.h
  *		chronos.watch_ranges: the parts of a video a viewing actually played,
- *		with how many times each part was played (coverage.c).
+ *		with how many times each part was played (watch_ranges.c).
  *
  * A value is a varlena holding a sorted array of disjoint segments
  * [start_ms, end_ms) with a play count.  It is always canonical: start <
@@ -12,10 +12,10 @@
  *
  * Positions are milliseconds from the start of the video, 0 to
  * WATCH_POSITION_MAX_MS.  A value holds at most WATCH_RANGES_MAX_SEGMENTS
- * segments; see coverage.c for what happens past that.
+ * segments; see watch_ranges.c for what happens past that.
  */
-#ifndef CHRONOS_COVERAGE_H
-#define CHRONOS_COVERAGE_H
+#ifndef CHRONOS_WATCH_RANGES_H
+#define CHRONOS_WATCH_RANGES_H
 
 #include "fmgr.h"
 #include "utils/numeric.h"
@@ -84,4 +84,4 @@ extern int32 WatchSecondsToMs(Numeric seconds, const char *argname);
 /* Milliseconds as numeric seconds, without trailing zeros (22500 -> 22.5). */
 extern Numeric WatchMsToSeconds(int64 ms);
 
-#endif							/* CHRONOS_COVERAGE_H */
+#endif							/* CHRONOS_WATCH_RANGES_H */

@@ -1,7 +1,7 @@
 /*
- * plans.c
- *		Kept SPI plans, and the argument and message helpers every
- *		SQL-callable function of chronos shares.
+ * args.c
+ *		The argument and message helpers every SQL-callable function of
+ *		chronos shares: required arguments, and uuids in and out of text.
  */
 #include "postgres.h"
 
@@ -9,23 +9,7 @@
 #include "utils/builtins.h"
 #include "utils/uuid.h"
 
-#include "plans.h"
-
-SPIPlanPtr
-ChronosKeptPlan(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *argtypes)
-{
-	if (*slot == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare(sql, nargs, (Oid *) argtypes);
-
-		if (plan == NULL)
-			elog(ERROR, "could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "could not keep the plan of \"%s\"", sql);
-		*slot = plan;
-	}
-	return *slot;
-}
+#include "args.h"
 
 void
 ChronosRequireArgument(FunctionCallInfo fcinfo, int argno, const char *name)
@@ -42,6 +26,7 @@ ChronosUuidText(const pg_uuid_t *uuid)
 	return DatumGetCString(DirectFunctionCall1(uuid_out, UUIDPGetDatum((pg_uuid_t *) uuid)));
 }
 
+/* The value of a hexadecimal digit, or -1. */
 static int
 HexValue(char c)
 {

@@ -1,14 +1,15 @@
 /*
- * events.c
- *		track_video_event and track_video_events: the front door of the
- *		analytics event stream.
+ * event_model.c
+ *		The analytics event: its event types, its references, and the checks
+ *		every event passes before it is written.
  *
- * Every event is checked in the order DESIGN.md section 5 gives: the
- * arguments (NULLs, event type, metadata shape), then whether the caller may
- * track it, then its references.  The first two happen here, before anything
- * is looked up; the references are checked by the table's composite foreign
- * keys while ingest.c writes the rows, and reported with messages that name
- * the bad reference.
+ * Every event is checked in the order docs/architecture.md ("Order of
+ * checks") gives: the arguments (NULLs, event type, metadata shape), then
+ * whether the caller may track it, then its references.  The first two are
+ * here, and look nothing up but the caller's identity; the references are
+ * checked by the table's composite foreign keys while event_writer.c writes
+ * the rows, and reported by ReportBadEventReference with messages that name
+ * the bad reference.  Nothing here runs SQL.
  */
 #include "postgres.h"
 
@@ -17,70 +18,66 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+#include "args.h"
+#include "catalog_cache.h"
 #include "chronos.h"
+#include "event_model.h"
 #include "event_partitions.h"
-#include "events.h"
 #include "identity.h"
-#include "plans.h"
 
 const char *const event_ref_columns[NUM_EVENT_REFS] = {
 	"video_id", "creator_id", "student_id", "course_id", "module_id", "session_id"
 };
 
-/* The labels of chronos.video_event_type, in enum order. */
-static const char *const event_types[] = {
-	"video_imported", "video_transcribed", "video_embedded", "video_added_to_course",
-	"video_started", "video_progress", "video_completed", "video_rewatched",
-	"video_paused", "video_resumed", "video_seeked", "playback_speed_changed"
-};
+/*
+ * The first player event of chronos.video_event_type: students may track it
+ * and every label after it in enum order.  The labels themselves are the
+ * enum's (catalog_cache.c), never a copy.
+ */
+#define FIRST_PLAYER_EVENT "video_started"
 
-/* The first player event in event_types: students may track these and later ones. */
-#define FIRST_PLAYER_EVENT 4
-
-#define EVENT_TYPE_LIST \
-	"video_imported, video_transcribed, video_embedded, video_added_to_course, " \
-	"video_started, video_progress, video_completed, video_rewatched, " \
-	"video_paused, video_resumed, video_seeked, playback_speed_changed"
-#define PLAYER_EVENT_LIST \
-	"video_started, video_progress, video_completed, video_rewatched, " \
-	"video_paused, video_resumed, video_seeked, playback_speed_changed"
-
-static const char *
-EventTypeLabel(const char *name)
+/* The labels of types from first on, joined with ", ", for messages. */
+static char *
+JoinLabels(const ChronosNameList *types, int first)
 {
-	for (int i = 0; i < (int) lengthof(event_types); i++)
-		if (strcmp(name, event_types[i]) == 0)
-			return event_types[i];
-	return NULL;
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = first; i < types->count; i++)
+		appendStringInfo(&buf, "%s%s", i > first ? ", " : "", types->names[i]);
+	return buf.data;
 }
 
-static bool
-IsPlayerEvent(const char *label)
+/* The position of name among the enum's labels, or -1. */
+static int
+EventTypeIndex(const ChronosNameList *types, const char *name)
 {
-	for (int i = FIRST_PLAYER_EVENT; i < (int) lengthof(event_types); i++)
-		if (label == event_types[i])
-			return true;
-	return false;
+	for (int i = 0; i < types->count; i++)
+		if (strcmp(name, types->names[i]) == 0)
+			return i;
+	return -1;
 }
 
-/* The label equal to name; invalid_parameter_value for a name that is not an event type. */
+/* The label equal to name, copied; invalid_parameter_value for a name that is not an event type. */
 const char *
 CheckEventType(const char *name)
 {
-	const char *label = EventTypeLabel(name);
+	const ChronosNameList *types = ChronosEventTypeLabels();
+	int			i = EventTypeIndex(types, name);
 
-	if (label == NULL)
+	if (i < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid video event type \"%s\"", name),
-				 errhint("Valid event types are: " EVENT_TYPE_LIST ".")));
-	return label;
+				 errhint("Valid event types are: %s.", JoinLabels(types, 0))));
+	return pstrdup(types->names[i]);
 }
 
 /* metadata must be a JSON object of at most chronos.max_event_metadata_bytes. */
@@ -175,6 +172,22 @@ NewEventId(pg_uuid_t *id)
 	id->data[8] = (id->data[8] & 0x3f) | 0x80;
 }
 
+/* Raises insufficient_privilege unless a student may track event_type: a player event. */
+static void
+CheckIsPlayerEvent(const char *event_type)
+{
+	const ChronosNameList *types = ChronosEventTypeLabels();
+	int			first = EventTypeIndex(types, FIRST_PLAYER_EVENT);
+
+	if (first < 0 || EventTypeIndex(types, event_type) < first)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to track event type \"%s\" as a student",
+						event_type),
+				 errdetail("Students may track only player events: %s.",
+						   first < 0 ? "" : JoinLabels(types, first))));
+}
+
 /*
  * CheckMayTrackEvent raises insufficient_privilege unless the caller may
  * track this event: the service anything, a creator anything on its own
@@ -200,12 +213,7 @@ CheckMayTrackEvent(const EventRow *row)
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied to track events for creator %s", ChronosUuidText(creator)),
 					 errdetail("The caller is not a student of that creator.")));
-		if (!IsPlayerEvent(row->event_type))
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("permission denied to track event type \"%s\" as a student",
-							row->event_type),
-					 errdetail("Students may track only player events: " PLAYER_EVENT_LIST ".")));
+		CheckIsPlayerEvent(row->event_type);
 		CheckStudentEventTime(row);
 		return;
 	}
@@ -296,68 +304,4 @@ ReportBadEventReference(EventRef ref, const EventRow *row)
 			break;
 	}
 	elog(ERROR, "unexpected event reference %d", (int) ref);
-}
-
-/* An event of a session must name the session's student (the foreign key needs it). */
-static void
-CheckSessionNeedsStudent(const EventRow *row, const char *session_arg, const char *student_arg)
-{
-	if (!row->ref_null[REF_SESSION] && row->ref_null[REF_STUDENT])
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s requires %s", session_arg, student_arg),
-				 errdetail("An event of a watch session names the session's student.")));
-}
-
-/*
- * track_video_event(p_event_type, p_video_id, p_creator_id, p_student_id,
- *		p_course_id, p_module_id, p_metadata, p_timestamp, p_event_id,
- *		p_session_id) records one event and returns its id.  With p_event_id
- *		it is idempotent: the same event sent again returns the id and writes
- *		nothing.
- */
-PG_FUNCTION_INFO_V1(track_video_event);
-Datum
-track_video_event(PG_FUNCTION_ARGS)
-{
-	static const int ref_args[NUM_EVENT_REFS] = {1, 2, 3, 4, 5, 9};
-	EventRow	row;
-	pg_uuid_t  *result;
-
-	ChronosRequireArgument(fcinfo, 0, "p_event_type");
-	ChronosRequireArgument(fcinfo, 1, "p_video_id");
-	ChronosRequireArgument(fcinfo, 2, "p_creator_id");
-
-	row.event_type = CheckEventType(text_to_cstring(PG_GETARG_TEXT_PP(0)));
-	for (int ref = 0; ref < NUM_EVENT_REFS; ref++)
-	{
-		row.ref_null[ref] = PG_ARGISNULL(ref_args[ref]);
-		if (!row.ref_null[ref])
-			row.refs[ref] = *PG_GETARG_UUID_P(ref_args[ref]);
-	}
-	CheckSessionNeedsStudent(&row, "p_session_id", "p_student_id");
-
-	if (PG_ARGISNULL(6))
-		row.metadata = EmptyJsonbObject();
-	else
-	{
-		row.metadata = PG_GETARG_JSONB_P(6);
-		CheckEventMetadata(row.metadata, "p_metadata");
-	}
-	row.timestamp = PG_ARGISNULL(7) ? GetCurrentTransactionStartTimestamp()
-		: PG_GETARG_TIMESTAMPTZ(7);
-	CheckEventTimestamp(row.timestamp, "p_timestamp");
-	row.element = -1;
-	row.id_given = !PG_ARGISNULL(8);
-	if (row.id_given)
-		row.id = *PG_GETARG_UUID_P(8);
-	else
-		NewEventId(&row.id);
-
-	CheckMayTrackEvent(&row);
-	InsertEvents(&row, 1);
-
-	result = palloc(sizeof(pg_uuid_t));
-	*result = row.id;
-	PG_RETURN_UUID_P(result);
 }

@@ -1,27 +1,93 @@
 /*
- * event_batch.c
- *		track_video_events(p_events jsonb): many events in one call, all or
- *		none.
+ * track_event.c
+ *		The SQL entry points of the analytics event stream:
+ *		track_video_event (one event) and track_video_events (many, all or
+ *		none).
+ *
+ * Each turns its arguments into EventRows, checks them and the caller
+ * (event_model.c), and hands them to InsertEvents (event_writer.c).
  *
  * p_events is an array of objects whose keys are track_video_event's
  * parameter names without "p_".  Every element is parsed and checked, and
- * every element authorized, before ingest.c writes them with a single INSERT;
+ * every element authorized, before event_writer.c writes them with a single INSERT;
  * an error names the element (counting from 0) in its context.
  */
 #include "postgres.h"
 
 #include "access/xact.h"
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-#include "events.h"
-#include "plans.h"
+#include "args.h"
+#include "event_writer.h"
 
-#define BATCH_KEYS "event_type, video_id, creator_id, student_id, course_id, module_id, " \
-	"metadata, timestamp, event_id, session_id"
+/* An event of a session must name the session's student (the foreign key needs it). */
+static void
+CheckSessionNeedsStudent(const EventRow *row, const char *session_arg, const char *student_arg)
+{
+	if (!row->ref_null[REF_SESSION] && row->ref_null[REF_STUDENT])
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s requires %s", session_arg, student_arg),
+				 errdetail("An event of a watch session names the session's student.")));
+}
+
+/*
+ * track_video_event(p_event_type, p_video_id, p_creator_id, p_student_id,
+ *		p_course_id, p_module_id, p_metadata, p_timestamp, p_event_id,
+ *		p_session_id) records one event and returns its id.  With p_event_id
+ *		it is idempotent: the same event sent again returns the id and writes
+ *		nothing.
+ */
+PG_FUNCTION_INFO_V1(track_video_event);
+Datum
+track_video_event(PG_FUNCTION_ARGS)
+{
+	static const int ref_args[NUM_EVENT_REFS] = {1, 2, 3, 4, 5, 9};
+	EventRow	row;
+	pg_uuid_t  *result;
+
+	ChronosRequireArgument(fcinfo, 0, "p_event_type");
+	ChronosRequireArgument(fcinfo, 1, "p_video_id");
+	ChronosRequireArgument(fcinfo, 2, "p_creator_id");
+
+	row.event_type = CheckEventType(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	for (int ref = 0; ref < NUM_EVENT_REFS; ref++)
+	{
+		row.ref_null[ref] = PG_ARGISNULL(ref_args[ref]);
+		if (!row.ref_null[ref])
+			row.refs[ref] = *PG_GETARG_UUID_P(ref_args[ref]);
+	}
+	CheckSessionNeedsStudent(&row, "p_session_id", "p_student_id");
+
+	if (PG_ARGISNULL(6))
+		row.metadata = EmptyJsonbObject();
+	else
+	{
+		row.metadata = PG_GETARG_JSONB_P(6);
+		CheckEventMetadata(row.metadata, "p_metadata");
+	}
+	row.timestamp = PG_ARGISNULL(7) ? GetCurrentTransactionStartTimestamp()
+		: PG_GETARG_TIMESTAMPTZ(7);
+	CheckEventTimestamp(row.timestamp, "p_timestamp");
+	row.element = -1;
+	row.id_given = !PG_ARGISNULL(8);
+	if (row.id_given)
+		row.id = *PG_GETARG_UUID_P(8);
+	else
+		NewEventId(&row.id);
+
+	CheckMayTrackEvent(&row);
+	InsertEvents(&row, 1);
+
+	result = palloc(sizeof(pg_uuid_t));
+	*result = row.id;
+	PG_RETURN_UUID_P(result);
+}
 
 /* Error context: the element being parsed. */
 static void
@@ -99,7 +165,99 @@ ParseTimestampValue(JsonbValue *value)
 	return result;
 }
 
-/* Fills row from one element of p_events (an object). */
+/* The keys of an element of p_events: track_video_event's parameters without "p_". */
+typedef enum BatchKey
+{
+	KEY_EVENT_TYPE,
+	KEY_VIDEO_ID,
+	KEY_CREATOR_ID,
+	KEY_STUDENT_ID,
+	KEY_COURSE_ID,
+	KEY_MODULE_ID,
+	KEY_METADATA,
+	KEY_TIMESTAMP,
+	KEY_EVENT_ID,
+	KEY_SESSION_ID,
+	NUM_BATCH_KEYS
+} BatchKey;
+
+/* Each key's name, and the reference it sets (-1: none), in BatchKey order. */
+static const struct
+{
+	const char *name;
+	int			ref;
+}			batch_keys[NUM_BATCH_KEYS] = {
+	{"event_type", -1},
+	{"video_id", REF_VIDEO},
+	{"creator_id", REF_CREATOR},
+	{"student_id", REF_STUDENT},
+	{"course_id", REF_COURSE},
+	{"module_id", REF_MODULE},
+	{"metadata", -1},
+	{"timestamp", -1},
+	{"event_id", -1},
+	{"session_id", REF_SESSION},
+};
+
+/* The names of the keys, joined with ", ", for hints. */
+static const char *
+BatchKeyNames(void)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int k = 0; k < NUM_BATCH_KEYS; k++)
+		appendStringInfo(&buf, "%s%s", k > 0 ? ", " : "", batch_keys[k].name);
+	return buf.data;
+}
+
+/* The key called name; invalid_parameter_value for an unknown key. */
+static BatchKey
+FindBatchKey(const char *name)
+{
+	for (int k = 0; k < NUM_BATCH_KEYS; k++)
+		if (strcmp(name, batch_keys[k].name) == 0)
+			return (BatchKey) k;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown key \"%s\"", name),
+			 errhint("The keys of an event are: %s.", BatchKeyNames())));
+	pg_unreachable();
+}
+
+/* Sets the field of row that key names from value (not JSON null). */
+static void
+SetBatchKey(BatchKey key, JsonbValue *value, EventRow *row)
+{
+	const char *name = batch_keys[key].name;
+
+	switch (key)
+	{
+		case KEY_EVENT_TYPE:
+			if (value->type != jbvString)
+				KeyTypeError(name, "a string", value);
+			row->event_type = CheckEventType(JsonbValueText(value));
+			break;
+		case KEY_EVENT_ID:
+			ParseUuidValue(name, value, &row->id);
+			row->id_given = true;
+			break;
+		case KEY_METADATA:
+			row->metadata = JsonbValueToJsonb(value);
+			CheckEventMetadata(row->metadata, "\"metadata\"");
+			break;
+		case KEY_TIMESTAMP:
+			row->timestamp = ParseTimestampValue(value);
+			CheckEventTimestamp(row->timestamp, "\"timestamp\"");
+			break;
+		default:
+			ParseUuidValue(name, value, &row->refs[batch_keys[key].ref]);
+			row->ref_null[batch_keys[key].ref] = false;
+			break;
+	}
+}
+
+/* Fills row from one element of p_events (an object); a JSON null counts as absent. */
 static void
 ParseBatchElement(JsonbValue *element, EventRow *row)
 {
@@ -107,13 +265,12 @@ ParseBatchElement(JsonbValue *element, EventRow *row)
 	JsonbValue	key;
 	JsonbValue	value;
 	JsonbIteratorToken token;
-	bool		has_event_type = false;
 
 	if (element->type != jbvBinary || !JsonContainerIsObject(element->val.binary.data))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("element is not a JSON object: %s", JsonbValueJson(element)),
-				 errhint("Each element is an object with the keys " BATCH_KEYS ".")));
+				 errhint("Each element is an object with the keys %s.", BatchKeyNames())));
 
 	memset(row, 0, sizeof(EventRow));
 	for (int ref = 0; ref < NUM_EVENT_REFS; ref++)
@@ -124,70 +281,18 @@ ParseBatchElement(JsonbValue *element, EventRow *row)
 	it = JsonbIteratorInit(element->val.binary.data);
 	while ((token = JsonbIteratorNext(&it, &key, true)) != WJB_DONE)
 	{
-		char	   *name;
-		int			ref = -1;
+		BatchKey	k;
 
 		if (token != WJB_KEY)
 			continue;
-		name = pnstrdup(key.val.string.val, key.val.string.len);
+		k = FindBatchKey(pnstrdup(key.val.string.val, key.val.string.len));
 		token = JsonbIteratorNext(&it, &value, true);
 		Assert(token == WJB_VALUE);
-
-		for (int r = 0; r < NUM_EVENT_REFS; r++)
-			if (strcmp(name, event_ref_columns[r]) == 0)
-				ref = r;
-
-		if (value.type == jbvNull)
-		{
-			/* null is absent, which the required keys are checked for below */
-			if (ref < 0 && strcmp(name, "event_type") != 0 && strcmp(name, "metadata") != 0 &&
-				strcmp(name, "timestamp") != 0 && strcmp(name, "event_id") != 0)
-				goto unknown;
-			continue;
-		}
-
-		if (ref >= 0)
-		{
-			ParseUuidValue(name, &value, &row->refs[ref]);
-			row->ref_null[ref] = false;
-		}
-		else if (strcmp(name, "event_type") == 0)
-		{
-			char	   *type;
-
-			if (value.type != jbvString)
-				KeyTypeError(name, "a string", &value);
-			type = JsonbValueText(&value);
-			row->event_type = CheckEventType(type);
-			has_event_type = true;
-		}
-		else if (strcmp(name, "event_id") == 0)
-		{
-			ParseUuidValue(name, &value, &row->id);
-			row->id_given = true;
-		}
-		else if (strcmp(name, "metadata") == 0)
-		{
-			row->metadata = JsonbValueToJsonb(&value);
-			CheckEventMetadata(row->metadata, "\"metadata\"");
-		}
-		else if (strcmp(name, "timestamp") == 0)
-		{
-			row->timestamp = ParseTimestampValue(&value);
-			CheckEventTimestamp(row->timestamp, "\"timestamp\"");
-		}
-		else
-			goto unknown;
-		continue;
-
-unknown:
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown key \"%s\"", name),
-				 errhint("The keys of an event are: " BATCH_KEYS ".")));
+		if (value.type != jbvNull)
+			SetBatchKey(k, &value, row);
 	}
 
-	if (!has_event_type)
+	if (row->event_type == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("\"event_type\" is required")));
@@ -199,11 +304,7 @@ unknown:
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("\"creator_id\" is required")));
-	if (!row->ref_null[REF_SESSION] && row->ref_null[REF_STUDENT])
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("\"session_id\" requires \"student_id\""),
-				 errdetail("An event of a watch session names the session's student.")));
+	CheckSessionNeedsStudent(row, "\"session_id\"", "\"student_id\"");
 	if (!row->id_given)
 		NewEventId(&row->id);
 }

@@ -1,10 +1,12 @@
 /*
- * events.h
- *		One analytics event on its way into video_analytics_events: parsed,
- *		validated and authorized by events.c, written by ingest.c.
+ * event_model.h
+ *		One analytics event on its way into video_analytics_events, and the
+ *		checks every event passes (event_model.c): the arguments, then
+ *		whether the caller may track it.  Parsed by track_event.c and
+ *		watch_sessions.c, written by event_writer.c.
  */
-#ifndef CHRONOS_EVENTS_H
-#define CHRONOS_EVENTS_H
+#ifndef CHRONOS_EVENT_MODEL_H
+#define CHRONOS_EVENT_MODEL_H
 
 #include "utils/jsonb.h"
 #include "utils/timestamp.h"
@@ -54,7 +56,4 @@ extern const char *FirstDifferingEventField(const EventRow *a, const EventRow *b
 /* Raises the foreign_key_violation for a reference of row that is not valid. */
 pg_noreturn extern void ReportBadEventReference(EventRef ref, const EventRow *row);
 
-/* Writes events (ingest.c); returns how many were new.  n == 1 for single calls. */
-extern int	InsertEvents(EventRow *rows, int n);
-
-#endif							/* CHRONOS_EVENTS_H */
+#endif							/* CHRONOS_EVENT_MODEL_H */

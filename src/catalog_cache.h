@@ -1,0 +1,69 @@
+/*
+ * catalog_cache.h
+ *		The catalog facts chronos remembers between calls, each forgotten by
+ *		an invalidation callback when the catalog changes (catalog_cache.c).
+ *
+ * The SQL script is the source of truth for every value it defines (the
+ * event types, the device and referrer lists): C reads them from the
+ * catalog here instead of repeating them.  See docs/architecture.md,
+ * "Conventions".
+ */
+#ifndef CHRONOS_CATALOG_CACHE_H
+#define CHRONOS_CATALOG_CACHE_H
+
+#include "executor/spi.h"
+#include "utils/relcache.h"
+
+/* Registers the invalidation callbacks; called once, from _PG_init. */
+extern void ChronosRegisterCacheCallbacks(void);
+
+/* A list of names read from the catalog, valid until the next call here. */
+typedef struct ChronosNameList
+{
+	int			count;
+	const char **names;
+} ChronosNameList;
+
+/* The labels of chronos.video_event_type, in enum order. */
+extern const ChronosNameList *ChronosEventTypeLabels(void);
+
+/* The OID of type chronos.watch_ranges. */
+extern Oid	ChronosWatchRangesTypeId(void);
+
+/*
+ * ChronosKeptPlan (spi_sql.h) for a statement whose argument types include
+ * chronos.watch_ranges: the plan is forgotten, and prepared again on its
+ * next use, when that type changes (the extension was re-created).
+ */
+extern SPIPlanPtr ChronosKeptPlanOfType(SPIPlanPtr *slot, const char *sql, int nargs,
+										const Oid *argtypes);
+
+/* The OID of table chronos.video_watch_sessions, or InvalidOid when there is none. */
+extern Oid	ChronosWatchSessionsRelid(void);
+
+/* Column numbers of video_watch_sessions (rel) that C reads. */
+typedef struct WatchSessionColumns
+{
+	AttrNumber	student_id;
+	AttrNumber	video_id;
+	AttrNumber	watch_time_seconds;
+	AttrNumber	percent_complete;
+	AttrNumber	completed;
+} WatchSessionColumns;
+
+extern const WatchSessionColumns *ChronosWatchSessionColumns(Relation rel);
+
+/*
+ * A valid btree index of video_watch_sessions (rel) whose first two columns
+ * are (student_id, video_id), found by its columns, or InvalidOid.
+ */
+extern Oid	ChronosWatchSessionsIndex(Relation rel);
+
+/*
+ * The values the CHECK constraint on column of video_watch_sessions allows
+ * (column IN (...)), in the constraint's order; NULL when the column has no
+ * such constraint.
+ */
+extern const ChronosNameList *ChronosWatchSessionChoices(const char *column);
+
+#endif							/* CHRONOS_CATALOG_CACHE_H */
