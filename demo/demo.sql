@@ -229,6 +229,9 @@ RESET request.jwt.claims;
 
 -- The nightly (or every-few-minutes) job runs as the service.
 SELECT chronos.refresh_video_analytics(now() - interval '30 days') AS rollup_rows \gset
+-- So does the partition maintenance: the events above landed in the default
+-- partition; this gives each month its own partition and makes the next ones.
+SELECT partitions_created, rows_moved FROM chronos.maintain_event_partitions() \gset
 
 
 -- 8. show ---------------------------------------------------------------------------
@@ -326,6 +329,15 @@ FROM jsonb_to_recordset(:'d'::jsonb -> 'videos')
 JOIN chronos.videos v ON v.id = x.video_id
 ORDER BY x.engagement_score DESC;
 RESET request.jwt.claims;
+
+\echo 'Event storage: one partition per month (UTC), made by maintain_event_partitions()'
+\echo '---------------------------------------------------------------------------------'
+SELECT c.relname AS "partition", pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS bounds,
+       (SELECT count(*) FROM chronos.video_analytics_events e WHERE e.tableoid = c.oid) AS events
+FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+WHERE i.inhparent = 'chronos.video_analytics_events'::regclass
+ORDER BY c.relname;
+\echo
 
 \echo 'Analytics events by type'
 \echo '------------------------'

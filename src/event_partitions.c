@@ -345,8 +345,8 @@ CreatePartition(Maintenance *m, TimestampTz lower, TimestampTz upper)
 	RunDDL(psprintf("CREATE TABLE chronos.%s (LIKE chronos.video_analytics_events "
 					"INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION)",
 					qname));
-	RunDDL(psprintf("ALTER TABLE chronos.%s ADD CONSTRAINT %s CHECK (\"timestamp\" "
-					"OPERATOR(pg_catalog.>=) %s AND \"timestamp\" OPERATOR(pg_catalog.<) %s)",
+	RunDDL(psprintf("ALTER TABLE chronos.%s ADD CONSTRAINT %s CHECK (\"timestamp\""
+					SQL_GE "%s AND \"timestamp\"" SQL_LT "%s)",
 					qname, quote_identifier(psprintf("%s_bound", name)), lo, hi));
 	if (m->default_name != NULL)
 	{
