@@ -18,19 +18,14 @@ SET client_min_messages = warning;
 BEGIN;
 SELECT plan(29);
 
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id, timezone) VALUES
-  ('a7100000-0000-4000-8000-00000000000a', 'rollup_k', 'rollup_user_k', 'Pacific/Kiritimati'),
-  ('a7100000-0000-4000-8000-00000000000b', 'rollup_l', 'rollup_user_l', 'America/Los_Angeles');
-INSERT INTO chronos.students (id, creator_id, whop_user_id) VALUES
-  ('a7200000-0000-4000-8000-0000000000a1', 'a7100000-0000-4000-8000-00000000000a', 'ka'),
-  ('a7200000-0000-4000-8000-0000000000a2', 'a7100000-0000-4000-8000-00000000000a', 'kb'),
-  ('a7200000-0000-4000-8000-0000000000a3', 'a7100000-0000-4000-8000-00000000000a', 'kc'),
-  ('a7200000-0000-4000-8000-0000000000b1', 'a7100000-0000-4000-8000-00000000000b', 'la'),
-  ('a7200000-0000-4000-8000-0000000000b2', 'a7100000-0000-4000-8000-00000000000b', 'lb');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path, duration_seconds) VALUES
-  ('a7300000-0000-4000-8000-0000000000a1', 'a7100000-0000-4000-8000-00000000000a', 'k1', 'upload', 'k1.mp4', 100),
-  ('a7300000-0000-4000-8000-0000000000a2', 'a7100000-0000-4000-8000-00000000000a', 'k2', 'upload', 'k2.mp4', 200),
-  ('a7300000-0000-4000-8000-0000000000b1', 'a7100000-0000-4000-8000-00000000000b', 'l1', 'upload', 'l1.mp4', 100);
+\set ids 'a7%s00000-0000-4000-8000-%s'
+\set creators 'a=rollup_user_k b=rollup_user_l'
+\set creators_with '{"a": {"timezone": "Pacific/Kiritimati"}, "b": {"timezone": "America/Los_Angeles"}}'
+\set students 'a1=ka a2=kb a3=kc b1=la b2=lb'
+\set videos 'a1=100 a2=200 b1=100'
+\set videos_with '{"a1": {"title": "k1"}, "a2": {"title": "k2"}, "b1": {"title": "l1"}}'
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
 
 CREATE TEMP TABLE label (name text PRIMARY KEY, id uuid NOT NULL UNIQUE);
 INSERT INTO label VALUES
