@@ -33,21 +33,12 @@ LANGUAGE sql AS $$
 $$;
 
 -- The same, recomputed from the sessions by the definitions.
+\ir ../fixtures/rollups.sql
 CREATE FUNCTION pg_temp.recomputed() RETURNS SETOF text
 LANGUAGE sql AS $$
     SELECT format('%s %s %s %s %s %s %s %s', v.title, x.day, x.views, x.viewers, x.watch,
                   x.completions, round(100.0 * x.completers / x.viewers, 2), x.rewatches)
-      FROM (SELECT s.video_id, (s.session_start AT TIME ZONE 'Asia/Tokyo')::date AS day,
-                   count(*) AS views, count(DISTINCT s.student_id) AS viewers,
-                   sum(s.watch_time_seconds) AS watch,
-                   count(*) FILTER (WHERE s.completed) AS completions,
-                   count(DISTINCT s.student_id) FILTER (WHERE s.completed) AS completers,
-                   count(*) FILTER (WHERE EXISTS (
-                       SELECT FROM chronos.video_watch_sessions e
-                        WHERE e.student_id = s.student_id AND e.video_id = s.video_id
-                          AND e.completed AND e.session_start < s.session_start)) AS rewatches
-              FROM chronos.video_watch_sessions s GROUP BY 1, 2) AS x
-      JOIN chronos.videos v ON v.id = x.video_id
+      FROM pg_temp.recomputed_rollups() AS x JOIN chronos.videos v ON v.id = x.video_id
      ORDER BY v.title, x.day
 $$;
 

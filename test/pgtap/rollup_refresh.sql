@@ -65,23 +65,13 @@ $$;
 
 -- The rollups recomputed from scratch, straight from the definitions: per
 -- video and local day of session start.
+\ir ../fixtures/rollups.sql
 CREATE FUNCTION pg_temp.recomputed() RETURNS SETOF text
 LANGUAGE sql AS $$
     SELECT format('%s %s %s %s %s %s %s %s %s %s', l.name, x.day, x.views, x.viewers, x.watch,
                   round(x.watch::numeric / x.views, 2), x.completions,
                   round(100.0 * x.completers / x.viewers, 2), x.rewatches, 0)
-      FROM (SELECT s.video_id, (s.session_start AT TIME ZONE c.timezone)::date AS day,
-                   count(*) AS views, count(DISTINCT s.student_id) AS viewers,
-                   sum(s.watch_time_seconds) AS watch,
-                   count(*) FILTER (WHERE s.completed) AS completions,
-                   count(DISTINCT s.student_id) FILTER (WHERE s.completed) AS completers,
-                   count(*) FILTER (WHERE EXISTS (
-                       SELECT FROM chronos.video_watch_sessions e
-                        WHERE e.student_id = s.student_id AND e.video_id = s.video_id
-                          AND e.completed AND e.session_start < s.session_start)) AS rewatches
-              FROM chronos.video_watch_sessions s JOIN chronos.creators c ON c.id = s.creator_id
-             GROUP BY 1, 2) AS x
-      JOIN label l ON l.id = x.video_id
+      FROM pg_temp.recomputed_rollups() AS x JOIN label l ON l.id = x.video_id
      ORDER BY l.name, x.day
 $$;
 
