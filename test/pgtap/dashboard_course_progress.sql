@@ -9,36 +9,18 @@ SET client_min_messages = warning;
 BEGIN;
 SELECT plan(26);
 
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id) VALUES
-  ('aa100000-0000-4000-8000-00000000000a', 'cp_c', 'cp_user_c'),
-  ('aa100000-0000-4000-8000-00000000000b', 'cp_o', 'cp_user_o');
-INSERT INTO chronos.students (id, creator_id, whop_user_id) VALUES
-  ('aa200000-0000-4000-8000-0000000000a1', 'aa100000-0000-4000-8000-00000000000a', 'cp_st'),
-  ('aa200000-0000-4000-8000-0000000000a2', 'aa100000-0000-4000-8000-00000000000a', 'cp_st2'),
-  ('aa200000-0000-4000-8000-0000000000b1', 'aa100000-0000-4000-8000-00000000000b', 'cp_st');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path, duration_seconds) VALUES
-  ('aa300000-0000-4000-8000-0000000000a1', 'aa100000-0000-4000-8000-00000000000a', 'x1', 'upload', 'x1', 100),
-  ('aa300000-0000-4000-8000-0000000000a2', 'aa100000-0000-4000-8000-00000000000a', 'x2', 'upload', 'x2', 300),
-  ('aa300000-0000-4000-8000-0000000000a3', 'aa100000-0000-4000-8000-00000000000a', 'x3', 'upload', 'x3', NULL),
-  ('aa300000-0000-4000-8000-0000000000a4', 'aa100000-0000-4000-8000-00000000000a', 'x4', 'upload', 'x4', 600),
-  ('aa300000-0000-4000-8000-0000000000a5', 'aa100000-0000-4000-8000-00000000000a', 'x5', 'upload', 'x5', 50),
-  ('aa300000-0000-4000-8000-0000000000a6', 'aa100000-0000-4000-8000-00000000000a', 'x6', 'upload', 'x6', NULL),
-  ('aa300000-0000-4000-8000-0000000000b1', 'aa100000-0000-4000-8000-00000000000b', 'y1', 'upload', 'y1', 100);
+\set ids 'aa%s00000-0000-4000-8000-%s'
+\set creators 'a b'
+\set students 'a1=cp_st a2=cp_st2 b1=cp_st'
+\set videos 'a1=100 a2=300 a3 a4=600 a5=50 a6 b1=100'
+\set videos_with '{"a1": {"title": "x1"}, "a2": {"title": "x2"}, "a3": {"title": "x3"}, "a4": {"title": "x4"}, "a5": {"title": "x5"}, "a6": {"title": "x6"}, "b1": {"title": "y1"}}'
 -- P: the course; U: unpublished; E: no modules; F: no durations; Q: creator O's
-INSERT INTO chronos.courses (id, creator_id, title, is_published) VALUES
-  ('aa400000-0000-4000-8000-0000000000a1', 'aa100000-0000-4000-8000-00000000000a', 'P', true),
-  ('aa400000-0000-4000-8000-0000000000a2', 'aa100000-0000-4000-8000-00000000000a', 'U', false),
-  ('aa400000-0000-4000-8000-0000000000a3', 'aa100000-0000-4000-8000-00000000000a', 'E', true),
-  ('aa400000-0000-4000-8000-0000000000a4', 'aa100000-0000-4000-8000-00000000000a', 'F', true),
-  ('aa400000-0000-4000-8000-0000000000b1', 'aa100000-0000-4000-8000-00000000000b', 'Q', true);
-INSERT INTO chronos.course_modules (id, course_id, title, display_order) VALUES
-  ('aa500000-0000-4000-8000-0000000000a1', 'aa400000-0000-4000-8000-0000000000a1', 'Basics', 1),
-  ('aa500000-0000-4000-8000-0000000000a2', 'aa400000-0000-4000-8000-0000000000a1', 'Advanced', 2),
-  ('aa500000-0000-4000-8000-0000000000a3', 'aa400000-0000-4000-8000-0000000000a1', 'Bonus', 3),
-  ('aa500000-0000-4000-8000-0000000000a4', 'aa400000-0000-4000-8000-0000000000a1', 'Appendix', 3),
-  ('aa500000-0000-4000-8000-0000000000a5', 'aa400000-0000-4000-8000-0000000000a2', 'Hidden', 1),
-  ('aa500000-0000-4000-8000-0000000000a6', 'aa400000-0000-4000-8000-0000000000a4', 'Streams', 1),
-  ('aa500000-0000-4000-8000-0000000000b1', 'aa400000-0000-4000-8000-0000000000b1', 'Other', 1);
+\set courses 'a1 a2 a3 a4 b1'
+\set courses_with '{"*": {"is_published": true}, "a1": {"title": "P"}, "a2": {"title": "U", "is_published": false}, "a3": {"title": "E"}, "a4": {"title": "F"}, "b1": {"title": "Q"}}'
+\set modules 'a1 a2=a1 a3=a1 a4=a1 a5=a2 a6=a4 b1'
+\set modules_with '{"a1": {"title": "Basics", "display_order": 1}, "a2": {"title": "Advanced", "display_order": 2}, "a3": {"title": "Bonus", "display_order": 3}, "a4": {"title": "Appendix", "display_order": 3}, "a5": {"title": "Hidden", "display_order": 1}, "a6": {"title": "Streams", "display_order": 1}, "b1": {"title": "Other", "display_order": 1}}'
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
 INSERT INTO chronos.module_lessons (module_id, video_id, lesson_order, is_required) VALUES
   ('aa500000-0000-4000-8000-0000000000a1', 'aa300000-0000-4000-8000-0000000000a1', 1, true),   -- L1 x1 100 s
   ('aa500000-0000-4000-8000-0000000000a1', 'aa300000-0000-4000-8000-0000000000a2', 2, true),   -- L2 x2 300 s

@@ -16,22 +16,14 @@ SET client_min_messages = warning;
 BEGIN;
 SELECT plan(41);
 
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id, timezone) VALUES
-  ('a9100000-0000-4000-8000-00000000000a', 'dash_t', 'dash_user_t', 'Asia/Tokyo'),
-  ('a9100000-0000-4000-8000-00000000000b', 'dash_o', 'dash_user_o', 'UTC');
-INSERT INTO chronos.students (id, creator_id, whop_user_id) VALUES
-  ('a9200000-0000-4000-8000-0000000000a1', 'a9100000-0000-4000-8000-00000000000a', 's1'),
-  ('a9200000-0000-4000-8000-0000000000a2', 'a9100000-0000-4000-8000-00000000000a', 's2'),
-  ('a9200000-0000-4000-8000-0000000000a3', 'a9100000-0000-4000-8000-00000000000a', 's3'),
-  ('a9200000-0000-4000-8000-0000000000a4', 'a9100000-0000-4000-8000-00000000000a', 's4'),
-  ('a9200000-0000-4000-8000-0000000000a5', 'a9100000-0000-4000-8000-00000000000a', 's5'),
-  ('a9200000-0000-4000-8000-0000000000b1', 'a9100000-0000-4000-8000-00000000000b', 'o1');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path, duration_seconds) VALUES
-  ('a9300000-0000-4000-8000-0000000000a1', 'a9100000-0000-4000-8000-00000000000a', 'Intro', 'upload', 'v1.mp4', 100),
-  ('a9300000-0000-4000-8000-0000000000a2', 'a9100000-0000-4000-8000-00000000000a', 'Deep dive', 'upload', 'v2.mp4', 200),
-  ('a9300000-0000-4000-8000-0000000000a3', 'a9100000-0000-4000-8000-00000000000a', 'Live replay', 'upload', 'v3.mp4', NULL),
-  ('a9300000-0000-4000-8000-0000000000a4', 'a9100000-0000-4000-8000-00000000000a', 'Outro', 'upload', 'v4.mp4', 60),
-  ('a9300000-0000-4000-8000-0000000000b1', 'a9100000-0000-4000-8000-00000000000b', 'Other', 'upload', 'o1.mp4', 100);
+\set ids 'a9%s00000-0000-4000-8000-%s'
+\set creators 'a=dash_user_t b=dash_user_o'
+\set creators_with '{"a": {"timezone": "Asia/Tokyo"}, "b": {"timezone": "UTC"}}'
+\set students 'a1=s1 a2=s2 a3=s3 a4=s4 a5=s5 b1=o1'
+\set videos 'a1=100 a2=200 a3 a4=60 b1=100'
+\set videos_with '{"a1": {"title": "Intro"}, "a2": {"title": "Deep dive"}, "a3": {"title": "Live replay"}, "a4": {"title": "Outro"}, "b1": {"title": "Other"}}'
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
 
 -- Sessions: (student, video, local start in Tokyo, watch time, percent);
 -- 90 % and more completes.  Monday 2025-03-03 to Wednesday 2025-03-05 is

@@ -25,51 +25,11 @@ CREATE ROLE chronos_ingest_bypass BYPASSRLS;
 
 \ir ../fixtures/n_events.sql
 
--- become(who): act as who until unbecome(), for this transaction only.
---   anon               chronos_ingest_app with no identity set
---   creator:<uuid>     chronos_ingest_app with chronos.creator_id
---   student:<uuid>     chronos_ingest_app with chronos.student_id
---   claims:<json>      chronos_ingest_app with request.jwt.claims
---   bypassrls          chronos_ingest_bypass (BYPASSRLS) with no identity set
-CREATE FUNCTION pg_temp.become(p_who text) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM set_config('role', CASE WHEN p_who = 'bypassrls' THEN 'chronos_ingest_bypass'
-                                    ELSE 'chronos_ingest_app' END, true);
-    IF p_who LIKE 'creator:%' THEN
-        PERFORM set_config('chronos.creator_id', substr(p_who, 9), true);
-    ELSIF p_who LIKE 'student:%' THEN
-        PERFORM set_config('chronos.student_id', substr(p_who, 9), true);
-    ELSIF p_who LIKE 'claims:%' THEN
-        PERFORM set_config('request.jwt.claims', substr(p_who, 8), true);
-    END IF;
-END
-$$;
-CREATE FUNCTION pg_temp.unbecome() RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM set_config('chronos.creator_id', '', true);
-    PERFORM set_config('chronos.student_id', '', true);
-    PERFORM set_config('request.jwt.claims', '', true);
-    PERFORM set_config('role', 'none', true);
-END
-$$;
-
--- as_who(who, sql): the value sql returns when who runs it, or its error as
--- "ERROR sqlstate: message".
-CREATE FUNCTION pg_temp.as_who(p_who text, p_sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    result text;
-BEGIN
-    PERFORM pg_temp.become(p_who);
-    EXECUTE p_sql INTO result;
-    PERFORM pg_temp.unbecome();
-    RETURN result;
-EXCEPTION WHEN OTHERS THEN
-    RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+-- become(who), unbecome() and as_who(who, sql): see the fixture (anon,
+-- creator:<uuid>, student:<uuid>, claims:<json>, bypassrls).
+\set app_role chronos_ingest_app
+\set bypass_role chronos_ingest_bypass
+\ir ../fixtures/become.sql
 
 -- refused(who, sql, sqlstate, message, description [, detail [, context]]):
 -- one assertion that sql, run by who, fails so and writes no event (a NULL

@@ -11,15 +11,14 @@
 SET client_min_messages = warning;
 SELECT plan(60);
 
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id, timezone)
-VALUES ('a8100000-0000-4000-8000-00000000000a', 'rollup_race_co', 'rollup_race_user', 'Asia/Tokyo');
-INSERT INTO chronos.students (id, creator_id, whop_user_id) VALUES
-  ('a8200000-0000-4000-8000-0000000000a1', 'a8100000-0000-4000-8000-00000000000a', 'racer_1'),
-  ('a8200000-0000-4000-8000-0000000000a2', 'a8100000-0000-4000-8000-00000000000a', 'racer_2'),
-  ('a8200000-0000-4000-8000-0000000000a3', 'a8100000-0000-4000-8000-00000000000a', 'racer_3');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path, duration_seconds) VALUES
-  ('a8300000-0000-4000-8000-0000000000a1', 'a8100000-0000-4000-8000-00000000000a', 'v1', 'upload', 'v1.mp4', 10),
-  ('a8300000-0000-4000-8000-0000000000a2', 'a8100000-0000-4000-8000-00000000000a', 'v2', 'upload', 'v2.mp4', 10);
+\set ids 'a8%s00000-0000-4000-8000-%s'
+\set creators 'a=rollup_race_user'
+\set creators_with '{"a": {"timezone": "Asia/Tokyo"}}'
+\set students 'a1=racer_1 a2=racer_2 a3=racer_3'
+\set videos 'a1=10 a2=10'
+\set videos_with '{"a1": {"title": "v1"}, "a2": {"title": "v2"}}'
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
 
 \ir ../fixtures/dblink.sql
 
@@ -34,21 +33,12 @@ LANGUAGE sql AS $$
 $$;
 
 -- The same, recomputed from the sessions by the definitions.
+\ir ../fixtures/rollups.sql
 CREATE FUNCTION pg_temp.recomputed() RETURNS SETOF text
 LANGUAGE sql AS $$
     SELECT format('%s %s %s %s %s %s %s %s', v.title, x.day, x.views, x.viewers, x.watch,
                   x.completions, round(100.0 * x.completers / x.viewers, 2), x.rewatches)
-      FROM (SELECT s.video_id, (s.session_start AT TIME ZONE 'Asia/Tokyo')::date AS day,
-                   count(*) AS views, count(DISTINCT s.student_id) AS viewers,
-                   sum(s.watch_time_seconds) AS watch,
-                   count(*) FILTER (WHERE s.completed) AS completions,
-                   count(DISTINCT s.student_id) FILTER (WHERE s.completed) AS completers,
-                   count(*) FILTER (WHERE EXISTS (
-                       SELECT FROM chronos.video_watch_sessions e
-                        WHERE e.student_id = s.student_id AND e.video_id = s.video_id
-                          AND e.completed AND e.session_start < s.session_start)) AS rewatches
-              FROM chronos.video_watch_sessions s GROUP BY 1, 2) AS x
-      JOIN chronos.videos v ON v.id = x.video_id
+      FROM pg_temp.recomputed_rollups() AS x JOIN chronos.videos v ON v.id = x.video_id
      ORDER BY v.title, x.day
 $$;
 

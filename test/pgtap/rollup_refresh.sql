@@ -18,19 +18,14 @@ SET client_min_messages = warning;
 BEGIN;
 SELECT plan(29);
 
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id, timezone) VALUES
-  ('a7100000-0000-4000-8000-00000000000a', 'rollup_k', 'rollup_user_k', 'Pacific/Kiritimati'),
-  ('a7100000-0000-4000-8000-00000000000b', 'rollup_l', 'rollup_user_l', 'America/Los_Angeles');
-INSERT INTO chronos.students (id, creator_id, whop_user_id) VALUES
-  ('a7200000-0000-4000-8000-0000000000a1', 'a7100000-0000-4000-8000-00000000000a', 'ka'),
-  ('a7200000-0000-4000-8000-0000000000a2', 'a7100000-0000-4000-8000-00000000000a', 'kb'),
-  ('a7200000-0000-4000-8000-0000000000a3', 'a7100000-0000-4000-8000-00000000000a', 'kc'),
-  ('a7200000-0000-4000-8000-0000000000b1', 'a7100000-0000-4000-8000-00000000000b', 'la'),
-  ('a7200000-0000-4000-8000-0000000000b2', 'a7100000-0000-4000-8000-00000000000b', 'lb');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path, duration_seconds) VALUES
-  ('a7300000-0000-4000-8000-0000000000a1', 'a7100000-0000-4000-8000-00000000000a', 'k1', 'upload', 'k1.mp4', 100),
-  ('a7300000-0000-4000-8000-0000000000a2', 'a7100000-0000-4000-8000-00000000000a', 'k2', 'upload', 'k2.mp4', 200),
-  ('a7300000-0000-4000-8000-0000000000b1', 'a7100000-0000-4000-8000-00000000000b', 'l1', 'upload', 'l1.mp4', 100);
+\set ids 'a7%s00000-0000-4000-8000-%s'
+\set creators 'a=rollup_user_k b=rollup_user_l'
+\set creators_with '{"a": {"timezone": "Pacific/Kiritimati"}, "b": {"timezone": "America/Los_Angeles"}}'
+\set students 'a1=ka a2=kb a3=kc b1=la b2=lb'
+\set videos 'a1=100 a2=200 b1=100'
+\set videos_with '{"a1": {"title": "k1"}, "a2": {"title": "k2"}, "b1": {"title": "l1"}}'
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
 
 CREATE TEMP TABLE label (name text PRIMARY KEY, id uuid NOT NULL UNIQUE);
 INSERT INTO label VALUES
@@ -70,23 +65,13 @@ $$;
 
 -- The rollups recomputed from scratch, straight from the definitions: per
 -- video and local day of session start.
+\ir ../fixtures/rollups.sql
 CREATE FUNCTION pg_temp.recomputed() RETURNS SETOF text
 LANGUAGE sql AS $$
     SELECT format('%s %s %s %s %s %s %s %s %s %s', l.name, x.day, x.views, x.viewers, x.watch,
                   round(x.watch::numeric / x.views, 2), x.completions,
                   round(100.0 * x.completers / x.viewers, 2), x.rewatches, 0)
-      FROM (SELECT s.video_id, (s.session_start AT TIME ZONE c.timezone)::date AS day,
-                   count(*) AS views, count(DISTINCT s.student_id) AS viewers,
-                   sum(s.watch_time_seconds) AS watch,
-                   count(*) FILTER (WHERE s.completed) AS completions,
-                   count(DISTINCT s.student_id) FILTER (WHERE s.completed) AS completers,
-                   count(*) FILTER (WHERE EXISTS (
-                       SELECT FROM chronos.video_watch_sessions e
-                        WHERE e.student_id = s.student_id AND e.video_id = s.video_id
-                          AND e.completed AND e.session_start < s.session_start)) AS rewatches
-              FROM chronos.video_watch_sessions s JOIN chronos.creators c ON c.id = s.creator_id
-             GROUP BY 1, 2) AS x
-      JOIN label l ON l.id = x.video_id
+      FROM pg_temp.recomputed_rollups() AS x JOIN label l ON l.id = x.video_id
      ORDER BY l.name, x.day
 $$;
 

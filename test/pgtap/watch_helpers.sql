@@ -44,31 +44,14 @@ LANGUAGE sql AS $$
 $$;
 GRANT EXECUTE ON FUNCTION pg_temp.helpers(uuid, uuid) TO PUBLIC;
 
--- as_who(who, student, video): helpers() as who (see ingest_authorization.sql
+-- as_who(who, student, video): helpers() as who (see test/fixtures/become.sql
 -- for the forms of who), or the error.
+\set app_role chronos_watch_app
+\set bypass_role chronos_watch_bypass
+\ir ../fixtures/become.sql
 CREATE FUNCTION pg_temp.as_who(p_who text, p_student uuid, p_video uuid) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    result text;
-BEGIN
-    PERFORM set_config('role', CASE WHEN p_who = 'bypassrls' THEN 'chronos_watch_bypass'
-                                    ELSE 'chronos_watch_app' END, true);
-    IF p_who LIKE 'creator:%' THEN
-        PERFORM set_config('chronos.creator_id', substr(p_who, 9), true);
-    ELSIF p_who LIKE 'student:%' THEN
-        PERFORM set_config('chronos.student_id', substr(p_who, 9), true);
-    ELSIF p_who LIKE 'claims:%' THEN
-        PERFORM set_config('request.jwt.claims', substr(p_who, 8), true);
-    END IF;
-    result := pg_temp.helpers(p_student, p_video);
-    PERFORM set_config('chronos.creator_id', '', true);
-    PERFORM set_config('chronos.student_id', '', true);
-    PERFORM set_config('request.jwt.claims', '', true);
-    PERFORM set_config('role', 'none', true);
-    RETURN result;
-EXCEPTION WHEN OTHERS THEN
-    RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
-END
+LANGUAGE sql AS $$
+    SELECT pg_temp.as_who(p_who, format('SELECT pg_temp.helpers(%L, %L)', p_student, p_video))
 $$;
 
 --

@@ -153,19 +153,20 @@ SELECT is((SELECT (vartype, min_val, max_val, boot_val, context) FROM pg_setting
           ('integer'::text, '1'::text, '100'::text, '90'::text, 'user'::text),
           'an integer from 1 to 100, 90 at boot, that any user may set');
 CREATE ROLE chronos_watch_trigger_user;
-CREATE FUNCTION pg_temp.set_as_ordinary_role(p_value text) RETURNS text
+\set app_role chronos_watch_trigger_user
+\ir ../fixtures/become.sql
+-- set_threshold(value): SET LOCAL chronos.completion_threshold = value, as
+-- 'user set threshold'.
+CREATE FUNCTION pg_temp.set_threshold(p_value text) RETURNS text
 LANGUAGE plpgsql AS $$
-DECLARE
-    result text;
 BEGIN
-    PERFORM set_config('role', 'chronos_watch_trigger_user', true);
     EXECUTE format('SET LOCAL chronos.completion_threshold = %s', p_value);
-    result := current_user || ' set ' || current_setting('chronos.completion_threshold');
-    PERFORM set_config('role', 'none', true);
-    RETURN result;
-EXCEPTION WHEN OTHERS THEN
-    RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
+    RETURN current_user || ' set ' || current_setting('chronos.completion_threshold');
 END
+$$;
+CREATE FUNCTION pg_temp.set_as_ordinary_role(p_value text) RETURNS text
+LANGUAGE sql AS $$
+    SELECT pg_temp.as_who('anon', format('SELECT pg_temp.set_threshold(%L)', p_value))
 $$;
 SELECT is(pg_temp.set_as_ordinary_role('60'), 'chronos_watch_trigger_user set 60', 'an ordinary role may set the threshold');
 SELECT throws_ok($$SET chronos.nonexistent = 1$$, '42602', 'invalid configuration parameter name "chronos.nonexistent"',

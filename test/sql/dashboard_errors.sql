@@ -6,16 +6,15 @@
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 LOAD 'chronos';
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id, timezone) VALUES
-  ('ab100000-0000-4000-8000-00000000000a', 'errors_a', 'errors_user_a', 'Europe/Paris'),
-  ('ab100000-0000-4000-8000-00000000000b', 'errors_b', 'errors_user_b', 'UTC');
-INSERT INTO chronos.students (id, creator_id, whop_user_id) VALUES
-  ('ab200000-0000-4000-8000-0000000000a1', 'ab100000-0000-4000-8000-00000000000a', 'errors_learner'),
-  ('ab200000-0000-4000-8000-0000000000b1', 'ab100000-0000-4000-8000-00000000000b', 'errors_learner');
-INSERT INTO chronos.courses (id, creator_id, title, is_published) VALUES
-  ('ab400000-0000-4000-8000-0000000000a1', 'ab100000-0000-4000-8000-00000000000a', 'published', true),
-  ('ab400000-0000-4000-8000-0000000000a2', 'ab100000-0000-4000-8000-00000000000a', 'draft', false),
-  ('ab400000-0000-4000-8000-0000000000b1', 'ab100000-0000-4000-8000-00000000000b', 'of b', true);
+\set ids 'ab%s00000-0000-4000-8000-%s'
+\set creators 'a=errors_user_a b=errors_user_b'
+\set creators_with '{"a": {"timezone": "Europe/Paris"}, "b": {"timezone": "UTC"}}'
+\set students 'a1=errors_learner b1=errors_learner'
+\set courses 'a1 a2 b1'
+\set courses_with '{"a1": {"title": "published", "is_published": true}, "a2": {"title": "draft", "is_published": false}, "b1": {"title": "of b", "is_published": true}}'
+\getenv abs_srcdir PG_ABS_SRCDIR
+\ir :abs_srcdir/fixtures/people.sql
+\ir :abs_srcdir/fixtures/catalog.sql
 
 --
 -- refresh_video_analytics: p_since must be finite (22023); the service only
