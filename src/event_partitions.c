@@ -216,6 +216,15 @@ EventPartitionBounds(TimestampTz ts, TimestampTz *lower, TimestampTz *upper)
 	}
 }
 
+/* Whether the partition of ts has bounds within the range of timestamps. */
+static bool
+EventPartitionBoundsExist(TimestampTz ts)
+{
+	/* a year of margin covers every interval up to a year */
+	return ts > MIN_TIMESTAMP + 400 * USECS_PER_DAY && ts < END_TIMESTAMP - 800 * USECS_PER_DAY &&
+		(partition_days == 0 || (int64) partition_days * USECS_PER_DAY < 300 * USECS_PER_DAY);
+}
+
 /* --- maintenance ---------------------------------------------------------- */
 
 /* An existing partition: its range, or the default. */
@@ -438,6 +447,12 @@ EmptyDefault(Maintenance *m)
 												  1, &isnull));
 		if (isnull)
 			break;
+		/* a time at the ends of the timestamp range has no partition: it stays */
+		if (!EventPartitionBoundsExist(first))
+		{
+			cursor = first + 1;
+			continue;
+		}
 		EventPartitionBounds(first, &lower, &upper);
 		CoverRange(m, lower, upper);
 		cursor = upper;
