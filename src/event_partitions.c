@@ -244,6 +244,7 @@ typedef struct Maintenance
 	int			created;
 	int64		moved;
 	int			dropped;
+	bool		locked_for_ddl; /* LockForDDL has run */
 } Maintenance;
 
 /*
@@ -337,11 +338,50 @@ RunDDL(const char *sql)
 }
 
 /*
+ * The tables the events table's foreign keys reference, as a LOCK TABLE
+ * list: attaching or detaching a partition locks them SHARE ROW EXCLUSIVE
+ * (it adds or removes the partition's foreign-key triggers).
+ */
+static const char *const referenced_sql =
+"SELECT pg_catalog.string_agg(DISTINCT c.confrelid::pg_catalog.regclass::pg_catalog.text, ', ') "
+"FROM pg_catalog.pg_constraint c "
+"WHERE c.conrelid" SQL_EQ "'chronos.video_analytics_events'::pg_catalog.regclass "
+"AND c.contype" SQL_EQ "'f'";
+
+/*
+ * Before the first partition is attached or detached, takes every lock the
+ * DDL will need, in the order that cannot deadlock with ingestion: first the
+ * referenced tables (a session function holds its session row's table
+ * ROW EXCLUSIVE before it writes an event, so it finishes before maintenance
+ * goes on), then the default partition ACCESS EXCLUSIVE at once (taking a
+ * weaker lock and strengthening it later would deadlock with a transaction
+ * that has read the events table and then writes into the default
+ * partition).  The locks are held until the transaction ends.
+ */
+static void
+LockForDDL(Maintenance *m)
+{
+	bool		isnull;
+	Datum		list;
+
+	if (m->locked_for_ddl)
+		return;
+	if (SPI_execute(referenced_sql, false, 0) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not list the tables video_analytics_events references");
+	list = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (!isnull)
+		RunDDL(psprintf("LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", TextDatumGetCString(list)));
+	if (m->default_name != NULL)
+		RunDDL(psprintf("LOCK TABLE chronos.%s IN ACCESS EXCLUSIVE MODE",
+						quote_identifier(m->default_name)));
+	m->locked_for_ddl = true;
+}
+
+/*
  * Creates the partition [lower, upper), moving into it the rows of the
  * default partition it covers.  The table is made apart and attached, so
  * the events table itself is locked only SHARE UPDATE EXCLUSIVE (inserts
- * and reads go on); the default partition is locked EXCLUSIVE (reads go
- * on) while its rows move and ACCESS EXCLUSIVE while the attach checks it.
+ * and reads go on); LockForDDL has taken the other locks.
  */
 static void
 CreatePartition(Maintenance *m, TimestampTz lower, TimestampTz upper)
@@ -351,6 +391,7 @@ CreatePartition(Maintenance *m, TimestampTz lower, TimestampTz upper)
 	const char *lo = TimestampLiteral(lower);
 	const char *hi = TimestampLiteral(upper);
 
+	LockForDDL(m);
 	RunDDL(psprintf("CREATE TABLE chronos.%s (LIKE chronos.video_analytics_events "
 					"INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION)",
 					qname));
@@ -361,7 +402,6 @@ CreatePartition(Maintenance *m, TimestampTz lower, TimestampTz upper)
 	{
 		const char *qdefault = quote_identifier(m->default_name);
 
-		RunDDL(psprintf("LOCK TABLE chronos.%s IN EXCLUSIVE MODE", qdefault));
 		RunDDL(psprintf("WITH moved AS (DELETE FROM ONLY chronos.%s "
 						"WHERE \"timestamp\"" SQL_GE "%s "
 						"AND \"timestamp\"" SQL_LT "%s RETURNING *) "
@@ -477,6 +517,7 @@ DropExpired(Maintenance *m)
 
 		if (TIMESTAMP_NOT_FINITE(m->parts[i].upper) || m->parts[i].upper > horizon)
 			continue;
+		LockForDDL(m);
 		RunDDL(psprintf("ALTER TABLE chronos.video_analytics_events DETACH PARTITION chronos.%s",
 						qname));
 		RunDDL(psprintf("DROP TABLE chronos.%s", qname));
@@ -488,15 +529,21 @@ DropExpired(Maintenance *m)
  * maintain_event_partitions() brings the partitions of video_analytics_events
  * up to date and returns (partitions_created, rows_moved, partitions_dropped).
  *
- * Locks: SHARE UPDATE EXCLUSIVE on video_analytics_events for the whole run,
- * which only another maintenance or DDL waits for (so two runs serialize);
- * while a partition is made, EXCLUSIVE then briefly ACCESS EXCLUSIVE on the
- * default partition (inserts of events that no other partition covers wait
- * for that moment; other inserts and every read go on); while an expired
- * partition is detached and dropped, ACCESS EXCLUSIVE on the events table,
- * as long as the DETACH and the DROP take (a catalog change, no scan).  Run
- * it with a lock_timeout so that a long query on the table makes it fail and
- * retry later rather than queue every insert behind it.
+ * Locks, all held until the transaction ends: SHARE UPDATE EXCLUSIVE on
+ * video_analytics_events for the whole run, which only another maintenance
+ * or DDL waits for (so two runs serialize).  A run with nothing to do takes
+ * no other lock.  One that makes or drops a partition then takes, in this
+ * order, SHARE ROW EXCLUSIVE on the tables the events reference (creators,
+ * students, videos, courses, course_modules, video_watch_sessions: their
+ * reads go on, their writes wait), ACCESS EXCLUSIVE on the default
+ * partition (inserts of events no other partition covers, and reads that
+ * scan the default partition, wait), and, to detach and drop an expired
+ * partition, ACCESS EXCLUSIVE on the events table.  Making a partition
+ * scans only the rows it moves out of the default partition (normally
+ * none), so the run takes milliseconds; in that order, one chronos call per
+ * transaction never deadlocks with it.  Run it with a lock_timeout so that
+ * a long query on a locked table makes it fail and retry later rather than
+ * queue every write behind it.
  */
 PG_FUNCTION_INFO_V1(maintain_event_partitions);
 Datum
