@@ -836,37 +836,44 @@ COMMENT ON FUNCTION @extschema@.maintain_event_partitions() IS
 -- Indexes.  Each serves named queries; none repeats another's leading
 -- columns.  Deduplicated B-trees on low-cardinality keys cost a few bytes an
 -- event; rows follow time, so a BRIN index serves time ranges.
-CREATE INDEX video_analytics_events_id_idx
-    ON @extschema@.video_analytics_events USING hash (id);
-COMMENT ON INDEX @extschema@.video_analytics_events_id_idx IS
+--
+-- They are indexes of the default partition, not partitioned indexes of
+-- video_analytics_events: maintain_event_partitions() copies them onto each
+-- partition it makes (CREATE TABLE ... LIKE the default partition INCLUDING
+-- INDEXES), with their comments.  A partitioned index, itself part of the
+-- extension, would make pg_restore fail: attaching a dumped partition would
+-- already create its indexes, which the dump then creates again.
+CREATE INDEX video_analytics_events_default_id_idx
+    ON @extschema@.video_analytics_events_default USING hash (id);
+COMMENT ON INDEX @extschema@.video_analytics_events_default_id_idx IS
 'Idempotent ingestion: finds an event by the id a client chose (track_video_event p_event_id, track_video_events event_id), in every partition.';
-CREATE INDEX video_analytics_events_video_id_timestamp_idx
-    ON @extschema@.video_analytics_events (video_id, "timestamp" DESC);
-COMMENT ON INDEX @extschema@.video_analytics_events_video_id_timestamp_idx IS
+CREATE INDEX video_analytics_events_default_video_id_timestamp_idx
+    ON @extschema@.video_analytics_events_default (video_id, "timestamp" DESC);
+COMMENT ON INDEX @extschema@.video_analytics_events_default_video_id_timestamp_idx IS
 'A video''s latest events (WHERE video_id = $1 ORDER BY "timestamp" DESC LIMIT n); the ON DELETE CASCADE of the video foreign key.';
-CREATE INDEX video_analytics_events_creator_id_idx
-    ON @extschema@.video_analytics_events (creator_id);
-COMMENT ON INDEX @extschema@.video_analytics_events_creator_id_idx IS
+CREATE INDEX video_analytics_events_default_creator_id_idx
+    ON @extschema@.video_analytics_events_default (creator_id);
+COMMENT ON INDEX @extschema@.video_analytics_events_default_creator_id_idx IS
 'A creator''s events under row-level security (creator_id = ANY (current_creator_ids())); the ON DELETE CASCADE of the creator foreign key.';
-CREATE INDEX video_analytics_events_student_id_idx
-    ON @extschema@.video_analytics_events (student_id) WHERE student_id IS NOT NULL;
-COMMENT ON INDEX @extschema@.video_analytics_events_student_id_idx IS
+CREATE INDEX video_analytics_events_default_student_id_idx
+    ON @extschema@.video_analytics_events_default (student_id) WHERE student_id IS NOT NULL;
+COMMENT ON INDEX @extschema@.video_analytics_events_default_student_id_idx IS
 'A student''s events, and erasing a student (ON DELETE CASCADE of the student foreign key).';
-CREATE INDEX video_analytics_events_course_id_idx
-    ON @extschema@.video_analytics_events (course_id) WHERE course_id IS NOT NULL;
-COMMENT ON INDEX @extschema@.video_analytics_events_course_id_idx IS
+CREATE INDEX video_analytics_events_default_course_id_idx
+    ON @extschema@.video_analytics_events_default (course_id) WHERE course_id IS NOT NULL;
+COMMENT ON INDEX @extschema@.video_analytics_events_default_course_id_idx IS
 'A course''s events over recent partitions (WHERE course_id = $1 AND "timestamp" >= $2); ON DELETE SET NULL of the course foreign key.';
-CREATE INDEX video_analytics_events_module_id_idx
-    ON @extschema@.video_analytics_events (module_id) WHERE module_id IS NOT NULL;
-COMMENT ON INDEX @extschema@.video_analytics_events_module_id_idx IS
+CREATE INDEX video_analytics_events_default_module_id_idx
+    ON @extschema@.video_analytics_events_default (module_id) WHERE module_id IS NOT NULL;
+COMMENT ON INDEX @extschema@.video_analytics_events_default_module_id_idx IS
 'ON DELETE SET NULL of the module foreign keys.';
-CREATE INDEX video_analytics_events_session_id_idx
-    ON @extschema@.video_analytics_events (session_id) WHERE session_id IS NOT NULL;
-COMMENT ON INDEX @extschema@.video_analytics_events_session_id_idx IS
+CREATE INDEX video_analytics_events_default_session_id_idx
+    ON @extschema@.video_analytics_events_default (session_id) WHERE session_id IS NOT NULL;
+COMMENT ON INDEX @extschema@.video_analytics_events_default_session_id_idx IS
 'A watch session''s events, and ON DELETE SET NULL of the session foreign key.';
-CREATE INDEX video_analytics_events_timestamp_idx
-    ON @extschema@.video_analytics_events USING brin ("timestamp");
-COMMENT ON INDEX @extschema@.video_analytics_events_timestamp_idx IS
+CREATE INDEX video_analytics_events_default_timestamp_idx
+    ON @extschema@.video_analytics_events_default USING brin ("timestamp");
+COMMENT ON INDEX @extschema@.video_analytics_events_default_timestamp_idx IS
 'Time ranges within a partition (WHERE "timestamp" >= $1), at a few bytes per thousand events.';
 
 COMMENT ON TABLE @extschema@.video_analytics_events IS
@@ -969,10 +976,10 @@ COMMENT ON FUNCTION @extschema@.refresh_video_analytics(timestamptz) IS
 -- published courses, a creator its students' sessions and its courses, the
 -- service everything).
 
-CREATE INDEX video_analytics_events_transcribed_creator_id_timestamp_idx
-    ON @extschema@.video_analytics_events (creator_id, "timestamp")
+CREATE INDEX video_analytics_events_default_transcribed_idx
+    ON @extschema@.video_analytics_events_default (creator_id, "timestamp")
     WHERE event_type = 'video_transcribed';
-COMMENT ON INDEX @extschema@.video_analytics_events_transcribed_creator_id_timestamp_idx IS
+COMMENT ON INDEX @extschema@.video_analytics_events_default_transcribed_idx IS
 'creator_dashboard''s transcription costs: the few video_transcribed events of a creator in a range of days.';
 
 CREATE FUNCTION @extschema@.creator_dashboard(p_creator_id uuid, p_from date, p_to date)

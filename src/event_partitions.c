@@ -392,13 +392,14 @@ CreatePartition(Maintenance *m, TimestampTz lower, TimestampTz upper)
 	const char *hi = TimestampLiteral(upper);
 
 	LockForDDL(m);
-	RunDDL(psprintf("CREATE TABLE chronos.%s (LIKE chronos.video_analytics_events "
-					"INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION)",
-					qname));
+	/* the default partition's indexes are the partitions' (the install script) */
+	RunDDL(psprintf("CREATE TABLE chronos.%s (LIKE chronos.%s INCLUDING DEFAULTS "
+					"INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION "
+					"INCLUDING INDEXES INCLUDING COMMENTS)",
+					qname, quote_identifier(m->default_name)));
 	RunDDL(psprintf("ALTER TABLE chronos.%s ADD CONSTRAINT %s CHECK (\"timestamp\""
 					SQL_GE "%s AND \"timestamp\"" SQL_LT "%s)",
 					qname, quote_identifier(psprintf("%s_bound", name)), lo, hi));
-	if (m->default_name != NULL)
 	{
 		const char *qdefault = quote_identifier(m->default_name);
 
@@ -571,6 +572,12 @@ maintain_event_partitions(PG_FUNCTION_ARGS)
 
 	RunDDL("LOCK TABLE chronos.video_analytics_events IN SHARE UPDATE EXCLUSIVE MODE");
 	ReadPartitions(&m);
+	if (m.default_name == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("video_analytics_events has no default partition"),
+				 errdetail("New partitions take their indexes from the default partition, video_analytics_events_default."),
+				 errhint("Re-create it: CREATE TABLE chronos.video_analytics_events_default PARTITION OF chronos.video_analytics_events DEFAULT, with the indexes of the extension's install script.")));
 	CreateAhead(&m);
 	EmptyDefault(&m);
 	DropExpired(&m);

@@ -9,7 +9,7 @@
 -- schema_tables.sql checks the columns' NOT NULL.
 --
 BEGIN;
-SELECT plan(109);
+SELECT plan(110);
 
 -- creators ----------------------------------------------------------------
 SELECT set_eq(
@@ -376,36 +376,38 @@ SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['course_id', 'creator_id
 SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['module_id', 'creator_id']::name[], 'chronos', 'course_modules', ARRAY['id', 'creator_id']::name[]);
 SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['module_id', 'course_id']::name[], 'chronos', 'course_modules', ARRAY['id', 'course_id']::name[]);
 SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['session_id', 'student_id', 'video_id']::name[], 'chronos', 'video_watch_sessions', ARRAY['id', 'student_id', 'video_id']::name[]);
-SELECT indexes_are('chronos', 'video_analytics_events', ARRAY['video_analytics_events_id_idx', 'video_analytics_events_video_id_timestamp_idx', 'video_analytics_events_creator_id_idx', 'video_analytics_events_student_id_idx', 'video_analytics_events_course_id_idx', 'video_analytics_events_module_id_idx', 'video_analytics_events_session_id_idx', 'video_analytics_events_timestamp_idx', 'video_analytics_events_transcribed_creator_id_timestamp_idx']::name[],
-    'video_analytics_events: exactly these indexes');
+SELECT indexes_are('chronos', 'video_analytics_events', ARRAY[]::name[],
+    'video_analytics_events: no partitioned index (each partition has its own, copied from the default partition)');
+SELECT indexes_are('chronos', 'video_analytics_events_default', ARRAY['video_analytics_events_default_id_idx', 'video_analytics_events_default_video_id_timestamp_idx', 'video_analytics_events_default_creator_id_idx', 'video_analytics_events_default_student_id_idx', 'video_analytics_events_default_course_id_idx', 'video_analytics_events_default_module_id_idx', 'video_analytics_events_default_session_id_idx', 'video_analytics_events_default_timestamp_idx', 'video_analytics_events_default_transcribed_idx']::name[],
+    'video_analytics_events_default: exactly these indexes');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
-            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_id_idx'),
-    'CREATE INDEX video_analytics_events_id_idx ON ONLY chronos.video_analytics_events USING hash (id)',
-    'video_analytics_events_id_idx');
+            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_default_id_idx'),
+    'CREATE INDEX video_analytics_events_default_id_idx ON chronos.video_analytics_events_default USING hash (id)',
+    'video_analytics_events_default_id_idx');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
-            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_video_id_timestamp_idx'),
-    'CREATE INDEX video_analytics_events_video_id_timestamp_idx ON ONLY chronos.video_analytics_events USING btree (video_id, "timestamp" DESC)',
-    'video_analytics_events_video_id_timestamp_idx');
+            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_default_video_id_timestamp_idx'),
+    'CREATE INDEX video_analytics_events_default_video_id_timestamp_idx ON chronos.video_analytics_events_default USING btree (video_id, "timestamp" DESC)',
+    'video_analytics_events_default_video_id_timestamp_idx');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
-            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_creator_id_idx'),
-    'CREATE INDEX video_analytics_events_creator_id_idx ON ONLY chronos.video_analytics_events USING btree (creator_id)',
-    'video_analytics_events_creator_id_idx');
+            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_default_creator_id_idx'),
+    'CREATE INDEX video_analytics_events_default_creator_id_idx ON chronos.video_analytics_events_default USING btree (creator_id)',
+    'video_analytics_events_default_creator_id_idx');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
-            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_student_id_idx'),
-    'CREATE INDEX video_analytics_events_student_id_idx ON ONLY chronos.video_analytics_events USING btree (student_id) WHERE (student_id IS NOT NULL)',
-    'video_analytics_events_student_id_idx');
+            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_default_student_id_idx'),
+    'CREATE INDEX video_analytics_events_default_student_id_idx ON chronos.video_analytics_events_default USING btree (student_id) WHERE (student_id IS NOT NULL)',
+    'video_analytics_events_default_student_id_idx');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
-            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_course_id_idx'),
-    'CREATE INDEX video_analytics_events_course_id_idx ON ONLY chronos.video_analytics_events USING btree (course_id) WHERE (course_id IS NOT NULL)',
-    'video_analytics_events_course_id_idx');
+            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_default_course_id_idx'),
+    'CREATE INDEX video_analytics_events_default_course_id_idx ON chronos.video_analytics_events_default USING btree (course_id) WHERE (course_id IS NOT NULL)',
+    'video_analytics_events_default_course_id_idx');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
-            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_module_id_idx'),
-    'CREATE INDEX video_analytics_events_module_id_idx ON ONLY chronos.video_analytics_events USING btree (module_id) WHERE (module_id IS NOT NULL)',
-    'video_analytics_events_module_id_idx');
+            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_default_module_id_idx'),
+    'CREATE INDEX video_analytics_events_default_module_id_idx ON chronos.video_analytics_events_default USING btree (module_id) WHERE (module_id IS NOT NULL)',
+    'video_analytics_events_default_module_id_idx');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
-            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_session_id_idx'),
-    'CREATE INDEX video_analytics_events_session_id_idx ON ONLY chronos.video_analytics_events USING btree (session_id) WHERE (session_id IS NOT NULL)',
-    'video_analytics_events_session_id_idx');
+            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_default_session_id_idx'),
+    'CREATE INDEX video_analytics_events_default_session_id_idx ON chronos.video_analytics_events_default USING btree (session_id) WHERE (session_id IS NOT NULL)',
+    'video_analytics_events_default_session_id_idx');
 
 -- video_analytics ---------------------------------------------------------
 SELECT set_eq(
@@ -493,11 +495,12 @@ SELECT is_empty(
     'every index is named <table>_..._idx, _key or _pkey');
 
 -- Every foreign key can find its rows from an index (cascades and SET NULLs
--- on delete of the parent must not scan the child).
+-- on delete of the parent must not scan the child).  A partitioned table's
+-- foreign keys are checked on each partition, where PostgreSQL clones them.
 SELECT is_empty(
     $$SELECT c.conname::text
-        FROM pg_catalog.pg_constraint c
-       WHERE c.connamespace = 'chronos'::regnamespace AND c.contype = 'f'
+        FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
+       WHERE c.connamespace = 'chronos'::regnamespace AND c.contype = 'f' AND r.relkind <> 'p'
          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index x
                           WHERE x.indrelid = c.conrelid AND x.indkey[0] = c.conkey[1])$$,
     'every foreign key''s first column leads an index of its table');

@@ -236,16 +236,9 @@ echo "   table data in the custom dump, in restore order:" \
 # during the restore, and fill.sql records one session under a stricter one.
 RESTORE_OPTIONS="-c session_replication_role=replica"
 
-# A known bug (TODO, reported; not counted as a failure): a partition made
-# by maintain_event_partitions() is no member of the extension, so pg_dump
-# dumps it as CREATE TABLE + ATTACH PARTITION and then its indexes as CREATE
-# INDEX + ALTER INDEX ... ATTACH PARTITION; but the parent's indexes are
-# members created whole (not ON ONLY), so the ATTACH already created the
-# partition's indexes under the same names and the CREATE INDEX fails.
-# Such errors are then tolerated (the restore is run again without stopping
-# at errors) and everything else is checked; any other error fails.
-KNOWN_RESTORE_ERROR='ERROR:  relation "video_analytics_events_p[0-9_]+_[a-z_]+" already exists'
-todos=0
+# Partitions made by maintain_event_partitions() are not part of the
+# extension: pg_dump dumps them (CREATE TABLE, ATTACH PARTITION, their
+# indexes) and their rows, and the restore must take them without an error.
 
 # restore KIND DB: a fresh database DB restored from the dump of KIND.
 # restore_into KIND DB STRICT: one attempt (STRICT 1: stop at the first error).
@@ -255,12 +248,8 @@ restore_into() {
 		-c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)"
 	"$PGBIN/createdb" -T template0 "$db"
 	if [ "$kind" = custom ]; then
-		# README's restore: the partitions' indexes left out of the list
-		# (attaching a partition creates them)
-		"$PGBIN/pg_restore" -l "$WORK/db.dump" |
-			grep -v -E ' INDEX (ATTACH )?chronos video_analytics_events_p[0-9]' >"$WORK/db.list"
 		PGOPTIONS="$RESTORE_OPTIONS" "$PGBIN/pg_restore" $([ "$strict" = 1 ] && echo --exit-on-error) \
-			-L "$WORK/db.list" -d "$db" "$WORK/db.dump" >"$WORK/$db.restore" 2>&1 || rc=$?
+			-d "$db" "$WORK/db.dump" >"$WORK/$db.restore" 2>&1 || rc=$?
 	else
 		PGOPTIONS="$RESTORE_OPTIONS" "$PGBIN/psql" -X -q -v ON_ERROR_STOP=$strict -d "$db" -f "$WORK/db.sql" \
 			>"$WORK/$db.restore" 2>&1 || rc=$?
@@ -268,28 +257,12 @@ restore_into() {
 	return $rc
 }
 restore() {
-	local kind=$1 db=$2 rc=0 other
+	local kind=$1 db=$2 rc=0
 	RESTORED+=("$db")
 	restore_into "$kind" "$db" 1 || rc=$?
 	if [ $rc -eq 0 ] && ! grep -qE 'ERROR|FATAL' "$WORK/$db.restore"; then
 		pass "$kind dump restored into $db without error"
 		return 0
-	fi
-	if grep -qE "$KNOWN_RESTORE_ERROR" "$WORK/$db.restore"; then
-		todos=$((todos + 1))
-		printf 'TODO  %s dump restore into %s fails (known bug: the indexes of partitions made by maintenance are created twice):\n' "$kind" "$db"
-		grep -m 2 -E -A1 "$KNOWN_RESTORE_ERROR" "$WORK/$db.restore" | sed 's/^/      /'
-		rc=0
-		restore_into "$kind" "$db" 0 || rc=$?
-		other=$(grep -E 'ERROR|FATAL' "$WORK/$db.restore" | grep -vE "$KNOWN_RESTORE_ERROR" |
-			grep -vE '^pg_restore: warning: errors ignored on restore' || true)
-		if [ -z "$other" ]; then
-			pass "$kind dump restored into $db without any other error (restore not stopped at errors: $(grep -cE "$KNOWN_RESTORE_ERROR" "$WORK/$db.restore") index errors)"
-			return 0
-		fi
-		fail "$kind dump restore into $db, not stopped at errors, has other errors:"
-		printf '%s\n' "$other" | head -n 20 | sed 's/^/      /'
-		return 1
 	fi
 	fail "$kind dump restore into $db (exit $rc):"
 	sed 's/^/      /' "$WORK/$db.restore" | head -n 30
@@ -443,7 +416,7 @@ done
 
 echo
 if [ $failures -eq 0 ]; then
-	echo "backup_roundtrip: all $checks checks passed$([ "$todos" -gt 0 ] && echo " ($todos known failures marked TODO)")"
+	echo "backup_roundtrip: all $checks checks passed"
 else
 	echo "backup_roundtrip: $failures of $checks checks FAILED"
 	exit 1
