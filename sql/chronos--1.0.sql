@@ -38,6 +38,13 @@ LANGUAGE C;
 COMMENT ON FUNCTION @extschema@.fill_creator_id() IS
 'BEFORE INSERT trigger with arguments (parent table, key column): when creator_id is NULL, copies it from the parent row; a given creator_id is left for the composite foreign key to verify.';
 
+CREATE FUNCTION @extschema@.check_event_session()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'check_event_session'
+LANGUAGE C;
+COMMENT ON FUNCTION @extschema@.check_event_session() IS
+'AFTER INSERT OR UPDATE trigger on video_analytics_events: an event''s session must be a watch session of the event''s student and video (the foreign key on session_id makes it exist).';
+
 CREATE FUNCTION @extschema@.auto_complete_watch_session()
 RETURNS trigger
 AS 'MODULE_PATHNAME', 'auto_complete_watch_session'
@@ -610,7 +617,6 @@ CREATE TABLE @extschema@.video_watch_sessions (
         REFERENCES @extschema@.course_modules (id, creator_id) ON DELETE SET NULL (module_id),
     CONSTRAINT video_watch_sessions_module_id_course_id_fkey FOREIGN KEY (module_id, course_id)
         REFERENCES @extschema@.course_modules (id, course_id) ON DELETE SET NULL (module_id),
-    CONSTRAINT video_watch_sessions_id_student_id_video_id_key UNIQUE (id, student_id, video_id),
     CONSTRAINT video_watch_sessions_session_end_check CHECK (session_end >= session_start),
     CONSTRAINT video_watch_sessions_watch_time_seconds_check CHECK (watch_time_seconds >= 0),
     CONSTRAINT video_watch_sessions_watch_time_ms_check CHECK (watch_time_ms >= 0),
@@ -625,12 +631,20 @@ CREATE TABLE @extschema@.video_watch_sessions (
     CONSTRAINT video_watch_sessions_metadata_check
         CHECK (pg_catalog.jsonb_typeof(metadata) = 'object')
 );
-CREATE INDEX video_watch_sessions_student_id_video_id_session_start_idx
-    ON @extschema@.video_watch_sessions (student_id, video_id, session_start DESC);
+-- Indexes, each for named queries.  Student and creator keys repeat a lot,
+-- so B-tree deduplication keeps their indexes to a few bytes a session.
+CREATE INDEX video_watch_sessions_student_id_idx
+    ON @extschema@.video_watch_sessions (student_id);
+COMMENT ON INDEX @extschema@.video_watch_sessions_student_id_idx IS
+'A student''s sessions: the three helpers, get_resume_position, course_progress (WHERE student_id = $1 AND video_id = $2); erasing a student.';
 CREATE INDEX video_watch_sessions_video_id_session_start_idx
     ON @extschema@.video_watch_sessions (video_id, session_start);
-CREATE INDEX video_watch_sessions_creator_id_session_start_idx
-    ON @extschema@.video_watch_sessions (creator_id, session_start);
+COMMENT ON INDEX @extschema@.video_watch_sessions_video_id_session_start_idx IS
+'A video''s sessions by start: refresh_video_analytics (a video''s local day), video_retention, creator_dashboard (its videos'' sessions of a range); deleting a video.';
+CREATE INDEX video_watch_sessions_creator_id_idx
+    ON @extschema@.video_watch_sessions (creator_id);
+COMMENT ON INDEX @extschema@.video_watch_sessions_creator_id_idx IS
+'A creator''s sessions under row-level security (creator_id = ANY (current_creator_ids())); deleting a creator.';
 CREATE INDEX video_watch_sessions_open_last_heartbeat_at_idx
     ON @extschema@.video_watch_sessions (video_id, last_heartbeat_at)
     WHERE session_end IS NULL;
@@ -799,10 +813,8 @@ CREATE TABLE @extschema@.video_analytics_events (
         REFERENCES @extschema@.course_modules (id, creator_id) ON DELETE SET NULL (module_id),
     CONSTRAINT video_analytics_events_module_id_course_id_fkey FOREIGN KEY (module_id, course_id)
         REFERENCES @extschema@.course_modules (id, course_id) ON DELETE SET NULL (module_id),
-    CONSTRAINT video_analytics_events_session_id_student_id_video_id_fkey
-        FOREIGN KEY (session_id, student_id, video_id)
-        REFERENCES @extschema@.video_watch_sessions (id, student_id, video_id)
-        ON DELETE SET NULL (session_id),
+    CONSTRAINT video_analytics_events_session_id_fkey FOREIGN KEY (session_id)
+        REFERENCES @extschema@.video_watch_sessions (id) ON DELETE SET NULL (session_id),
     CONSTRAINT video_analytics_events_session_id_check
         CHECK (session_id IS NULL OR student_id IS NOT NULL),
     CONSTRAINT video_analytics_events_metadata_check
@@ -964,7 +976,7 @@ COMMENT ON FUNCTION @extschema@.refresh_video_analytics(timestamptz) IS
 -- creator_dashboard (C, src/dashboard.c) then reads as the extension's
 -- owner, limited to the creator's rows: the daily rollups (video_analytics)
 -- for what is a sum of days (views, watch time, completions, rewatches), and
--- the sessions of the range, through (creator_id, session_start), for what
+-- the sessions of the range, through (video_id, session_start) for each of its videos, for what
 -- is not: distinct students over the range, completion rates and the
 -- hour-of-week heatmap.  Transcription costs come from the few
 -- video_transcribed events, found through the partial index below rather
@@ -1185,6 +1197,9 @@ CREATE TRIGGER video_watch_sessions_auto_complete BEFORE INSERT OR UPDATE ON @ex
     FOR EACH ROW EXECUTE FUNCTION @extschema@.auto_complete_watch_session();
 CREATE TRIGGER video_watch_sessions_fill_creator_id BEFORE INSERT ON @extschema@.video_watch_sessions
     FOR EACH ROW EXECUTE FUNCTION @extschema@.fill_creator_id('videos', 'video_id');
+CREATE TRIGGER video_analytics_events_check_session
+    AFTER INSERT OR UPDATE OF session_id, student_id, video_id ON @extschema@.video_analytics_events
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.check_event_session();
 
 -- Row-level security: enabled everywhere; until policies exist only the
 -- owner (and roles that bypass RLS) sees rows.

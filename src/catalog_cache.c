@@ -267,9 +267,9 @@ ChronosWatchSessionColumns(Relation rel)
 	return &sessions_columns;
 }
 
-/* Whether index indexid is a valid, plain btree index whose first columns are (first, second). */
+/* Whether index indexid is a valid, plain (not partial) btree index whose first column is first. */
 static bool
-IndexLeadsWith(Oid indexid, AttrNumber first, AttrNumber second)
+IndexLeadsWith(Oid indexid, AttrNumber first)
 {
 	HeapTuple	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexid));
 	Form_pg_index index;
@@ -278,8 +278,8 @@ IndexLeadsWith(Oid indexid, AttrNumber first, AttrNumber second)
 	if (!HeapTupleIsValid(tuple))
 		return false;
 	index = (Form_pg_index) GETSTRUCT(tuple);
-	match = index->indisvalid && index->indnkeyatts >= 2 &&
-		index->indkey.values[0] == first && index->indkey.values[1] == second &&
+	match = index->indisvalid && index->indnkeyatts >= 1 &&
+		index->indkey.values[0] == first &&
 		heap_attisnull(tuple, Anum_pg_index_indpred, NULL) &&
 		heap_attisnull(tuple, Anum_pg_index_indexprs, NULL);
 	ReleaseSysCache(tuple);
@@ -306,7 +306,7 @@ ChronosWatchSessionsIndex(Relation rel)
 		sessions_index = InvalidOid;
 		foreach(lc, indexes)
 		{
-			if (IndexLeadsWith(lfirst_oid(lc), cols->student_id, cols->video_id))
+			if (IndexLeadsWith(lfirst_oid(lc), cols->student_id))
 			{
 				sessions_index = lfirst_oid(lc);
 				break;

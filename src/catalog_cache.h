@@ -54,8 +54,8 @@ typedef struct WatchSessionColumns
 extern const WatchSessionColumns *ChronosWatchSessionColumns(Relation rel);
 
 /*
- * A valid btree index of video_watch_sessions (rel) whose first two columns
- * are (student_id, video_id), found by its columns, or InvalidOid.
+ * A valid, plain btree index of video_watch_sessions (rel) whose first
+ * column is student_id, found by its columns, or InvalidOid.
  */
 extern Oid	ChronosWatchSessionsIndex(Relation rel);
 

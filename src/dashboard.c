@@ -6,10 +6,10 @@
  * What is a sum of days (views, watch time, completions, rewatches) comes
  * from the daily rollups, video_analytics, as of the last
  * refresh_video_analytics.  What is not comes from the watch sessions of the
- * range, read once through (creator_id, session_start): the distinct
- * students over the whole range (unique viewers and active learners, per
- * video and overall), the completion rates, and the heatmap of session
- * starts by local weekday and hour.  The sessions are folded into hash
+ * range, read once through (video_id, session_start), one range per video
+ * of the creator: the distinct students over the whole range (unique
+ * viewers and active learners, per video and overall), the completion
+ * rates, and the heatmap of session starts by local weekday and hour.  The sessions are folded into hash
  * tables here rather than grouped by SQL: the range of a large creator holds
  * tens of thousands of sessions, nearly one (video, student) pair each, and
  * this is where the time goes.  The document is built with pushJsonbValue,
@@ -67,11 +67,16 @@ static const char *const creator_sql =
 "       ($3" SQL_PLUS "1)::pg_catalog.timestamp AT TIME ZONE c.timezone"
 "  FROM chronos.creators c WHERE c.id" SQL_EQ "$1";
 
-/* $1 creator, sessions that started from $2 to before $3. */
+/*
+ * $1 creator, sessions that started from $2 to before $3: those of its
+ * videos, read through (video_id, session_start), one range per video, so
+ * only the sessions of the range are read.
+ */
 static const char *const sessions_sql =
 "SELECT s.video_id, s.student_id, s.completed, s.watch_time_seconds" SQL_GT "0, s.session_start"
 "  FROM chronos.video_watch_sessions s"
-" WHERE s.creator_id" SQL_EQ "$1 AND s.session_start" SQL_GE "$2 AND s.session_start" SQL_LT "$3";
+" WHERE s.video_id" SQL_EQ "ANY (ARRAY(SELECT v.id FROM chronos.videos v WHERE v.creator_id" SQL_EQ "$1))"
+"   AND s.creator_id" SQL_EQ "$1 AND s.session_start" SQL_GE "$2 AND s.session_start" SQL_LT "$3";
 
 /* $1 creator, its rollups of days $2 .. $3 summed per video (day NULL) and per day (video NULL). */
 static const char *const rollups_sql =

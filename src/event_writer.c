@@ -99,7 +99,8 @@ ConstraintRef(const char *constraint)
 		{"video_analytics_events_course_id_creator_id_fkey", REF_COURSE},
 		{"video_analytics_events_module_id_creator_id_fkey", REF_MODULE},
 		{"video_analytics_events_module_id_course_id_fkey", REF_MODULE},
-		{"video_analytics_events_session_id_student_id_video_id_fkey", REF_SESSION},
+		{"video_analytics_events_session_id_fkey", REF_SESSION},
+		{"video_analytics_events_check_session", REF_SESSION},
 	};
 
 	if (constraint == NULL)

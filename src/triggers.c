@@ -1,8 +1,9 @@
 /*
  * triggers.c
  *		The row triggers of chronos's tables: set_updated_at keeps updated_at
- *		honest, fill_creator_id copies the tenant key from a parent row, and
- *		auto_complete_watch_session marks a watch session completed.
+ *		honest, fill_creator_id copies the tenant key from a parent row,
+ *		auto_complete_watch_session marks a watch session completed, and
+ *		check_event_session keeps an event's session its student's and video's.
  *
  * Each checks how it was fired, then finds the columns it touches by name
  * in the trigger's own table, so it works on any table with those columns.
@@ -22,12 +23,15 @@
 #include "utils/uuid.h"
 
 #include "chronos.h"
+#include "args.h"
 #include "compat.h"
+#include "event_model.h"
 #include "spi_sql.h"
 
 /*
  * Raise an error unless the function was fired as a row trigger, BEFORE when
- * before is set, by the events allowed (the message names them).
+ * before is set and AFTER otherwise, by the events allowed (the message
+ * names them).
  */
 static void
 CheckTriggerContext(FunctionCallInfo fcinfo, const char *name, bool before,
@@ -37,14 +41,15 @@ CheckTriggerContext(FunctionCallInfo fcinfo, const char *name, bool before,
 
 	if (!CALLED_AS_TRIGGER(fcinfo) ||
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		(before && !TRIGGER_FIRED_BEFORE(trigdata->tg_event)) ||
+		(before != TRIGGER_FIRED_BEFORE(trigdata->tg_event)) ||
 		(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) && !allow_insert) ||
 		(TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) && !allow_update) ||
 		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ||
 		TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("function \"%s\" must be fired BEFORE %s FOR EACH ROW", name,
+				 errmsg("function \"%s\" must be fired %s %s FOR EACH ROW", name,
+						before ? "BEFORE" : "AFTER",
 						allow_insert && allow_update ? "INSERT OR UPDATE" :
 						allow_insert ? "INSERT" : "UPDATE")));
 }
@@ -317,4 +322,83 @@ auto_complete_watch_session(PG_FUNCTION_ARGS)
 	values[1] = completed_at;
 	nulls[1] = completed_at_null;
 	return PointerGetDatum(heap_modify_tuple_by_cols(newtuple, desc, 2, attnums, values, nulls));
+}
+
+/*
+ * check_event_session (AFTER INSERT OR UPDATE on video_analytics_events): an
+ * event's session must be a session of the event's student and video.  The
+ * foreign key (session_id) makes the session exist and sets session_id to
+ * NULL when it is deleted; this trigger checks the rest, which a composite
+ * foreign key would check only at the price of a unique index on (id,
+ * student_id, video_id) of the sessions, as large as their primary key.  A
+ * session the caller cannot see is left for the foreign key to report.
+ * Fired AFTER, it runs after the foreign keys' checks (their triggers' names
+ * sort first), so the references are reported in the same order as ever.
+ */
+PG_FUNCTION_INFO_V1(check_event_session);
+Datum
+check_event_session(PG_FUNCTION_ARGS)
+{
+	static SPIPlanPtr plan = NULL;
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	HeapTuple	tuple;
+	TupleDesc	desc;
+	EventRow	row;
+	Datum		session;
+	bool		isnull;
+	bool		matches = true;
+
+	CheckTriggerContext(fcinfo, "check_event_session", false, true, true);
+	tuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+	desc = trigdata->tg_relation->rd_att;
+
+	session = heap_getattr(tuple, TriggerColumn(trigdata, "session_id"), desc, &isnull);
+	if (isnull)
+		return PointerGetDatum(NULL);
+
+	memset(&row, 0, sizeof(row));
+	row.refs[REF_SESSION] = *DatumGetUUIDP(session);
+	row.refs[REF_VIDEO] = *DatumGetUUIDP(heap_getattr(tuple, TriggerColumn(trigdata, "video_id"),
+													  desc, &row.ref_null[REF_VIDEO]));
+	row.refs[REF_CREATOR] = *DatumGetUUIDP(heap_getattr(tuple, TriggerColumn(trigdata, "creator_id"),
+														desc, &row.ref_null[REF_CREATOR]));
+	{
+		Datum		student = heap_getattr(tuple, TriggerColumn(trigdata, "student_id"), desc,
+										   &row.ref_null[REF_STUDENT]);
+
+		/* a session without a student is the CHECK constraint's to refuse */
+		if (row.ref_null[REF_STUDENT])
+			return PointerGetDatum(NULL);
+		row.refs[REF_STUDENT] = *DatumGetUUIDP(student);
+	}
+
+	ChronosSpiConnect();
+	if (plan == NULL)
+	{
+		Oid			argtypes[1] = {UUIDOID};
+
+		ChronosKeptPlan(&plan, "SELECT student_id, video_id FROM chronos.video_watch_sessions"
+						" WHERE id" SQL_EQ "$1", 1, argtypes);
+	}
+	if (SPI_execute_plan(plan, &session, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_plan failed in check_event_session");
+	if (SPI_processed == 1)
+	{
+		Datum		student = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		Datum		video = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+
+			matches = memcmp(DatumGetUUIDP(student)->data, row.refs[REF_STUDENT].data, UUID_LEN) == 0 &&
+			memcmp(DatumGetUUIDP(video)->data, row.refs[REF_VIDEO].data, UUID_LEN) == 0;
+	}
+	SPI_finish();
+
+	if (!matches)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("session %s is not a session of student %s on video %s",
+						ChronosUuidText(&row.refs[REF_SESSION]), ChronosUuidText(&row.refs[REF_STUDENT]),
+						ChronosUuidText(&row.refs[REF_VIDEO])),
+				 errdetail("An event's session must be a watch session of the same video and student."),
+				 errtableconstraint(trigdata->tg_relation, trigdata->tg_trigger->tgname)));
+	return PointerGetDatum(NULL);
 }

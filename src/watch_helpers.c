@@ -8,9 +8,8 @@
  * sessions count: a caller learns nothing about a session it may not see (it
  * gets the same answer as for no session at all).  For callers that row-level
  * security does not apply to (the service, the owner) they read the
- * (student_id, video_id, session_start) index directly, which is faster than
- * the SELECT they replace; everyone else goes through the executor, where the
- * policies apply.
+ * student_id index directly, which is faster than the SELECT they replace;
+ * everyone else goes through the executor, where the policies apply.
  */
 #include "postgres.h"
 
@@ -86,10 +85,10 @@ HelperResult(HelperQuery q, int64 watch_time, int32 highest, bool completed)
 
 /*
  * ReadSessionsDirectly answers helper query q by scanning the index on
- * (student_id, video_id, session_start) itself.  Returns false, having read
- * nothing, when that is not allowed or not possible: row-level security
- * applies to the caller, the caller lacks SELECT on the table, or no index
- * leads with (student_id, video_id).
+ * student_id itself, keeping the sessions of the video.  Returns false,
+ * having read nothing, when that is not allowed or not possible: row-level
+ * security applies to the caller, the caller lacks SELECT on the table, or
+ * no index leads with student_id.
  */
 static bool
 ReadSessionsDirectly(HelperQuery q, Datum student, Datum video, Datum *result)
@@ -101,7 +100,7 @@ ReadSessionsDirectly(HelperQuery q, Datum student, Datum video, Datum *result)
 	const WatchSessionColumns *cols;
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
-	ScanKeyData keys[2];
+	ScanKeyData keys[1];
 	int64		watch_time = 0;
 	int32		highest = 0;
 	bool		completed = false;
@@ -122,16 +121,17 @@ ReadSessionsDirectly(HelperQuery q, Datum student, Datum video, Datum *result)
 	cols = ChronosWatchSessionColumns(rel);
 
 	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_UUID_EQ, student);
-	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_UUID_EQ, video);
-	scan = index_beginscan(rel, index, GetActiveSnapshot(), NULL, 2, 0);
-	index_rescan(scan, keys, 2, NULL, 0);
+	scan = index_beginscan(rel, index, GetActiveSnapshot(), NULL, 1, 0);
+	index_rescan(scan, keys, 1, NULL, 0);
 	slot = table_slot_create(rel, NULL);
 
 	while (index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
 		bool		isnull;
-		Datum		value;
+		Datum		value = slot_getattr(slot, cols->video_id, &isnull);
 
+		if (isnull || memcmp(DatumGetUUIDP(value)->data, DatumGetUUIDP(video)->data, UUID_LEN) != 0)
+			continue;
 		switch (q)
 		{
 			case TOTAL_WATCH_TIME:

@@ -254,7 +254,6 @@ SELECT set_eq(
            ('video_watch_sessions_course_id_creator_id_fkey', 'f'),
            ('video_watch_sessions_module_id_creator_id_fkey', 'f'),
            ('video_watch_sessions_module_id_course_id_fkey', 'f'),
-           ('video_watch_sessions_id_student_id_video_id_key', 'u'),
            ('video_watch_sessions_session_end_check', 'c'),
            ('video_watch_sessions_watch_time_seconds_check', 'c'),
            ('video_watch_sessions_watch_time_ms_check', 'c'),
@@ -288,29 +287,30 @@ SELECT is((SELECT pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constr
             WHERE conrelid = 'chronos.video_watch_sessions'::regclass AND conname = 'video_watch_sessions_module_id_creator_id_fkey'),
     'FOREIGN KEY (module_id, creator_id) REFERENCES chronos.course_modules(id, creator_id) ON DELETE SET NULL (module_id)',
     'video_watch_sessions_module_id_creator_id_fkey: FOREIGN KEY (module_id, creator_id) REFERENCES chronos.course_modules(id, creator_id) ON DELETE SET NULL (module_id)');
-SELECT is((SELECT pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint
-            WHERE conrelid = 'chronos.video_watch_sessions'::regclass AND conname = 'video_watch_sessions_id_student_id_video_id_key'),
-    'UNIQUE (id, student_id, video_id)',
-    'video_watch_sessions_id_student_id_video_id_key: UNIQUE (id, student_id, video_id)');
+SELECT is((SELECT pg_catalog.count(*)::integer FROM pg_catalog.pg_trigger
+            WHERE tgrelid = 'chronos.video_analytics_events'::regclass AND tgname = 'video_analytics_events_check_session'
+              AND tgfoid = 'chronos.check_event_session()'::regprocedure),
+    1,
+    'an event''s session must be of its student and video: trigger video_analytics_events_check_session (no unique key on the sessions'' (id, student_id, video_id) to pay for)');
 SELECT fk_ok('chronos', 'video_watch_sessions', ARRAY['creator_id']::name[], 'chronos', 'creators', ARRAY['id']::name[]);
 SELECT fk_ok('chronos', 'video_watch_sessions', ARRAY['video_id', 'creator_id']::name[], 'chronos', 'videos', ARRAY['id', 'creator_id']::name[]);
 SELECT fk_ok('chronos', 'video_watch_sessions', ARRAY['student_id', 'creator_id']::name[], 'chronos', 'students', ARRAY['id', 'creator_id']::name[]);
 SELECT fk_ok('chronos', 'video_watch_sessions', ARRAY['course_id', 'creator_id']::name[], 'chronos', 'courses', ARRAY['id', 'creator_id']::name[]);
 SELECT fk_ok('chronos', 'video_watch_sessions', ARRAY['module_id', 'creator_id']::name[], 'chronos', 'course_modules', ARRAY['id', 'creator_id']::name[]);
-SELECT indexes_are('chronos', 'video_watch_sessions', ARRAY['video_watch_sessions_student_id_video_id_session_start_idx', 'video_watch_sessions_video_id_session_start_idx', 'video_watch_sessions_creator_id_session_start_idx', 'video_watch_sessions_open_last_heartbeat_at_idx', 'video_watch_sessions_course_id_idx', 'video_watch_sessions_module_id_idx', 'video_watch_sessions_pkey', 'video_watch_sessions_id_student_id_video_id_key']::name[],
+SELECT indexes_are('chronos', 'video_watch_sessions', ARRAY['video_watch_sessions_student_id_idx', 'video_watch_sessions_video_id_session_start_idx', 'video_watch_sessions_creator_id_idx', 'video_watch_sessions_open_last_heartbeat_at_idx', 'video_watch_sessions_course_id_idx', 'video_watch_sessions_module_id_idx', 'video_watch_sessions_pkey']::name[],
     'video_watch_sessions: exactly these indexes');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
-            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_watch_sessions_student_id_video_id_session_start_idx'),
-    'CREATE INDEX video_watch_sessions_student_id_video_id_session_start_idx ON chronos.video_watch_sessions USING btree (student_id, video_id, session_start DESC)',
-    'video_watch_sessions_student_id_video_id_session_start_idx');
+            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_watch_sessions_student_id_idx'),
+    'CREATE INDEX video_watch_sessions_student_id_idx ON chronos.video_watch_sessions USING btree (student_id)',
+    'video_watch_sessions_student_id_idx');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
             WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_watch_sessions_video_id_session_start_idx'),
     'CREATE INDEX video_watch_sessions_video_id_session_start_idx ON chronos.video_watch_sessions USING btree (video_id, session_start)',
     'video_watch_sessions_video_id_session_start_idx');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
-            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_watch_sessions_creator_id_session_start_idx'),
-    'CREATE INDEX video_watch_sessions_creator_id_session_start_idx ON chronos.video_watch_sessions USING btree (creator_id, session_start)',
-    'video_watch_sessions_creator_id_session_start_idx');
+            WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_watch_sessions_creator_id_idx'),
+    'CREATE INDEX video_watch_sessions_creator_id_idx ON chronos.video_watch_sessions USING btree (creator_id)',
+    'video_watch_sessions_creator_id_idx');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
             WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_watch_sessions_open_last_heartbeat_at_idx'),
     'CREATE INDEX video_watch_sessions_open_last_heartbeat_at_idx ON chronos.video_watch_sessions USING btree (video_id, last_heartbeat_at) WHERE (session_end IS NULL)',
@@ -334,7 +334,7 @@ SELECT set_eq(
            ('video_analytics_events_course_id_creator_id_fkey', 'f'),
            ('video_analytics_events_module_id_creator_id_fkey', 'f'),
            ('video_analytics_events_module_id_course_id_fkey', 'f'),
-           ('video_analytics_events_session_id_student_id_video_id_fkey', 'f'),
+           ('video_analytics_events_session_id_fkey', 'f'),
            ('video_analytics_events_session_id_check', 'c'),
            ('video_analytics_events_metadata_check', 'c')$$,
     'video_analytics_events: exactly these constraints (name, kind)');
@@ -366,16 +366,16 @@ SELECT is((SELECT pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constr
     'FOREIGN KEY (module_id, course_id) REFERENCES chronos.course_modules(id, course_id) ON DELETE SET NULL (module_id)',
     'video_analytics_events_module_id_course_id_fkey: FOREIGN KEY (module_id, course_id) REFERENCES chronos.course_modules(id, course_id) ON DELETE SET NULL (module_id)');
 SELECT is((SELECT pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint
-            WHERE conrelid = 'chronos.video_analytics_events'::regclass AND conname = 'video_analytics_events_session_id_student_id_video_id_fkey'),
-    'FOREIGN KEY (session_id, student_id, video_id) REFERENCES chronos.video_watch_sessions(id, student_id, video_id) ON DELETE SET NULL (session_id)',
-    'video_analytics_events_session_id_student_id_video_id_fkey: FOREIGN KEY (session_id, student_id, video_id) REFERENCES chronos.video_watch_sessions(id, student_id, video_id) ON DELETE SET NULL (session_id)');
+            WHERE conrelid = 'chronos.video_analytics_events'::regclass AND conname = 'video_analytics_events_session_id_fkey'),
+    'FOREIGN KEY (session_id) REFERENCES chronos.video_watch_sessions(id) ON DELETE SET NULL (session_id)',
+    'video_analytics_events_session_id_fkey: FOREIGN KEY (session_id) REFERENCES chronos.video_watch_sessions(id) ON DELETE SET NULL (session_id)');
 SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['creator_id']::name[], 'chronos', 'creators', ARRAY['id']::name[]);
 SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['video_id', 'creator_id']::name[], 'chronos', 'videos', ARRAY['id', 'creator_id']::name[]);
 SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['student_id', 'creator_id']::name[], 'chronos', 'students', ARRAY['id', 'creator_id']::name[]);
 SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['course_id', 'creator_id']::name[], 'chronos', 'courses', ARRAY['id', 'creator_id']::name[]);
 SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['module_id', 'creator_id']::name[], 'chronos', 'course_modules', ARRAY['id', 'creator_id']::name[]);
 SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['module_id', 'course_id']::name[], 'chronos', 'course_modules', ARRAY['id', 'course_id']::name[]);
-SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['session_id', 'student_id', 'video_id']::name[], 'chronos', 'video_watch_sessions', ARRAY['id', 'student_id', 'video_id']::name[]);
+SELECT fk_ok('chronos', 'video_analytics_events', ARRAY['session_id']::name[], 'chronos', 'video_watch_sessions', ARRAY['id']::name[]);
 SELECT indexes_are('chronos', 'video_analytics_events', ARRAY[]::name[],
     'video_analytics_events: no partitioned index (each partition has its own, copied from the default partition)');
 SELECT indexes_are('chronos', 'video_analytics_events_default', ARRAY['video_analytics_events_default_id_idx', 'video_analytics_events_default_video_id_timestamp_idx', 'video_analytics_events_default_creator_id_idx', 'video_analytics_events_default_student_id_idx', 'video_analytics_events_default_course_id_idx', 'video_analytics_events_default_module_id_idx', 'video_analytics_events_default_session_id_idx', 'video_analytics_events_default_timestamp_idx', 'video_analytics_events_default_transcribed_idx']::name[],
@@ -470,7 +470,7 @@ SELECT set_eq(
              ('video_analytics_events_course_id_creator_id_fkey', 'n', 'course_id'),
              ('video_analytics_events_module_id_creator_id_fkey', 'n', 'module_id'),
              ('video_analytics_events_module_id_course_id_fkey', 'n', 'module_id'),
-             ('video_analytics_events_session_id_student_id_video_id_fkey', 'n', 'session_id'),
+             ('video_analytics_events_session_id_fkey', 'n', 'session_id'),
              ('video_analytics_creator_id_fkey', 'c', ''),
              ('video_analytics_video_id_creator_id_fkey', 'c', '')$$,
     'every foreign key and its ON DELETE action (SET NULL only of the optional column, never of creator_id)');

@@ -416,11 +416,11 @@ SELECT throws_ok(
     'an event with a session names its student');
 SELECT throws_ok(
     $$INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, student_id, session_id) VALUES ('video_progress', 'e0000000-0000-4000-8000-0000000000a1', 'e0000000-0000-4000-8000-0000000000ca', 'e0000000-0000-4000-8000-0000000005a2', 'e0000000-0000-4000-8000-000000000fa1')$$,
-    '23503', 'insert or update on table "video_analytics_events_default" violates foreign key constraint "video_analytics_events_session_id_student_id_video_id_fkey"',
+    '23503', 'session e0000000-0000-4000-8000-000000000fa1 is not a session of student e0000000-0000-4000-8000-0000000005a2 on video e0000000-0000-4000-8000-0000000000a1',
     'the event''s session must be its student''s');
 SELECT throws_ok(
     $$INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, student_id, session_id) VALUES ('video_progress', 'e0000000-0000-4000-8000-0000000000a1', 'e0000000-0000-4000-8000-0000000000ca', 'e0000000-0000-4000-8000-00000000005a', 'e0000000-0000-4000-8000-000000000fa2')$$,
-    '23503', 'insert or update on table "video_analytics_events_default" violates foreign key constraint "video_analytics_events_session_id_student_id_video_id_fkey"',
+    '23503', 'session e0000000-0000-4000-8000-000000000fa2 is not a session of student e0000000-0000-4000-8000-00000000005a on video e0000000-0000-4000-8000-0000000000a1',
     'the event''s session must be of its video');
 SELECT lives_ok(
     $$INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, student_id, course_id, module_id, session_id) VALUES ('video_progress', 'e0000000-0000-4000-8000-0000000000a1', 'e0000000-0000-4000-8000-0000000000ca', 'e0000000-0000-4000-8000-00000000005a', 'e0000000-0000-4000-8000-000000000ca1', 'e0000000-0000-4000-8000-000000000da1', 'e0000000-0000-4000-8000-000000000fa1')$$,
