@@ -799,6 +799,7 @@ CREATE TABLE @extschema@.video_analytics_events (
     module_id   uuid,
     session_id  uuid,
     metadata    jsonb       NOT NULL DEFAULT '{}',
+    id_given    boolean     NOT NULL DEFAULT false,
     "timestamp" timestamptz NOT NULL DEFAULT pg_catalog.now(),
     created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
     CONSTRAINT video_analytics_events_creator_id_fkey FOREIGN KEY (creator_id)
@@ -856,9 +857,9 @@ COMMENT ON FUNCTION @extschema@.maintain_event_partitions() IS
 -- extension, would make pg_restore fail: attaching a dumped partition would
 -- already create its indexes, which the dump then creates again.
 CREATE INDEX video_analytics_events_default_id_idx
-    ON @extschema@.video_analytics_events_default USING hash (id);
+    ON @extschema@.video_analytics_events_default USING hash (id) WHERE id_given;
 COMMENT ON INDEX @extschema@.video_analytics_events_default_id_idx IS
-'Idempotent ingestion: finds an event by the id a client chose (track_video_event p_event_id, track_video_events event_id), in every partition.';
+'Idempotent ingestion: finds an event by the id a client chose (track_video_event p_event_id, track_video_events event_id), in every partition. Only such events are indexed: an id chronos made is unique by construction.';
 CREATE INDEX video_analytics_events_default_video_id_timestamp_idx
     ON @extschema@.video_analytics_events_default (video_id, "timestamp" DESC);
 COMMENT ON INDEX @extschema@.video_analytics_events_default_video_id_timestamp_idx IS
@@ -890,6 +891,8 @@ COMMENT ON INDEX @extschema@.video_analytics_events_default_timestamp_idx IS
 
 COMMENT ON TABLE @extschema@.video_analytics_events IS
 'The immutable stream of analytics events. Written through track_video_event / track_video_events; never updated or deleted by ordinary users.';
+COMMENT ON COLUMN @extschema@.video_analytics_events.id_given IS
+'Whether the client chose the id (p_event_id): then it is an idempotency key within the creator. Set by chronos''s ingestion; a direct INSERT leaves it false.';
 COMMENT ON COLUMN @extschema@.video_analytics_events.id IS
 'The event id; a client-chosen id (p_event_id) makes ingestion idempotent.';
 COMMENT ON COLUMN @extschema@.video_analytics_events.session_id IS

@@ -9,7 +9,9 @@
  * another partition.  So uniqueness is kept here: before an event with a
  * client-chosen id is written, the writer takes a transaction lock on
  * (creator_id, id) and looks for the id in every partition, through the
- * hash index on id, with a snapshot taken after the lock was granted.
+ * hash index on the ids clients chose (WHERE id_given: an id chronos made is
+ * unique by construction, so those events cost no index), with a snapshot
+ * taken after the lock was granted.
  * Whoever sent the same (creator, id) concurrently has then committed or
  * rolled back, and is seen or not accordingly, at every isolation level.
  * An event found with the same fields (the timestamp aside) is a replay and
@@ -51,7 +53,7 @@ typedef struct EventKey
 static const char *const stored_sql =
 "SELECT id, event_type::pg_catalog.text, video_id, creator_id, student_id, course_id, "
 "module_id, session_id, metadata FROM chronos.video_analytics_events "
-"WHERE id" SQL_EQ "ANY ($1)";
+"WHERE id" SQL_EQ "ANY ($1) AND id_given";
 
 static SPIPlanPtr stored_plan;
 

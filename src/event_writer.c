@@ -40,20 +40,21 @@
 #include "spi_sql.h"
 
 #define EVENT_COLUMNS \
-	"id, event_type, video_id, creator_id, student_id, course_id, module_id, session_id, metadata, \"timestamp\""
-#define NUM_INSERT_ARGS 10
+	"id, event_type, video_id, creator_id, student_id, course_id, module_id, session_id, metadata, " \
+	"\"timestamp\", id_given"
+#define NUM_INSERT_ARGS 11
 
 static const char *const insert_one_sql =
 "INSERT INTO chronos.video_analytics_events (" EVENT_COLUMNS ") "
-"VALUES ($1, $2::chronos.video_event_type, $3, $4, $5, $6, $7, $8, $9, $10)";
+"VALUES ($1, $2::chronos.video_event_type, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 static const char *const insert_batch_sql =
 "INSERT INTO chronos.video_analytics_events (" EVENT_COLUMNS ") "
-"SELECT u.id, u.t::chronos.video_event_type, u.v, u.c, u.s, u.co, u.m, u.se, u.md, u.ts "
+"SELECT u.id, u.t::chronos.video_event_type, u.v, u.c, u.s, u.co, u.m, u.se, u.md, u.ts, u.g "
 "FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), "
 "pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7), "
-"pg_catalog.unnest($8), pg_catalog.unnest($9), pg_catalog.unnest($10)) "
-"AS u(id, t, v, c, s, co, m, se, md, ts)";
+"pg_catalog.unnest($8), pg_catalog.unnest($9), pg_catalog.unnest($10), pg_catalog.unnest($11)) "
+"AS u(id, t, v, c, s, co, m, se, md, ts, g)";
 
 
 /*
@@ -133,7 +134,7 @@ InsertOne(EventRow *row)
 {
 	static Oid	argtypes[NUM_INSERT_ARGS] = {
 		UUIDOID, TEXTOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID, UUIDOID,
-		JSONBOID, TIMESTAMPTZOID
+		JSONBOID, TIMESTAMPTZOID, BOOLOID
 	};
 	Datum		values[NUM_INSERT_ARGS];
 	char		nulls[NUM_INSERT_ARGS];
@@ -153,6 +154,8 @@ InsertOne(EventRow *row)
 	nulls[8] = ' ';
 	values[9] = TimestampTzGetDatum(row->timestamp);
 	nulls[9] = ' ';
+	values[10] = BoolGetDatum(row->id_given);
+	nulls[10] = ' ';
 
 	plan = ChronosKeptPlan(&insert_one_plan, insert_one_sql, NUM_INSERT_ARGS, argtypes);
 
@@ -270,18 +273,20 @@ InsertBatch(EventRow *rows, int n, const EventRow **current)
 {
 	static Oid	argtypes[NUM_INSERT_ARGS] = {
 		UUIDARRAYOID, TEXTARRAYOID, UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID, UUIDARRAYOID,
-		UUIDARRAYOID, UUIDARRAYOID, JSONBARRAYOID, TIMESTAMPTZARRAYOID
+		UUIDARRAYOID, UUIDARRAYOID, JSONBARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID
 	};
 	Datum		values[NUM_INSERT_ARGS];
 	Datum	   *types = palloc(sizeof(Datum) * n);
 	Datum	   *metadata = palloc(sizeof(Datum) * n);
 	Datum	   *timestamps = palloc(sizeof(Datum) * n);
+	Datum	   *ids_given = palloc(sizeof(Datum) * n);
 
 	for (int i = 0; i < n; i++)
 	{
 		types[i] = CStringGetTextDatum(rows[i].event_type);
 		metadata[i] = JsonbPGetDatum(rows[i].metadata);
 		timestamps[i] = TimestampTzGetDatum(rows[i].timestamp);
+		ids_given[i] = BoolGetDatum(rows[i].id_given);
 	}
 	values[0] = PointerGetDatum(UuidColumn(rows, n, 0, true));
 	values[1] = PointerGetDatum(construct_array(types, n, TEXTOID, -1, false, TYPALIGN_INT));
@@ -290,6 +295,7 @@ InsertBatch(EventRow *rows, int n, const EventRow **current)
 	values[8] = PointerGetDatum(construct_array(metadata, n, JSONBOID, -1, false, TYPALIGN_INT));
 	values[9] = PointerGetDatum(construct_array(timestamps, n, TIMESTAMPTZOID, sizeof(TimestampTz),
 												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	values[10] = PointerGetDatum(construct_array(ids_given, n, BOOLOID, 1, true, TYPALIGN_CHAR));
 
 	ExecuteBatchInsert(ChronosKeptPlan(&insert_batch_plan, insert_batch_sql, NUM_INSERT_ARGS, argtypes),
 					   values, rows, current);

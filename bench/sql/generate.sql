@@ -69,6 +69,9 @@ FROM generate_series(1, :nsess) m,
 -- Event e: a uniformly drawn video (so creator 1 gets a tenth), one of its
 -- creator's students, a player event type (progress most often), half of
 -- them with the video's course and module, a time in the last 90 days.
+-- Events are written in the order they arrive: event e happened e/nev of
+-- the way through the 90 days, give or take ten minutes (players' clocks
+-- and batching), so the indexes grow as under live ingestion.
 \warn events
 -- The partitions of the 90 days of events, made before they are loaded, so
 -- that the indexes grow as they do under live ingestion (rows loaded into
@@ -93,7 +96,8 @@ SELECT gen_random_uuid(), t.et::chronos.video_event_type, bench.video(a.v), benc
 FROM generate_series(%4$s, %5$s) e,
      LATERAL (SELECT 1 + bench.h(e, 1) %% %1$s AS v, bench.h(e, 2) AS h) a,
      LATERAL (SELECT bench.video_creator(a.v, %1$s, %3$s) AS c, bench.video_course(a.v, %1$s, %3$s) AS k,
-                     now() - (a.h %% 7776000) * interval '1 second' AS ts,
+                     now() - interval '90 days' + (e::float8 / %6$s) * interval '90 days'
+                         - (a.h %% 600) * interval '1 second' AS ts,
                      (ARRAY['video_progress', 'video_progress', 'video_progress', 'video_progress',
                             'video_progress', 'video_progress', 'video_progress', 'video_progress',
                             'video_progress', 'video_progress', 'video_started', 'video_started',
@@ -101,7 +105,7 @@ FROM generate_series(%4$s, %5$s) e,
                             'video_completed', 'video_seeked', 'video_rewatched',
                             'playback_speed_changed'])[1 + (a.h / 17) %% 20] AS et) b,
      LATERAL (SELECT b.et) t(et)
-$sql$, :nv, :ns, :nc, lo, least(lo + 999999, :nev))
+$sql$, :nv, :ns, :nc, lo, least(lo + 999999, :nev), :nev)
 FROM generate_series(1, :nev, 1000000) lo
 \gexec
 
