@@ -382,7 +382,7 @@ SELECT indexes_are('chronos', 'video_analytics_events_default', ARRAY['video_ana
     'video_analytics_events_default: exactly these indexes');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
             WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_default_id_idx'),
-    'CREATE INDEX video_analytics_events_default_id_idx ON chronos.video_analytics_events_default USING hash (id)',
+    'CREATE INDEX video_analytics_events_default_id_idx ON chronos.video_analytics_events_default USING hash (id) WHERE id_given',
     'video_analytics_events_default_id_idx');
 SELECT is((SELECT pg_catalog.pg_get_indexdef(oid) FROM pg_catalog.pg_class
             WHERE relnamespace = 'chronos'::regnamespace AND relname = 'video_analytics_events_default_video_id_timestamp_idx'),

@@ -4,7 +4,7 @@
 -- when a column is added or dropped without this file being updated.
 --
 BEGIN;
-SELECT plan(378);
+SELECT plan(381);
 SELECT has_schema('chronos', 'schema chronos exists');
 SELECT has_extension('chronos', 'chronos', 'extension chronos is installed in schema chronos');
 
@@ -333,8 +333,11 @@ SELECT col_default_is('chronos', 'video_watch_sessions', 'updated_at', 'now()'::
 
 -- video_analytics_events --------------------------------------------------
 SELECT has_table('chronos', 'video_analytics_events', 'table chronos.video_analytics_events exists');
-SELECT columns_are('chronos', 'video_analytics_events', ARRAY['id', 'event_type', 'video_id', 'creator_id', 'student_id', 'course_id', 'module_id', 'session_id', 'metadata', 'timestamp', 'created_at']::name[],
-    'video_analytics_events has exactly its 11 columns');
+SELECT columns_are('chronos', 'video_analytics_events', ARRAY['id', 'event_type', 'video_id', 'creator_id', 'student_id', 'course_id', 'module_id', 'session_id', 'metadata', 'id_given', 'timestamp', 'created_at']::name[],
+    'video_analytics_events has exactly its 12 columns');
+SELECT col_type_is('chronos', 'video_analytics_events', 'id_given', 'boolean', 'video_analytics_events.id_given is boolean');
+SELECT col_not_null('chronos', 'video_analytics_events', 'id_given', 'video_analytics_events.id_given is NOT NULL');
+SELECT col_default_is('chronos', 'video_analytics_events', 'id_given', 'false', 'video_analytics_events.id_given defaults to false');
 SELECT is_partitioned('chronos', 'video_analytics_events', 'video_analytics_events is partitioned (by time: no primary key spans the partitions)');
 SELECT col_type_is('chronos', 'video_analytics_events', 'id', 'uuid', 'video_analytics_events.id is uuid');
 SELECT col_not_null('chronos', 'video_analytics_events', 'id', 'video_analytics_events.id is NOT NULL');
