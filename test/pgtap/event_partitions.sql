@@ -88,12 +88,7 @@ RETURNS uuid LANGUAGE sql AS $$
                                      p_event_id => ('e7900000-0000-4000-8000-' || lpad(p_id, 12, '0'))::uuid)
 $$;
 -- where_is(id): the partitions (by name) that hold event id e79...<id>, as text.
-CREATE FUNCTION pg_temp.where_is(p_id text) RETURNS text
-LANGUAGE sql AS $$
-    SELECT string_agg(c.relname, ' ' ORDER BY c.relname)
-      FROM chronos.video_analytics_events e JOIN pg_class c ON c.oid = e.tableoid
-     WHERE e.id = ('e7900000-0000-4000-8000-' || lpad(p_id, 12, '0'))::uuid
-$$;
+\ir ../fixtures/where_is.sql
 
 --
 -- 0. A new installation has the default partition only
