@@ -119,22 +119,13 @@ DELETE FROM chronos.video_watch_sessions
 -- the same answer through row-level security.
 --
 CREATE ROLE chronos_progress_caller NOLOGIN;
+-- progress_as(setting, value, student, course): course_progress read by a
+-- caller identified by setting = value, or the error (see call_as.sql).
+\ir ../fixtures/call_as.sql
 CREATE FUNCTION pg_temp.progress_as(p_setting text, p_value text, p_student uuid, p_course uuid) RETURNS jsonb
-LANGUAGE plpgsql AS $$
-DECLARE
-    v_result jsonb;
-BEGIN
-    PERFORM set_config(p_setting, p_value, true);
-    SET LOCAL ROLE chronos_progress_caller;
-    BEGIN
-        v_result := chronos.course_progress(p_student, p_course);
-    EXCEPTION WHEN OTHERS THEN
-        v_result := jsonb_build_object('error', SQLSTATE, 'message', SQLERRM);
-    END;
-    RESET ROLE;
-    PERFORM set_config(p_setting, '', true);
-    RETURN v_result;
-END
+LANGUAGE sql AS $$
+    SELECT pg_temp.call_as('chronos_progress_caller', p_setting, p_value,
+                           format('chronos.course_progress(%L::uuid, %L::uuid)', p_student, p_course))
 $$;
 SELECT is(pg_temp.progress_as('chronos.student_id', 'aa200000-0000-4000-8000-0000000000a1',
                               'aa200000-0000-4000-8000-0000000000a1', 'aa400000-0000-4000-8000-0000000000a1'),

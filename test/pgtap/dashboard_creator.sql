@@ -214,24 +214,14 @@ SELECT is(chronos.refresh_video_analytics('2025-03-01 00:00+00'), 9, 'refresh');
 -- Who may read a dashboard: the creator itself and the service
 --
 CREATE ROLE chronos_dashboard_caller NOLOGIN;
+\ir ../fixtures/call_as.sql
 -- dashboard_as(setting, value, creator): creator's dashboard for Monday to
 -- Wednesday read by a caller identified by setting = value, or the error.
 CREATE FUNCTION pg_temp.dashboard_as(p_setting text, p_value text, p_creator uuid) RETURNS jsonb
-LANGUAGE plpgsql AS $$
-DECLARE
-    v_result jsonb;
-BEGIN
-    PERFORM set_config(p_setting, p_value, true);
-    SET LOCAL ROLE chronos_dashboard_caller;
-    BEGIN
-        v_result := chronos.creator_dashboard(p_creator, '2025-03-03', '2025-03-05') - 'rollups_updated_at';
-    EXCEPTION WHEN OTHERS THEN
-        v_result := jsonb_build_object('error', SQLSTATE, 'message', SQLERRM);
-    END;
-    RESET ROLE;
-    PERFORM set_config(p_setting, '', true);
-    RETURN v_result;
-END
+LANGUAGE sql AS $$
+    SELECT pg_temp.call_as('chronos_dashboard_caller', p_setting, p_value,
+                           format($f$chronos.creator_dashboard(%L::uuid, '2025-03-03', '2025-03-05')
+                                     - 'rollups_updated_at'$f$, p_creator))
 $$;
 SELECT is(pg_temp.dashboard_as('chronos.creator_id', 'a9100000-0000-4000-8000-00000000000a', 'a9100000-0000-4000-8000-00000000000a'),
     (SELECT j - 'rollups_updated_at' FROM d), 'the creator (chronos.creator_id) reads its dashboard: the same as the service''s');

@@ -27,85 +27,17 @@ SET TimeZone = 'Pacific/Kiritimati';
 CREATE ROLE chronos_evpart_app;
 CREATE ROLE chronos_evpart_bypass BYPASSRLS;
 
--- become(who) / unbecome(): as in ingest_authorization.sql
---   anon, creator:<uuid>, student:<uuid>, claims:<json>, bypassrls
-CREATE FUNCTION pg_temp.become(p_who text) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM set_config('role', CASE WHEN p_who = 'bypassrls' THEN 'chronos_evpart_bypass'
-                                    ELSE 'chronos_evpart_app' END, true);
-    IF p_who LIKE 'creator:%' THEN
-        PERFORM set_config('chronos.creator_id', substr(p_who, 9), true);
-    ELSIF p_who LIKE 'student:%' THEN
-        PERFORM set_config('chronos.student_id', substr(p_who, 9), true);
-    ELSIF p_who LIKE 'claims:%' THEN
-        PERFORM set_config('request.jwt.claims', substr(p_who, 8), true);
-    END IF;
-END
-$$;
-CREATE FUNCTION pg_temp.unbecome() RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM set_config('chronos.creator_id', '', true);
-    PERFORM set_config('chronos.student_id', '', true);
-    PERFORM set_config('request.jwt.claims', '', true);
-    PERFORM set_config('role', 'none', true);
-END
-$$;
-
--- as_who(who, sql): the text sql returns when who runs it, or its error as
--- "ERROR sqlstate: message".
-CREATE FUNCTION pg_temp.as_who(p_who text, p_sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    result text;
-BEGIN
-    PERFORM pg_temp.become(p_who);
-    EXECUTE p_sql INTO result;
-    PERFORM pg_temp.unbecome();
-    RETURN result;
-EXCEPTION WHEN OTHERS THEN
-    RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+-- become(who), unbecome() and as_who(who, sql): see the fixture (anon,
+-- creator:<uuid>, student:<uuid>, claims:<json>, bypassrls).
+\set app_role chronos_evpart_app
+\set bypass_role chronos_evpart_bypass
+\ir ../fixtures/become.sql
 
 -- refused(who, sql, sqlstate, message, description [, detail [, context]]):
 -- one assertion that sql, run by who ('service': the superuser), fails so
 -- and writes no event (a message starting with ~ is a regular expression;
--- a NULL detail or context: any).
-CREATE FUNCTION pg_temp.refused(p_who text, p_sql text, p_state text, p_message text, p_description text,
-                                p_detail text DEFAULT NULL, p_context text DEFAULT NULL)
-RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    before bigint := pg_temp.n_events();
-    after bigint;
-    st text := '(none)';
-    msg text := '(no error)';
-    det text := '';
-    ctx text := '';
-    good boolean;
-BEGIN
-    BEGIN
-        IF p_who <> 'service' THEN
-            PERFORM pg_temp.become(p_who);
-        END IF;
-        EXECUTE p_sql;
-        PERFORM pg_temp.unbecome();
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
-                                ctx = PG_EXCEPTION_CONTEXT;
-    END;
-    after := pg_temp.n_events();
-    good := st = p_state AND after = before
-            AND CASE WHEN p_message LIKE '~%' THEN msg ~ substr(p_message, 2) ELSE msg = p_message END
-            AND (p_detail IS NULL OR det = p_detail)
-            AND (p_context IS NULL OR split_part(ctx, E'\n', 1) = p_context);
-    RETURN ok(good, p_description) || CASE WHEN good THEN '' ELSE E'\n' || diag(format(
-        E'got:    %s %s / %s / %s, %s events written\nwanted: %s %s / %s / %s, none written',
-        st, msg, det, split_part(ctx, E'\n', 1), after - before, p_state, p_message,
-        coalesce(p_detail, '(any detail)'), coalesce(p_context, '(any context)'))) END;
-END
-$$;
+-- a NULL detail or context: any); see the fixture.
+\ir ../fixtures/refused.sql
 
 -- The partitions (the default left out), by lower bound: pg_get_expr prints
 -- the bounds with their offset, so they read back as the same instants.
@@ -156,12 +88,7 @@ RETURNS uuid LANGUAGE sql AS $$
                                      p_event_id => ('e7900000-0000-4000-8000-' || lpad(p_id, 12, '0'))::uuid)
 $$;
 -- where_is(id): the partitions (by name) that hold event id e79...<id>, as text.
-CREATE FUNCTION pg_temp.where_is(p_id text) RETURNS text
-LANGUAGE sql AS $$
-    SELECT string_agg(c.relname, ' ' ORDER BY c.relname)
-      FROM chronos.video_analytics_events e JOIN pg_class c ON c.oid = e.tableoid
-     WHERE e.id = ('e7900000-0000-4000-8000-' || lpad(p_id, 12, '0'))::uuid
-$$;
+\ir ../fixtures/where_is.sql
 
 --
 -- 0. A new installation has the default partition only

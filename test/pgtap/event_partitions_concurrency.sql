@@ -145,12 +145,7 @@ LANGUAGE sql AS $$
         p_timestamp => %L, p_event_id => %L)::text$f$, p_ts, 'e8900000-0000-4000-8000-' || lpad(p_n, 12, '0'))
 $$;
 -- where_is(n): the partitions holding event e89...<n>, by name.
-CREATE FUNCTION pg_temp.where_is(p_n text) RETURNS text
-LANGUAGE sql AS $$
-    SELECT string_agg(c.relname, ' ' ORDER BY c.relname)
-      FROM chronos.video_analytics_events e JOIN pg_class c ON c.oid = e.tableoid
-     WHERE e.id = ('e8900000-0000-4000-8000-' || lpad(p_n, 12, '0'))::uuid
-$$;
+\ir ../fixtures/where_is.sql
 CREATE TABLE public.evpc_parts AS
 SELECT 'video_analytics_events_p' || to_char(public.evpc_month(0) AT TIME ZONE 'UTC', 'YYYYMMDD') AS this_month,
        'video_analytics_events_p' || to_char(public.evpc_month(2) AT TIME ZONE 'UTC', 'YYYYMMDD') AS in_two_months;

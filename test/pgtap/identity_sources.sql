@@ -22,11 +22,12 @@ GRANT ALL ON ALL SEQUENCES IN SCHEMA pg_temp TO chronos_id_tester, chronos_id_by
 
 -- Alice owns companies A and A2 and learns from B; Bob owns B; Sam learns
 -- from A and from B; Ann learns from A.
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id) VALUES
-  (:A, 'co_a', 'user_alice'), (:A2, 'co_a2', 'user_alice'), (:B, 'co_b', 'user_bob');
-INSERT INTO chronos.students (id, creator_id, whop_user_id) VALUES
-  (:samA, :A, 'user_sam'), (:annA, :A, 'user_ann'),
-  (:samB, :B, 'user_sam'), (:aliceB, :B, 'user_alice');
+-- (keys: A is a, A2 c, B b; each student's first character is its creator)
+\set ids '00000000-0000-0000-000%s-%s'
+\set kinds 012346
+\set creators 'a=user_alice c=user_alice b=user_bob'
+\set students 'a1=user_sam a2=user_ann b1=user_sam b2=user_alice'
+\ir ../fixtures/people.sql
 
 -- Declarations ----------------------------------------------------------------
 

@@ -33,37 +33,8 @@ CREATE ROLE chronos_ingest_bypass BYPASSRLS;
 
 -- refused(who, sql, sqlstate, message, description [, detail [, context]]):
 -- one assertion that sql, run by who, fails so and writes no event (a NULL
--- message, detail or context: any).
-CREATE FUNCTION pg_temp.refused(p_who text, p_sql text, p_state text, p_message text, p_description text,
-                                p_detail text DEFAULT NULL, p_context text DEFAULT NULL)
-RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    before bigint := pg_temp.n_events();
-    after bigint;
-    st text := '(none)';
-    msg text := '(no error)';
-    det text := '';
-    ctx text := '';
-    good boolean;
-BEGIN
-    BEGIN
-        PERFORM pg_temp.become(p_who);
-        EXECUTE p_sql;
-        PERFORM pg_temp.unbecome();
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
-                                ctx = PG_EXCEPTION_CONTEXT;
-    END;
-    after := pg_temp.n_events();
-    good := st = p_state AND (p_message IS NULL OR msg = p_message) AND after = before
-            AND (p_detail IS NULL OR det = p_detail)
-            AND (p_context IS NULL OR split_part(ctx, E'\n', 1) = p_context);
-    RETURN ok(good, p_description) || CASE WHEN good THEN '' ELSE E'\n' || diag(format(
-        E'got:    %s %s / %s / %s, %s events written\nwanted: %s %s / %s / %s, none written',
-        st, msg, det, split_part(ctx, E'\n', 1), after - before, p_state, coalesce(p_message, '(any message)'),
-        coalesce(p_detail, '(any detail)'), coalesce(p_context, '(any context)'))) END;
-END
-$$;
+-- message, detail or context: any); see the fixture.
+\ir ../fixtures/refused.sql
 
 --
 -- Nobody: a role with no identity

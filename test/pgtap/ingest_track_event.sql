@@ -18,32 +18,10 @@ SELECT plan(63);
 
 \ir ../fixtures/n_events.sql
 
--- refused(sql, sqlstate, message, description [, detail]): one assertion that
--- sql fails with that SQLSTATE and message (and detail) and writes no event.
-CREATE FUNCTION pg_temp.refused(p_sql text, p_state text, p_message text, p_description text,
-                                p_detail text DEFAULT NULL)
-RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    before bigint := pg_temp.n_events();
-    after bigint;
-    st text := '(none)';
-    msg text := '(no error)';
-    det text := '';
-    good boolean;
-BEGIN
-    BEGIN
-        EXECUTE p_sql;
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-    END;
-    after := pg_temp.n_events();
-    good := st = p_state AND msg = p_message AND after = before
-            AND (p_detail IS NULL OR det = p_detail);
-    RETURN ok(good, p_description) || CASE WHEN good THEN '' ELSE E'\n' || diag(format(
-        E'got:    %s %s / %s, %s events written\nwanted: %s %s / %s, none written',
-        st, msg, det, after - before, p_state, p_message, coalesce(p_detail, '(any detail)'))) END;
-END
-$$;
+-- refused('service', sql, sqlstate, message, description [, detail]): one
+-- assertion that sql fails with that SQLSTATE and message (and detail) and
+-- writes no event; see the fixture.
+\ir ../fixtures/refused.sql
 
 --
 -- What is stored
@@ -174,14 +152,14 @@ SELECT is(chronos.track_video_event('video_embedded', 'e4300000-0000-4000-8000-0
           'e4900000-0000-4000-8000-000000000002'::uuid, 'metadata {} replays an event sent with metadata NULL');
 SELECT is(pg_temp.n_events(), (SELECT n FROM before_replay), 'those replays wrote nothing');
 -- the same id with different content: refused, the detail names the field
-SELECT pg_temp.refused(format($$SELECT chronos.track_video_event(%L, 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', format($$SELECT chronos.track_video_event(%L, 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', 'e4200000-0000-4000-8000-0000000000a1',
         'e4400000-0000-4000-8000-0000000000a1', 'e4500000-0000-4000-8000-0000000000a1',
         '{"position": 42, "rate": 1.5}', p_event_id => 'e4900000-0000-4000-8000-000000000001',
         p_session_id => 'e4700000-0000-4000-8000-0000000000a1')$$, 'video_paused'),
     '23505', 'event e4900000-0000-4000-8000-000000000001 already exists with different content',
     'a different event_type under a known id is refused', 'Its event_type differs from the stored event''s.');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a2',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a2',
         'e4100000-0000-4000-8000-00000000000a', 'e4200000-0000-4000-8000-0000000000a1',
         'e4400000-0000-4000-8000-0000000000a1', 'e4500000-0000-4000-8000-0000000000a1',
         '{"position": 42, "rate": 1.5}', p_event_id => 'e4900000-0000-4000-8000-000000000001')$$,
@@ -198,40 +176,40 @@ SELECT is((SELECT pg_catalog.array_agg(creator_id ORDER BY creator_id) FROM chro
           'both creators hold an event with that id');
 DELETE FROM chronos.video_analytics_events
  WHERE id = 'e4900000-0000-4000-8000-000000000001' AND creator_id = 'e4100000-0000-4000-8000-00000000000b';
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', 'e4200000-0000-4000-8000-0000000000a2',
         'e4400000-0000-4000-8000-0000000000a1', 'e4500000-0000-4000-8000-0000000000a1',
         '{"position": 42, "rate": 1.5}', p_event_id => 'e4900000-0000-4000-8000-000000000001')$$,
     '23505', 'event e4900000-0000-4000-8000-000000000001 already exists with different content',
     'a different student_id under a known id is refused', 'Its student_id differs from the stored event''s.');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', 'e4200000-0000-4000-8000-0000000000a1',
         NULL, 'e4500000-0000-4000-8000-0000000000a1',
         '{"position": 42, "rate": 1.5}', p_event_id => 'e4900000-0000-4000-8000-000000000001',
         p_session_id => 'e4700000-0000-4000-8000-0000000000a1')$$,
     '23505', 'event e4900000-0000-4000-8000-000000000001 already exists with different content',
     'a missing course_id under a known id is refused', 'Its course_id differs from the stored event''s.');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', 'e4200000-0000-4000-8000-0000000000a1',
         'e4400000-0000-4000-8000-0000000000a1', NULL,
         '{"position": 42, "rate": 1.5}', p_event_id => 'e4900000-0000-4000-8000-000000000001',
         p_session_id => 'e4700000-0000-4000-8000-0000000000a1')$$,
     '23505', 'event e4900000-0000-4000-8000-000000000001 already exists with different content',
     'a missing module_id under a known id is refused', 'Its module_id differs from the stored event''s.');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', 'e4200000-0000-4000-8000-0000000000a1',
         'e4400000-0000-4000-8000-0000000000a1', 'e4500000-0000-4000-8000-0000000000a1',
         '{"position": 42, "rate": 1.5}', p_event_id => 'e4900000-0000-4000-8000-000000000001')$$,
     '23505', 'event e4900000-0000-4000-8000-000000000001 already exists with different content',
     'a missing session_id under a known id is refused', 'Its session_id differs from the stored event''s.');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', 'e4200000-0000-4000-8000-0000000000a1',
         'e4400000-0000-4000-8000-0000000000a1', 'e4500000-0000-4000-8000-0000000000a1',
         '{"position": 42, "rate": 1.50001}', p_event_id => 'e4900000-0000-4000-8000-000000000001',
         p_session_id => 'e4700000-0000-4000-8000-0000000000a1')$$,
     '23505', 'event e4900000-0000-4000-8000-000000000001 already exists with different content',
     'different metadata under a known id is refused', 'Its metadata differs from the stored event''s.');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_embedded', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_embedded', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', p_metadata => '{"x": null}',
         p_event_id => 'e4900000-0000-4000-8000-000000000002')$$,
     '23505', 'event e4900000-0000-4000-8000-000000000002 already exists with different content',
@@ -244,72 +222,72 @@ SELECT is((SELECT (event_type::text, metadata) FROM chronos.video_analytics_even
 --
 -- References (23503), each naming what is wrong
 --
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-0000000000ff')$$,
     '23503', 'creator e4100000-0000-4000-8000-0000000000ff does not exist', 'an unknown creator is refused');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000ff',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000ff',
         'e4100000-0000-4000-8000-00000000000a')$$,
     '23503', 'video e4300000-0000-4000-8000-0000000000ff does not belong to creator e4100000-0000-4000-8000-00000000000a',
     'an unknown video is refused');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000b1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000b1',
         'e4100000-0000-4000-8000-00000000000a')$$,
     '23503', 'video e4300000-0000-4000-8000-0000000000b1 does not belong to creator e4100000-0000-4000-8000-00000000000a',
     'another creator''s video is refused');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000b')$$,
     '23503', 'video e4300000-0000-4000-8000-0000000000a1 does not belong to creator e4100000-0000-4000-8000-00000000000b',
     'a video under the wrong creator is refused');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', 'e4200000-0000-4000-8000-0000000000ff')$$,
     '23503', 'student e4200000-0000-4000-8000-0000000000ff is not a student of creator e4100000-0000-4000-8000-00000000000a',
     'an unknown student is refused');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', 'e4200000-0000-4000-8000-0000000000b1')$$,
     '23503', 'student e4200000-0000-4000-8000-0000000000b1 is not a student of creator e4100000-0000-4000-8000-00000000000a',
     'another creator''s student (the same Whop user) is refused');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_added_to_course', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_added_to_course', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', p_course_id => 'e4400000-0000-4000-8000-0000000000b1')$$,
     '23503', 'course e4400000-0000-4000-8000-0000000000b1 does not belong to creator e4100000-0000-4000-8000-00000000000a',
     'another creator''s course is refused');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_added_to_course', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_added_to_course', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', p_course_id => 'e4400000-0000-4000-8000-0000000000ff')$$,
     '23503', 'course e4400000-0000-4000-8000-0000000000ff does not belong to creator e4100000-0000-4000-8000-00000000000a',
     'an unknown course is refused');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_added_to_course', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_added_to_course', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', p_module_id => 'e4500000-0000-4000-8000-0000000000b1')$$,
     '23503', 'module e4500000-0000-4000-8000-0000000000b1 does not belong to creator e4100000-0000-4000-8000-00000000000a',
     'another creator''s module is refused, without a course');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_added_to_course', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_added_to_course', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', p_course_id => 'e4400000-0000-4000-8000-0000000000a1',
         p_module_id => 'e4500000-0000-4000-8000-0000000000a2')$$,
     '23503', 'module e4500000-0000-4000-8000-0000000000a2 is not a module of course e4400000-0000-4000-8000-0000000000a1',
     'a module of another course of the same creator is refused, naming the module',
     'The module must belong to the course given, and the course to creator e4100000-0000-4000-8000-00000000000a.');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_added_to_course', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_added_to_course', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', p_course_id => 'e4400000-0000-4000-8000-0000000000a1',
         p_module_id => 'e4500000-0000-4000-8000-0000000000b1')$$,
     '23503', 'module e4500000-0000-4000-8000-0000000000b1 is not a module of course e4400000-0000-4000-8000-0000000000a1',
     'another creator''s module with a course of the creator is refused, naming the module');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', 'e4200000-0000-4000-8000-0000000000a1',
         p_session_id => 'e4700000-0000-4000-8000-0000000000a3')$$,
     '23503', 'session e4700000-0000-4000-8000-0000000000a3 is not a session of student e4200000-0000-4000-8000-0000000000a1 on video e4300000-0000-4000-8000-0000000000a1',
     'a session of another student is refused');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', 'e4200000-0000-4000-8000-0000000000a1',
         p_session_id => 'e4700000-0000-4000-8000-0000000000a2')$$,
     '23503', 'session e4700000-0000-4000-8000-0000000000a2 is not a session of student e4200000-0000-4000-8000-0000000000a1 on video e4300000-0000-4000-8000-0000000000a1',
     'a session of another video is refused');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', 'e4200000-0000-4000-8000-0000000000a1',
         p_session_id => 'e4700000-0000-4000-8000-0000000000ff')$$,
     '23503', 'session e4700000-0000-4000-8000-0000000000ff is not a session of student e4200000-0000-4000-8000-0000000000a1 on video e4300000-0000-4000-8000-0000000000a1',
     'an unknown session is refused');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', p_session_id => 'e4700000-0000-4000-8000-0000000000a1')$$,
     '22004', 'p_session_id requires p_student_id', 'a session without its student is refused (22004)');
 -- a reference error on a new id writes nothing either, and leaves the id free
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000b1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000b1',
         'e4100000-0000-4000-8000-00000000000a', p_event_id => 'e4900000-0000-4000-8000-000000000009')$$,
     '23503', 'video e4300000-0000-4000-8000-0000000000b1 does not belong to creator e4100000-0000-4000-8000-00000000000a',
     'a refused event with a client id is refused like any other');
@@ -321,22 +299,22 @@ SELECT is(chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-00
 --
 -- Arguments (22004, 22023): the main cases, each writing nothing
 --
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_liked', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_liked', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a')$$,
     '22023', 'invalid video event type "video_liked"', 'an unknown event type is refused (22023)');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event(NULL, 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event(NULL, 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a')$$,
     '22004', 'p_event_type must not be null', 'p_event_type NULL is refused (22004)');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_started', NULL,
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_started', NULL,
         'e4100000-0000-4000-8000-00000000000a')$$,
     '22004', 'p_video_id must not be null', 'p_video_id NULL is refused (22004)');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000a1',
         NULL)$$,
     '22004', 'p_creator_id must not be null', 'p_creator_id NULL is refused (22004)');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', p_metadata => '[{"a": 1}]')$$,
     '22023', 'p_metadata must be a JSON object', 'metadata that is an array is refused (22023)');
-SELECT pg_temp.refused($$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000a1',
+SELECT pg_temp.refused('service', $$SELECT chronos.track_video_event('video_started', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', p_metadata => 'null')$$,
     '22023', 'p_metadata must be a JSON object', 'metadata that is JSON null is refused (22023)');
 SELECT function_returns('chronos', 'track_video_event',

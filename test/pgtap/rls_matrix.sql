@@ -14,34 +14,29 @@ CREATE ROLE chronos_rls_bypass NOLOGIN BYPASSRLS;
 -- Fixture: creators A and B; A's students sA and sA2, B's student sB; each
 -- row labelled in metadata so that a test can say which rows it sees.
 -- cAd is a draft (unpublished) course; vAx and vBx are videos no row uses.
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id, metadata) VALUES
-  ('00000000-0000-0000-0000-00000000000a', 'co_a', 'user_alice', '{"label": "A"}'),
-  ('00000000-0000-0000-0000-00000000000b', 'co_b', 'user_bob', '{"label": "B"}');
-INSERT INTO chronos.students (id, creator_id, whop_user_id, metadata) VALUES
-  ('00000000-0000-0000-0001-0000000000a1', '00000000-0000-0000-0000-00000000000a', 'user_sam', '{"label": "sA"}'),
-  ('00000000-0000-0000-0001-0000000000a2', '00000000-0000-0000-0000-00000000000a', 'user_ann', '{"label": "sA2"}'),
-  ('00000000-0000-0000-0001-0000000000b1', '00000000-0000-0000-0000-00000000000b', 'user_tess', '{"label": "sB"}');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, youtube_video_id, metadata) VALUES
-  ('00000000-0000-0000-0002-0000000000a1', '00000000-0000-0000-0000-00000000000a', 'A one', 'youtube', 'yt_a1', '{"label": "vA"}'),
-  ('00000000-0000-0000-0002-0000000000a2', '00000000-0000-0000-0000-00000000000a', 'A two', 'youtube', 'yt_a2', '{"label": "vAx"}'),
-  ('00000000-0000-0000-0002-0000000000b1', '00000000-0000-0000-0000-00000000000b', 'B one', 'youtube', 'yt_b1', '{"label": "vB"}'),
-  ('00000000-0000-0000-0002-0000000000b2', '00000000-0000-0000-0000-00000000000b', 'B two', 'youtube', 'yt_b2', '{"label": "vBx"}');
-INSERT INTO chronos.courses (id, creator_id, title, is_published, metadata) VALUES
-  ('00000000-0000-0000-0003-0000000000a1', '00000000-0000-0000-0000-00000000000a', 'A course', true, '{"label": "cA"}'),
-  ('00000000-0000-0000-0003-0000000000a2', '00000000-0000-0000-0000-00000000000a', 'A draft', false, '{"label": "cAd"}'),
-  ('00000000-0000-0000-0003-0000000000b1', '00000000-0000-0000-0000-00000000000b', 'B course', true, '{"label": "cB"}');
-INSERT INTO chronos.course_modules (id, course_id, title, metadata) VALUES
-  ('00000000-0000-0000-0004-0000000000a1', '00000000-0000-0000-0003-0000000000a1', 'A module', '{"label": "mA"}'),
-  ('00000000-0000-0000-0004-0000000000a2', '00000000-0000-0000-0003-0000000000a2', 'A draft module', '{"label": "mAd"}'),
-  ('00000000-0000-0000-0004-0000000000b1', '00000000-0000-0000-0003-0000000000b1', 'B module', '{"label": "mB"}');
+-- Keys: a student's, video's or course's first character is its creator.
+\set ids '00000000-0000-0000-000%s-%s'
+\set kinds 012346
+\set video_source youtube
+\set creators 'a=user_alice b=user_bob'
+\set creators_with '{"a": {"metadata": {"label": "A"}}, "b": {"metadata": {"label": "B"}}}'
+\set students 'a1=user_sam a2=user_ann b1=user_tess'
+\set students_with '{"a1": {"metadata": {"label": "sA"}}, "a2": {"metadata": {"label": "sA2"}}, "b1": {"metadata": {"label": "sB"}}}'
+\set videos 'a1 a2 b1 b2'
+\set videos_with '{"a1": {"metadata": {"label": "vA"}}, "a2": {"metadata": {"label": "vAx"}}, "b1": {"metadata": {"label": "vB"}}, "b2": {"metadata": {"label": "vBx"}}}'
+\set courses 'a1 a2 b1'
+\set courses_with '{"*": {"is_published": true}, "a1": {"metadata": {"label": "cA"}}, "a2": {"is_published": false, "metadata": {"label": "cAd"}}, "b1": {"metadata": {"label": "cB"}}}'
+\set modules 'a1 a2 b1'
+\set modules_with '{"a1": {"metadata": {"label": "mA"}}, "a2": {"metadata": {"label": "mAd"}}, "b1": {"metadata": {"label": "mB"}}}'
+\set sessions 'a1=a1/a1 a2=a1/a2 b1=b1/b1'
+\set sessions_with '{"a1": {"metadata": {"label": "wA"}}, "a2": {"metadata": {"label": "wA2"}}, "b1": {"metadata": {"label": "wB"}}}'
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
+\ir ../fixtures/sessions.sql
 INSERT INTO chronos.module_lessons (id, module_id, video_id, lesson_order, metadata) VALUES
   ('00000000-0000-0000-0005-0000000000a1', '00000000-0000-0000-0004-0000000000a1', '00000000-0000-0000-0002-0000000000a1', 1, '{"label": "lA"}'),
   ('00000000-0000-0000-0005-0000000000a2', '00000000-0000-0000-0004-0000000000a2', '00000000-0000-0000-0002-0000000000a1', 1, '{"label": "lAd"}'),
   ('00000000-0000-0000-0005-0000000000b1', '00000000-0000-0000-0004-0000000000b1', '00000000-0000-0000-0002-0000000000b1', 1, '{"label": "lB"}');
-INSERT INTO chronos.video_watch_sessions (id, video_id, student_id, metadata) VALUES
-  ('00000000-0000-0000-0006-0000000000a1', '00000000-0000-0000-0002-0000000000a1', '00000000-0000-0000-0001-0000000000a1', '{"label": "wA"}'),
-  ('00000000-0000-0000-0006-0000000000a2', '00000000-0000-0000-0002-0000000000a1', '00000000-0000-0000-0001-0000000000a2', '{"label": "wA2"}'),
-  ('00000000-0000-0000-0006-0000000000b1', '00000000-0000-0000-0002-0000000000b1', '00000000-0000-0000-0001-0000000000b1', '{"label": "wB"}');
 INSERT INTO chronos.video_analytics_events (id, event_type, video_id, creator_id, student_id, metadata) VALUES
   ('00000000-0000-0000-0007-0000000000a1', 'video_started', '00000000-0000-0000-0002-0000000000a1', '00000000-0000-0000-0000-00000000000a', '00000000-0000-0000-0001-0000000000a1', '{"label": "eA"}'),
   ('00000000-0000-0000-0007-0000000000a2', 'video_started', '00000000-0000-0000-0002-0000000000a1', '00000000-0000-0000-0000-00000000000a', '00000000-0000-0000-0001-0000000000a2', '{"label": "eA2"}'),

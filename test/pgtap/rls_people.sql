@@ -24,32 +24,30 @@ GRANT ALL ON ALL SEQUENCES IN SCHEMA pg_temp TO chronos_people_tester;
 -- Alice owns companies A and A2 and learns from B.  Sam learns from A and B.
 -- Bob owns B, where Tess learns too.  Carol owns C, with whom nobody here
 -- has anything to do.
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id, metadata) VALUES
-  (:A, 'co_a', 'user_alice', '{"label": "A"}'), (:A2, 'co_a2', 'user_alice', '{"label": "A2"}'),
-  (:B, 'co_b', 'user_bob', '{"label": "B"}'), (:C, 'co_c', 'user_carol', '{"label": "C"}');
-INSERT INTO chronos.students (id, creator_id, whop_user_id, metadata) VALUES
-  (:samA, :A, 'user_sam', '{"label": "samA"}'), (:samB, :B, 'user_sam', '{"label": "samB"}'),
-  (:aliceB, :B, 'user_alice', '{"label": "aliceB"}'), (:tessB, :B, 'user_tess', '{"label": "tessB"}');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, youtube_video_id, metadata) VALUES
-  (:vA, :A, 'a', 'youtube', 'yt_a', '{"label": "vA"}'), (:vA2, :A2, 'a2', 'youtube', 'yt_a2', '{"label": "vA2"}'),
-  (:vB, :B, 'b', 'youtube', 'yt_b', '{"label": "vB"}'), (:vC, :C, 'c', 'youtube', 'yt_c', '{"label": "vC"}');
-INSERT INTO chronos.courses (id, creator_id, title, is_published, metadata) VALUES
-  ('00000000-0000-0000-0003-0000000000a1', :A, 'a', true, '{"label": "cA"}'),
-  ('00000000-0000-0000-0003-0000000000c1', :A2, 'a2 draft', false, '{"label": "cA2d"}'),
-  ('00000000-0000-0000-0003-0000000000b1', :B, 'b', true, '{"label": "cB"}'),
-  ('00000000-0000-0000-0003-0000000000b2', :B, 'b draft', false, '{"label": "cBd"}'),
-  ('00000000-0000-0000-0003-0000000000d1', :C, 'c', true, '{"label": "cC"}');
-INSERT INTO chronos.course_modules (id, course_id, title, metadata) VALUES
-  ('00000000-0000-0000-0004-0000000000b1', '00000000-0000-0000-0003-0000000000b1', 'b', '{"label": "mB"}'),
-  ('00000000-0000-0000-0004-0000000000b2', '00000000-0000-0000-0003-0000000000b2', 'b draft', '{"label": "mBd"}'),
-  ('00000000-0000-0000-0004-0000000000d1', '00000000-0000-0000-0003-0000000000d1', 'c', '{"label": "mC"}');
+-- Keys: A is a, A2 c, B b, C d; a student's, video's or course's first
+-- character is its creator.  Each row is labelled in metadata.
+\set ids '00000000-0000-0000-000%s-%s'
+\set kinds 012346
+\set video_source youtube
+\set creators 'a=user_alice c=user_alice b=user_bob d=user_carol'
+\set creators_with '{"a": {"metadata": {"label": "A"}}, "c": {"metadata": {"label": "A2"}}, "b": {"metadata": {"label": "B"}}, "d": {"metadata": {"label": "C"}}}'
+\set students 'a1=user_sam b1=user_sam b2=user_alice b3=user_tess'
+\set students_with '{"a1": {"metadata": {"label": "samA"}}, "b1": {"metadata": {"label": "samB"}}, "b2": {"metadata": {"label": "aliceB"}}, "b3": {"metadata": {"label": "tessB"}}}'
+\set videos 'a1 c1 b1 d1'
+\set videos_with '{"a1": {"metadata": {"label": "vA"}}, "c1": {"metadata": {"label": "vA2"}}, "b1": {"metadata": {"label": "vB"}}, "d1": {"metadata": {"label": "vC"}}}'
+\set courses 'a1 c1 b1 b2 d1'
+\set courses_with '{"*": {"is_published": true}, "a1": {"metadata": {"label": "cA"}}, "c1": {"is_published": false, "metadata": {"label": "cA2d"}}, "b1": {"metadata": {"label": "cB"}}, "b2": {"is_published": false, "metadata": {"label": "cBd"}}, "d1": {"metadata": {"label": "cC"}}}'
+\set modules 'b1 b2 d1'
+\set modules_with '{"b1": {"metadata": {"label": "mB"}}, "b2": {"metadata": {"label": "mBd"}}, "d1": {"metadata": {"label": "mC"}}}'
+\set sessions 'a1=a1/a1 b1=b1/b1 b2=b1/b2 b3=b1/b3'
+\set sessions_with '{"a1": {"metadata": {"label": "wSamA"}}, "b1": {"metadata": {"label": "wSamB"}}, "b2": {"metadata": {"label": "wAliceB"}}, "b3": {"metadata": {"label": "wTessB"}}}'
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
+\ir ../fixtures/sessions.sql
 INSERT INTO chronos.module_lessons (module_id, video_id, lesson_order, metadata) VALUES
   ('00000000-0000-0000-0004-0000000000b1', :vB, 1, '{"label": "lB"}'),
   ('00000000-0000-0000-0004-0000000000b2', :vB, 1, '{"label": "lBd"}'),
   ('00000000-0000-0000-0004-0000000000d1', :vC, 1, '{"label": "lC"}');
-INSERT INTO chronos.video_watch_sessions (video_id, student_id, metadata) VALUES
-  (:vA, :samA, '{"label": "wSamA"}'), (:vB, :samB, '{"label": "wSamB"}'),
-  (:vB, :aliceB, '{"label": "wAliceB"}'), (:vB, :tessB, '{"label": "wTessB"}');
 INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, student_id, metadata) VALUES
   ('video_started', :vA, :A, :samA, '{"label": "eSamA"}'), ('video_started', :vB, :B, :samB, '{"label": "eSamB"}'),
   ('video_started', :vB, :B, :aliceB, '{"label": "eAliceB"}'), ('video_started', :vB, :B, :tessB, '{"label": "eTessB"}'),

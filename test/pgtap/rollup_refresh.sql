@@ -197,22 +197,14 @@ SELECT results_eq('SELECT * FROM pg_temp.rollups()', 'SELECT * FROM pg_temp.reco
 -- 6. Who may refresh: the service only
 --
 CREATE ROLE chronos_rollup_caller NOLOGIN;
+-- refresh_as(setting, value): what refresh_video_analytics() returns to a
+-- caller identified by setting = value, or its error as "SQLSTATE message"
+-- (see call_as.sql).
+\ir ../fixtures/call_as.sql
 CREATE FUNCTION pg_temp.refresh_as(p_setting text, p_value text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    v_result text;
-BEGIN
-    PERFORM set_config(p_setting, p_value, true);
-    SET LOCAL ROLE chronos_rollup_caller;
-    BEGIN
-        v_result := chronos.refresh_video_analytics()::text;
-    EXCEPTION WHEN OTHERS THEN
-        v_result := SQLSTATE || ' ' || SQLERRM;
-    END;
-    RESET ROLE;
-    PERFORM set_config(p_setting, '', true);
-    RETURN v_result;
-END
+LANGUAGE sql AS $$
+    SELECT coalesce((r ->> 'error') || ' ' || (r ->> 'message'), r #>> '{}')
+      FROM pg_temp.call_as('chronos_rollup_caller', p_setting, p_value, 'chronos.refresh_video_analytics()') AS r
 $$;
 SELECT is(pg_temp.refresh_as('chronos.creator_id', 'a7100000-0000-4000-8000-00000000000a'),
     '42501 permission denied to refresh video analytics', 'a creator may not refresh');

@@ -23,6 +23,8 @@ SELECT plan(45);
 CREATE FUNCTION pg_temp.u(g int, name text) RETURNS uuid
 LANGUAGE sql IMMUTABLE AS $$ SELECT md5('cascades ' || g || ' ' || name)::uuid $$;
 
+-- Stays inline (not test/fixtures): each case needs its own copy of the
+-- whole graph, rows of every table with ids derived from g, built by one call.
 -- graph(g): one creator with
 --   students s1, s2; videos v1 (youtube), v2 (upload);
 --   course c1 with modules m1, m2; course c2 with module m3;

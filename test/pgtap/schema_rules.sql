@@ -8,6 +8,8 @@
 BEGIN;
 SELECT plan(112);
 
+-- Stays inline (not test/fixtures): these INSERTs give every column a rule
+-- reads, creator_id included, and are the accepted rows the rules are tested on.
 -- Two creators, a and b, each with what the rules below refer to.  Module a2
 -- belongs to a second course of a.  creator_id is given everywhere, so that
 -- this fixture does not depend on fill_creator_id (schema_triggers.sql).

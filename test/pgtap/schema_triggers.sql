@@ -6,6 +6,8 @@
 BEGIN;
 SELECT plan(68);
 
+-- Stays inline (not test/fixtures): the timestamps and creator_id written
+-- here are what the triggers under test read and overwrite.
 -- Fixture: every row is written with created_at and updated_at in 2001, so
 -- that the trigger's now() (the transaction's start) is told apart from it;
 -- creator_id is given everywhere (fill_creator_id is tested further down).

@@ -23,11 +23,8 @@ SET TimeZone = 'UTC';
 \getenv abs_srcdir PG_ABS_SRCDIR
 \ir :abs_srcdir/fixtures/people.sql
 \ir :abs_srcdir/fixtures/catalog.sql
-CREATE TEMP TABLE event_limits_baseline AS
-SELECT count(*) AS n FROM chronos.video_analytics_events;
-CREATE TEMP VIEW events_written AS
-SELECT (SELECT count(*) FROM chronos.video_analytics_events) - n AS events_written
-  FROM event_limits_baseline;
+-- events_written: rows added to the events table since the baseline
+\ir :abs_srcdir/fixtures/events_written.sql
 -- refusal(sql): runs sql and prints its error (SQLSTATE, message, detail,
 -- first line of context) with the times of the form 'YYYY-MM-DD hh:mm:ss...'
 -- that follow "horizon", "that is" or "event timestamp" replaced by <now-dependent>.
@@ -82,7 +79,7 @@ SELECT pg_temp.refusal(format($$SELECT chronos.track_video_event('video_started'
 RESET chronos.student_id;
 RESET ROLE;
 RESET chronos.max_event_clock_skew;
-UPDATE event_limits_baseline SET n = n + 2;
+UPDATE events_written_baseline SET n = n + 2;
 TABLE events_written;
 
 --
@@ -116,7 +113,7 @@ SELECT chronos.track_video_event('video_started', :'video_a1', :'creator_a',
     p_metadata => jsonb_build_object('note', repeat('x', 48)),
     p_event_id => 'e6900000-0000-4000-8000-000000000002');
 RESET chronos.max_event_metadata_bytes;
-UPDATE event_limits_baseline SET n = n + 1;
+UPDATE events_written_baseline SET n = n + 1;
 TABLE events_written;
 
 --
@@ -144,7 +141,7 @@ RESET ROLE;
 SELECT chronos.track_video_event('video_started', :'video_a1', :'creator_a',
     p_timestamp => now() - interval '399 days') IS NOT NULL AS accepted;
 RESET chronos.event_retention;
-UPDATE event_limits_baseline SET n = n + 1;
+UPDATE events_written_baseline SET n = n + 1;
 TABLE events_written;
 
 --

@@ -7,28 +7,31 @@
 -- extension is left installed, and empty, for the files that follow.
 --
 \set VERBOSITY terse
+-- the rows of each step: test/fixtures (creator 1 in Asia/Tokyo, its student,
+-- video, course, module and a session), then a lesson and an event
+\set ids 'f0%s00000-0000-4000-8000-%s'
+\set whop lifecycle_
+\set video_source youtube
+\getenv abs_srcdir PG_ABS_SRCDIR
 -- installed by pg_regress (--load-extension=chronos)
 SELECT extversion, extnamespace::regnamespace AS schema, cardinality(extconfig) >= 9 AS dumps_tables
   FROM pg_extension WHERE extname = 'chronos';
 CREATE EXTENSION chronos;
 -- installed: rows go in, the C checks and triggers work
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id, timezone)
-VALUES ('f0100000-0000-4000-8000-000000000001', 'lifecycle_co', 'lifecycle_user', 'Asia/Tokyo');
+\set creators 1
+\set creators_with '{"1": {"timezone": "Asia/Tokyo"}}'
+\set students 1
+\set videos 1
+\set courses 1
+\set modules 1
+\set sessions '1=1/1'
+\ir :abs_srcdir/fixtures/people.sql
 INSERT INTO chronos.creators (whop_company_id, whop_user_id, timezone)
 VALUES ('lifecycle_co_bad_zone', 'lifecycle_user', 'Asia/Atlantis');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('f0200000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001', 'lifecycle_learner');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, youtube_video_id)
-VALUES ('f0300000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001', 'intro', 'youtube', 'yt_lifecycle');
-INSERT INTO chronos.courses (id, creator_id, title)
-VALUES ('f0400000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001', 'course');
-INSERT INTO chronos.course_modules (id, course_id, title)
-VALUES ('f0500000-0000-4000-8000-000000000001', 'f0400000-0000-4000-8000-000000000001', 'module');
+\ir :abs_srcdir/fixtures/catalog.sql
+\ir :abs_srcdir/fixtures/sessions.sql
 INSERT INTO chronos.module_lessons (module_id, video_id, lesson_order)
 VALUES ('f0500000-0000-4000-8000-000000000001', 'f0300000-0000-4000-8000-000000000001', 1);
-INSERT INTO chronos.video_watch_sessions (id, video_id, student_id)
-VALUES ('f0700000-0000-4000-8000-000000000001', 'f0300000-0000-4000-8000-000000000001',
-        'f0200000-0000-4000-8000-000000000001');
 INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, student_id, session_id)
 VALUES ('video_started', 'f0300000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001',
         'f0200000-0000-4000-8000-000000000001', 'f0700000-0000-4000-8000-000000000001');
@@ -54,23 +57,20 @@ SELECT extversion, extnamespace::regnamespace AS schema, cardinality(extconfig) 
   FROM pg_extension WHERE extname = 'chronos';
 SELECT count(*) FROM chronos.creators;
 -- created again: rows go in, the C checks and triggers work
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id, timezone)
-VALUES ('f0100000-0000-4000-8000-000000000001', 'lifecycle_co', 'lifecycle_user', 'Asia/Tokyo');
+\set creators 1
+\set creators_with '{"1": {"timezone": "Asia/Tokyo"}}'
+\set students 1
+\set videos 1
+\set courses 1
+\set modules 1
+\set sessions '1=1/1'
+\ir :abs_srcdir/fixtures/people.sql
 INSERT INTO chronos.creators (whop_company_id, whop_user_id, timezone)
 VALUES ('lifecycle_co_bad_zone', 'lifecycle_user', 'Asia/Atlantis');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('f0200000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001', 'lifecycle_learner');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, youtube_video_id)
-VALUES ('f0300000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001', 'intro', 'youtube', 'yt_lifecycle');
-INSERT INTO chronos.courses (id, creator_id, title)
-VALUES ('f0400000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001', 'course');
-INSERT INTO chronos.course_modules (id, course_id, title)
-VALUES ('f0500000-0000-4000-8000-000000000001', 'f0400000-0000-4000-8000-000000000001', 'module');
+\ir :abs_srcdir/fixtures/catalog.sql
+\ir :abs_srcdir/fixtures/sessions.sql
 INSERT INTO chronos.module_lessons (module_id, video_id, lesson_order)
 VALUES ('f0500000-0000-4000-8000-000000000001', 'f0300000-0000-4000-8000-000000000001', 1);
-INSERT INTO chronos.video_watch_sessions (id, video_id, student_id)
-VALUES ('f0700000-0000-4000-8000-000000000001', 'f0300000-0000-4000-8000-000000000001',
-        'f0200000-0000-4000-8000-000000000001');
 INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, student_id, session_id)
 VALUES ('video_started', 'f0300000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001',
         'f0200000-0000-4000-8000-000000000001', 'f0700000-0000-4000-8000-000000000001');
@@ -85,23 +85,20 @@ SELECT name, updated_at > '2000-01-02' AS updated_at_kept_by_trigger FROM chrono
 DROP EXTENSION chronos;
 CREATE EXTENSION chronos;
 -- created a third time: rows go in, the C checks and triggers work
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id, timezone)
-VALUES ('f0100000-0000-4000-8000-000000000001', 'lifecycle_co', 'lifecycle_user', 'Asia/Tokyo');
+\set creators 1
+\set creators_with '{"1": {"timezone": "Asia/Tokyo"}}'
+\set students 1
+\set videos 1
+\set courses 1
+\set modules 1
+\set sessions '1=1/1'
+\ir :abs_srcdir/fixtures/people.sql
 INSERT INTO chronos.creators (whop_company_id, whop_user_id, timezone)
 VALUES ('lifecycle_co_bad_zone', 'lifecycle_user', 'Asia/Atlantis');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('f0200000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001', 'lifecycle_learner');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, youtube_video_id)
-VALUES ('f0300000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001', 'intro', 'youtube', 'yt_lifecycle');
-INSERT INTO chronos.courses (id, creator_id, title)
-VALUES ('f0400000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001', 'course');
-INSERT INTO chronos.course_modules (id, course_id, title)
-VALUES ('f0500000-0000-4000-8000-000000000001', 'f0400000-0000-4000-8000-000000000001', 'module');
+\ir :abs_srcdir/fixtures/catalog.sql
+\ir :abs_srcdir/fixtures/sessions.sql
 INSERT INTO chronos.module_lessons (module_id, video_id, lesson_order)
 VALUES ('f0500000-0000-4000-8000-000000000001', 'f0300000-0000-4000-8000-000000000001', 1);
-INSERT INTO chronos.video_watch_sessions (id, video_id, student_id)
-VALUES ('f0700000-0000-4000-8000-000000000001', 'f0300000-0000-4000-8000-000000000001',
-        'f0200000-0000-4000-8000-000000000001');
 INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, student_id, session_id)
 VALUES ('video_started', 'f0300000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001',
         'f0200000-0000-4000-8000-000000000001', 'f0700000-0000-4000-8000-000000000001');
@@ -117,22 +114,19 @@ DROP EXTENSION chronos;
 BEGIN;
 CREATE EXTENSION chronos;
 -- inside the transaction: rows go in, the C checks and triggers work
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id, timezone)
-VALUES ('f0100000-0000-4000-8000-000000000001', 'lifecycle_co', 'lifecycle_user', 'Asia/Tokyo');
 SELECT chronos.is_valid_timezone('Asia/Tokyo') AS tokyo, chronos.is_valid_timezone('Asia/Atlantis') AS atlantis;
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('f0200000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001', 'lifecycle_learner');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, youtube_video_id)
-VALUES ('f0300000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001', 'intro', 'youtube', 'yt_lifecycle');
-INSERT INTO chronos.courses (id, creator_id, title)
-VALUES ('f0400000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001', 'course');
-INSERT INTO chronos.course_modules (id, course_id, title)
-VALUES ('f0500000-0000-4000-8000-000000000001', 'f0400000-0000-4000-8000-000000000001', 'module');
+\set creators 1
+\set creators_with '{"1": {"timezone": "Asia/Tokyo"}}'
+\set students 1
+\set videos 1
+\set courses 1
+\set modules 1
+\set sessions '1=1/1'
+\ir :abs_srcdir/fixtures/people.sql
+\ir :abs_srcdir/fixtures/catalog.sql
+\ir :abs_srcdir/fixtures/sessions.sql
 INSERT INTO chronos.module_lessons (module_id, video_id, lesson_order)
 VALUES ('f0500000-0000-4000-8000-000000000001', 'f0300000-0000-4000-8000-000000000001', 1);
-INSERT INTO chronos.video_watch_sessions (id, video_id, student_id)
-VALUES ('f0700000-0000-4000-8000-000000000001', 'f0300000-0000-4000-8000-000000000001',
-        'f0200000-0000-4000-8000-000000000001');
 INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, student_id, session_id)
 VALUES ('video_started', 'f0300000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001',
         'f0200000-0000-4000-8000-000000000001', 'f0700000-0000-4000-8000-000000000001');
@@ -153,23 +147,20 @@ CREATE EXTENSION chronos;
 SELECT extversion, extnamespace::regnamespace AS schema, cardinality(extconfig) >= 9 AS dumps_tables
   FROM pg_extension WHERE extname = 'chronos';
 -- created after the rollback: rows go in, the C checks and triggers work
-INSERT INTO chronos.creators (id, whop_company_id, whop_user_id, timezone)
-VALUES ('f0100000-0000-4000-8000-000000000001', 'lifecycle_co', 'lifecycle_user', 'Asia/Tokyo');
+\set creators 1
+\set creators_with '{"1": {"timezone": "Asia/Tokyo"}}'
+\set students 1
+\set videos 1
+\set courses 1
+\set modules 1
+\set sessions '1=1/1'
+\ir :abs_srcdir/fixtures/people.sql
 INSERT INTO chronos.creators (whop_company_id, whop_user_id, timezone)
 VALUES ('lifecycle_co_bad_zone', 'lifecycle_user', 'Asia/Atlantis');
-INSERT INTO chronos.students (id, creator_id, whop_user_id)
-VALUES ('f0200000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001', 'lifecycle_learner');
-INSERT INTO chronos.videos (id, creator_id, title, source_type, youtube_video_id)
-VALUES ('f0300000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001', 'intro', 'youtube', 'yt_lifecycle');
-INSERT INTO chronos.courses (id, creator_id, title)
-VALUES ('f0400000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001', 'course');
-INSERT INTO chronos.course_modules (id, course_id, title)
-VALUES ('f0500000-0000-4000-8000-000000000001', 'f0400000-0000-4000-8000-000000000001', 'module');
+\ir :abs_srcdir/fixtures/catalog.sql
+\ir :abs_srcdir/fixtures/sessions.sql
 INSERT INTO chronos.module_lessons (module_id, video_id, lesson_order)
 VALUES ('f0500000-0000-4000-8000-000000000001', 'f0300000-0000-4000-8000-000000000001', 1);
-INSERT INTO chronos.video_watch_sessions (id, video_id, student_id)
-VALUES ('f0700000-0000-4000-8000-000000000001', 'f0300000-0000-4000-8000-000000000001',
-        'f0200000-0000-4000-8000-000000000001');
 INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, student_id, session_id)
 VALUES ('video_started', 'f0300000-0000-4000-8000-000000000001', 'f0100000-0000-4000-8000-000000000001',
         'f0200000-0000-4000-8000-000000000001', 'f0700000-0000-4000-8000-000000000001');

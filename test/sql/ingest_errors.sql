@@ -43,12 +43,8 @@
 \ir :abs_srcdir/fixtures/people.sql
 \ir :abs_srcdir/fixtures/catalog.sql
 \ir :abs_srcdir/fixtures/sessions.sql
--- events_written: rows added to the events table since the last baseline
-CREATE TEMP TABLE ingest_errors_baseline AS
-SELECT count(*) AS n FROM chronos.video_analytics_events;
-CREATE TEMP VIEW events_written AS
-SELECT (SELECT count(*) FROM chronos.video_analytics_events) - n AS events_written
-  FROM ingest_errors_baseline;
+-- events_written: rows added to the events table since the baseline
+\ir :abs_srcdir/fixtures/events_written.sql
 
 --
 -- track_video_event: arguments
@@ -119,7 +115,7 @@ SELECT chronos.track_video_event('video_progress', :'video_a1', :'creator_a', :'
                                  :'course_a1', :'module_a1', '{"position": 10}',
                                  '2026-03-01 10:00:00+00', 'e1900000-0000-4000-8000-000000000001',
                                  :'session_a1_v1');
-UPDATE ingest_errors_baseline SET n = n + 1;
+UPDATE events_written_baseline SET n = n + 1;
 -- the same event again, at another time: its id, nothing written
 SELECT chronos.track_video_event('video_progress', :'video_a1', :'creator_a', :'student_a1',
                                  :'course_a1', :'module_a1', '{"position": 10}',
@@ -319,7 +315,7 @@ SELECT chronos.track_video_events(jsonb_build_array(
     :'ev'::jsonb || '{"event_id": "e1900000-0000-4000-8000-000000000002"}',
     :'ev'::jsonb || '{"event_id": "e1900000-0000-4000-8000-000000000002", "timestamp": "2026-03-01T10:00:00Z"}',
     :'ev'::jsonb || '{"event_id": "E1900000000040008000000000000002"}'));
-UPDATE ingest_errors_baseline SET n = n + 1;
+UPDATE events_written_baseline SET n = n + 1;
 SELECT chronos.track_video_events(jsonb_build_array(
     :'ev'::jsonb || '{"event_id": "e1900000-0000-4000-8000-000000000002"}',
     :'ev'::jsonb || '{"event_id": "e1900000-0000-4000-8000-000000000002", "timestamp": "2026-03-01T10:00:00Z"}',

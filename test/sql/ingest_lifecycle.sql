@@ -6,37 +6,25 @@
 -- backend; none of it may outlive (or be lost with) the objects it was made
 -- for.  Every round runs the same calls in this same session:
 --
---   ingest_lifecycle.seed()      a creator, a student, a video, a course, a module
+--   the fixtures                 a creator, a student, a video, a course, a module
+--                                (test/fixtures/people.sql, catalog.sql)
 --   ingest_lifecycle.exercise()  every path of track_video_event,
 --                                track_video_events, the trigger and the
 --                                helpers (as the service), one row per check
 --   as a creator and a student   the same functions through the identity
 --                                settings, past row-level security
 --
--- The two functions live outside schema chronos, so they survive DROP
--- EXTENSION.  Ids: prefix e3.  The extension is left installed, and empty.
+-- exercise() lives outside schema chronos, so it survives DROP EXTENSION.
+-- Ids: prefix e3.  The extension is left installed, and empty.
 --
 \set VERBOSITY default
 \set SHOW_CONTEXT errors
 CREATE SCHEMA ingest_lifecycle;
 CREATE ROLE ingest_lifecycle_app;
-CREATE FUNCTION ingest_lifecycle.seed() RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO chronos.creators (id, whop_company_id, whop_user_id)
-    VALUES ('e3100000-0000-4000-8000-00000000000a', 'ingest_lifecycle_co_a', 'ingest_lifecycle_user_a');
-    INSERT INTO chronos.students (id, creator_id, whop_user_id)
-    VALUES ('e3200000-0000-4000-8000-0000000000a1', 'e3100000-0000-4000-8000-00000000000a',
-            'ingest_lifecycle_learner_1');
-    INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path)
-    VALUES ('e3300000-0000-4000-8000-0000000000a1', 'e3100000-0000-4000-8000-00000000000a', 'a1',
-            'upload', 'e3/a1.mp4');
-    INSERT INTO chronos.courses (id, creator_id, title)
-    VALUES ('e3400000-0000-4000-8000-0000000000a1', 'e3100000-0000-4000-8000-00000000000a', 'course a1');
-    INSERT INTO chronos.course_modules (id, course_id, title)
-    VALUES ('e3500000-0000-4000-8000-0000000000a1', 'e3400000-0000-4000-8000-0000000000a1', 'module a1');
-END
-$$;
+\set ids 'e3%s00000-0000-4000-8000-%s'
+\set whop ingest_lifecycle_
+\set storage e3/
+\getenv abs_srcdir PG_ABS_SRCDIR
 CREATE FUNCTION ingest_lifecycle.exercise() RETURNS TABLE (step text, result text)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -135,7 +123,13 @@ $$;
 --
 -- 1. As installed by pg_regress
 --
-SELECT ingest_lifecycle.seed();
+\set creators a
+\set students a1
+\set videos a1
+\set courses a1
+\set modules a1
+\ir :abs_srcdir/fixtures/people.sql
+\ir :abs_srcdir/fixtures/catalog.sql
 SELECT * FROM ingest_lifecycle.exercise();
 -- as the creator and as its student, through the identity settings
 SET ROLE ingest_lifecycle_app;
@@ -166,7 +160,13 @@ RESET ROLE;
 DROP EXTENSION chronos;
 CREATE EXTENSION chronos;
 SELECT count(*) AS events FROM chronos.video_analytics_events;
-SELECT ingest_lifecycle.seed();
+\set creators a
+\set students a1
+\set videos a1
+\set courses a1
+\set modules a1
+\ir :abs_srcdir/fixtures/people.sql
+\ir :abs_srcdir/fixtures/catalog.sql
 SELECT * FROM ingest_lifecycle.exercise();
 SET ROLE ingest_lifecycle_app;
 SET chronos.creator_id = 'e3100000-0000-4000-8000-00000000000a';
@@ -196,7 +196,13 @@ RESET ROLE;
 DROP EXTENSION chronos;
 BEGIN;
 CREATE EXTENSION chronos;
-SELECT ingest_lifecycle.seed();
+\set creators a
+\set students a1
+\set videos a1
+\set courses a1
+\set modules a1
+\ir :abs_srcdir/fixtures/people.sql
+\ir :abs_srcdir/fixtures/catalog.sql
 SELECT * FROM ingest_lifecycle.exercise();
 SET LOCAL ROLE ingest_lifecycle_app;
 SET LOCAL chronos.creator_id = 'e3100000-0000-4000-8000-00000000000a';
@@ -215,7 +221,13 @@ ROLLBACK;
 SELECT to_regprocedure('chronos.track_video_events(jsonb)') IS NULL AS gone,
        to_regclass('chronos.video_analytics_events') IS NULL AS table_gone;
 CREATE EXTENSION chronos;
-SELECT ingest_lifecycle.seed();
+\set creators a
+\set students a1
+\set videos a1
+\set courses a1
+\set modules a1
+\ir :abs_srcdir/fixtures/people.sql
+\ir :abs_srcdir/fixtures/catalog.sql
 SELECT * FROM ingest_lifecycle.exercise();
 SET ROLE ingest_lifecycle_app;
 SET chronos.creator_id = 'e3100000-0000-4000-8000-00000000000a';
@@ -243,7 +255,13 @@ RESET ROLE;
 BEGIN;
 DROP EXTENSION chronos;
 CREATE EXTENSION chronos;
-SELECT ingest_lifecycle.seed();
+\set creators a
+\set students a1
+\set videos a1
+\set courses a1
+\set modules a1
+\ir :abs_srcdir/fixtures/people.sql
+\ir :abs_srcdir/fixtures/catalog.sql
 SELECT * FROM ingest_lifecycle.exercise();
 COMMIT;
 SELECT count(*) AS events FROM chronos.video_analytics_events;
@@ -255,7 +273,13 @@ BEGIN;
 DROP EXTENSION chronos;
 ROLLBACK;
 DELETE FROM chronos.creators WHERE whop_company_id = 'ingest_lifecycle_co_a';
-SELECT ingest_lifecycle.seed();
+\set creators a
+\set students a1
+\set videos a1
+\set courses a1
+\set modules a1
+\ir :abs_srcdir/fixtures/people.sql
+\ir :abs_srcdir/fixtures/catalog.sql
 SELECT * FROM ingest_lifecycle.exercise();
 SET ROLE ingest_lifecycle_app;
 SET chronos.creator_id = 'e3100000-0000-4000-8000-00000000000a';
