@@ -3,7 +3,7 @@
 -- the superuser, which is the service.  Ids: prefix e4.
 SET client_min_messages = warning;
 BEGIN;
-SELECT plan(63);
+SELECT plan(65);
 
 \set ids 'e4%s00000-0000-4000-8000-%s'
 \set creators 'a b'
@@ -58,6 +58,11 @@ SELECT isnt(chronos.track_video_event('video_imported', 'e4300000-0000-4000-8000
             (SELECT id FROM defaults_call), 'each call without p_event_id gets a new id');
 SELECT is((SELECT count(*) FROM chronos.video_analytics_events
             WHERE id = (SELECT id FROM defaults_call)), 1::bigint, 'the returned id is the stored row''s id');
+SELECT is((SELECT id_given FROM chronos.video_analytics_events WHERE id = (SELECT id FROM defaults_call)),
+          false, 'an id chronos made is not marked id_given (it needs no idempotency index)');
+SELECT is((SELECT bool_and(id_given) FROM chronos.video_analytics_events
+            WHERE id = 'e4900000-0000-4000-8000-000000000001'), true,
+          'an id the client chose is marked id_given');
 
 -- explicit NULLs: metadata NULL is {}, p_event_id NULL a new id, p_timestamp NULL now()
 SELECT is(chronos.track_video_event('video_embedded', 'e4300000-0000-4000-8000-0000000000a1',
