@@ -652,6 +652,12 @@ CREATE INDEX video_watch_sessions_course_id_idx ON @extschema@.video_watch_sessi
     WHERE course_id IS NOT NULL;
 CREATE INDEX video_watch_sessions_module_id_idx ON @extschema@.video_watch_sessions (module_id)
     WHERE module_id IS NOT NULL;
+COMMENT ON INDEX @extschema@.video_watch_sessions_open_last_heartbeat_at_idx IS
+'Open sessions only: current_viewers, a video''s active sessions, close_stale_watch_sessions.';
+COMMENT ON INDEX @extschema@.video_watch_sessions_course_id_idx IS
+'A course''s sessions; ON DELETE SET NULL of the course foreign key.';
+COMMENT ON INDEX @extschema@.video_watch_sessions_module_id_idx IS
+'ON DELETE SET NULL of the module foreign keys.';
 
 COMMENT ON TABLE @extschema@.video_watch_sessions IS
 'One viewing of one video by one student: progress, resume position and completion.';
