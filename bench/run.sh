@@ -85,14 +85,15 @@ gen_seconds=$((SECONDS - t0))
 
 # Storage, measured now: before the benchmarks add rows.
 storage=$(psql -At <<'SQL'
--- a partitioned table's size is the sum of its partitions' (pg_partition_tree
--- lists a plain table alone)
+-- a partitioned table's size is the sum of its partitions'; pg_partition_tree
+-- lists no rows at all for a plain table (one that is not a partition), so
+-- the table itself is added (a partitioned table's own size is 0)
 SELECT format('| %s | %s | %s | %s | %s | %s | %s | **%s** | %s |', label, to_char(n, 'FM999,999,999,990'),
               pg_size_pretty(heap), pg_size_pretty(idx), pg_size_pretty(heap + idx),
               round(heap::numeric / n), round(idx::numeric / n), round((heap + idx)::numeric / n), report)
 FROM (SELECT label, n, report,
-             (SELECT sum(pg_table_size(relid)) FROM pg_partition_tree(rel)) AS heap,
-             (SELECT sum(pg_indexes_size(relid)) FROM pg_partition_tree(rel)) AS idx
+             (SELECT sum(pg_table_size(relid)) FROM (SELECT rel AS relid UNION SELECT relid FROM pg_partition_tree(rel)) p) AS heap,
+             (SELECT sum(pg_indexes_size(relid)) FROM (SELECT rel AS relid UNION SELECT relid FROM pg_partition_tree(rel)) p) AS idx
       FROM (SELECT 'video_analytics_events' AS label, 'chronos.video_analytics_events'::regclass AS rel,
                    (SELECT count(*) FROM chronos.video_analytics_events) AS n, '~300' AS report
             UNION ALL
@@ -367,7 +368,7 @@ SELECT line FROM (
 ORDER BY gi, vi;
 SQL
 	echo
-	echo "Rates are transactions per second, or events per second (ev) for the batch pairs (a chronos batch and a COPY write 1,000 events per transaction, a single call one), medians over the repetitions. The throughput ratio (chronos / baseline, the measure of docs/architecture.md, "Performance targets", judged against the target) is the median of the per-repetition ratios; min–max shows their spread. Server CPU is the CPU time the whole cluster (backends, WAL writer…) spent per transaction or event, read from /proc; the CPU ratio (baseline CPU / chronos CPU, so that above 1 means chronos is cheaper) is much less disturbed by other work on the machine than throughput, and excludes pgbench's own CPU, which shares the two cores."
+	echo "Rates are transactions per second, or events per second (ev) for the batch pairs (a chronos batch and a COPY write 1,000 events per transaction, a single call one), medians over the repetitions. The throughput ratio (chronos / baseline, the measure of docs/architecture.md, \"Performance targets\", judged against the target) is the median of the per-repetition ratios; min–max shows their spread. Server CPU is the CPU time the whole cluster (backends, WAL writer…) spent per transaction or event, read from /proc; the CPU ratio (baseline CPU / chronos CPU, so that above 1 means chronos is cheaper) is much less disturbed by other work on the machine than throughput, and excludes pgbench's own CPU, which shares the two cores."
 	echo
 	echo "### Storage (after loading and VACUUM, before the benchmarks)"
 	echo
