@@ -97,9 +97,9 @@ CheckEventPartitionInterval(char **newval, void **extra, GucSource source)
 		return false;
 	}
 	if (!IntervalIsPositive(&span) || span.time != 0 ||
-		(span.month > 0 && span.day > 0))
+		(span.month > 0 && span.day > 0) || span.month > 120 || span.day > 3660)
 	{
-		GUC_check_errdetail("A partition spans whole months (such as '1 month' or '3 months') or whole days (such as '1 day' or '1 week'), not both, and more than nothing.");
+		GUC_check_errdetail("A partition spans whole months (such as '1 month' or '3 months') or whole days (such as '1 day' or '1 week'), not both, more than nothing and at most ten years.");
 		return false;
 	}
 	return true;
@@ -164,30 +164,28 @@ FloorDiv(int64 a, int64 b)
 	return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-/* The start (UTC) of month number m counted from January 2000. */
-static TimestampTz
-MonthStart(int64 m)
+/* The start (UTC) of month number m counted from January 2000, in *result; false when out of range. */
+static bool
+MonthStart(int64 m, TimestampTz *result)
 {
 	struct pg_tm tm;
-	TimestampTz result;
 
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = (int) (2000 + FloorDiv(m, 12));
 	tm.tm_mon = (int) (m - FloorDiv(m, 12) * 12) + 1;
 	tm.tm_mday = 1;
-	if (tm2timestamp(&tm, 0, NULL, &result) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("event partition bound out of range")));
-	return result;
+	return tm2timestamp(&tm, 0, NULL, result) == 0 && IS_VALID_TIMESTAMP(*result);
 }
 
-void
-EventPartitionBounds(TimestampTz ts, TimestampTz *lower, TimestampTz *upper)
+/*
+ * The bounds of the partition that holds ts; false, without an error, when a
+ * bound lies past the range of timestamps (ts near its ends).
+ */
+static bool
+PartitionBoundsOf(TimestampTz ts, TimestampTz *lower, TimestampTz *upper)
 {
 	if (TIMESTAMP_NOT_FINITE(ts))
-		elog(ERROR, "no event partition holds an infinite timestamp");
-
+		return false;
 	if (partition_months > 0)
 	{
 		struct pg_tm tm;
@@ -195,13 +193,10 @@ EventPartitionBounds(TimestampTz ts, TimestampTz *lower, TimestampTz *upper)
 		int64		m;
 
 		if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-					 errmsg("timestamp out of range")));
+			return false;
 		m = (int64) (tm.tm_year - 2000) * 12 + (tm.tm_mon - 1);
 		m = FloorDiv(m, partition_months) * partition_months;
-		*lower = MonthStart(m);
-		*upper = MonthStart(m + partition_months);
+		return MonthStart(m, lower) && MonthStart(m + partition_months, upper);
 	}
 	else
 	{
@@ -209,20 +204,18 @@ EventPartitionBounds(TimestampTz ts, TimestampTz *lower, TimestampTz *upper)
 
 		*lower = DAY_GRID_ORIGIN + FloorDiv(ts - DAY_GRID_ORIGIN, width) * width;
 		*upper = *lower + width;
-		if (!IS_VALID_TIMESTAMP(*lower) || !IS_VALID_TIMESTAMP(*upper))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-					 errmsg("event partition bound out of range")));
+		return IS_VALID_TIMESTAMP(*lower) && IS_VALID_TIMESTAMP(*upper);
 	}
 }
 
-/* Whether the partition of ts has bounds within the range of timestamps. */
-static bool
-EventPartitionBoundsExist(TimestampTz ts)
+void
+EventPartitionBounds(TimestampTz ts, TimestampTz *lower, TimestampTz *upper)
 {
-	/* a year of margin covers every interval up to a year */
-	return ts > MIN_TIMESTAMP + 400 * USECS_PER_DAY && ts < END_TIMESTAMP - 800 * USECS_PER_DAY &&
-		(partition_days == 0 || (int64) partition_days * USECS_PER_DAY < 300 * USECS_PER_DAY);
+	if (!PartitionBoundsOf(ts, lower, upper))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("no event partition can hold timestamp %s", timestamptz_to_str(ts)),
+				 errdetail("Its partition's bounds would lie past the range of timestamps.")));
 }
 
 /* --- maintenance ---------------------------------------------------------- */
@@ -489,12 +482,11 @@ EmptyDefault(Maintenance *m)
 		if (isnull)
 			break;
 		/* a time at the ends of the timestamp range has no partition: it stays */
-		if (!EventPartitionBoundsExist(first))
+		if (!PartitionBoundsOf(first, &lower, &upper))
 		{
 			cursor = first + 1;
 			continue;
 		}
-		EventPartitionBounds(first, &lower, &upper);
 		CoverRange(m, lower, upper);
 		cursor = upper;
 	}

@@ -153,6 +153,7 @@ SET chronos.event_partition_interval = '-1 day';
 SET chronos.event_partition_interval = '0 days';
 SET chronos.event_partition_interval = '12 hours';
 SET chronos.event_partition_interval = '1 week 1 hour';
+SET chronos.event_partition_interval = '11 years';
 SET chronos.event_partition_interval = '';
 SET chronos.event_retention = 'abc';
 SET chronos.event_retention = '-1 day';
