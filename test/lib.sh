@@ -130,3 +130,43 @@ wait_ready() {
 		sleep 0.2
 	done
 }
+
+# --- shell tests that also run alone ------------------------------------------
+#
+# A test/shell/*.sh file run by test/run.sh gets its own fresh database
+# (chronos_s_NAME) in the harness's cluster; run alone, it makes a cluster of
+# its own.  shell_test_begin PREFIX DB PORT: sets WORK (a temporary folder
+# named after PREFIX) and, alone, builds, installs and starts a cluster on
+# PORT with database DB; shell_test_created DB records a database the test
+# made, dropped at exit with the own cluster and WORK.
+
+SHELL_TEST_DBS=()
+OWN_CLUSTER=0
+
+shell_test_created() { SHELL_TEST_DBS+=("$1"); }
+
+shell_test_cleanup() {
+	local rc=$? db
+	set +e
+	for db in "${SHELL_TEST_DBS[@]}"; do
+		"$PGBIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1
+	done
+	[ "$OWN_CLUSTER" = 1 ] && stop_cluster
+	[ -n "${WORK:-}" ] && rm -rf "$WORK"
+	exit $rc
+}
+
+shell_test_begin() {
+	WORK=$(mktemp -d "/tmp/chronos-$1.XXXXXX")
+	trap shell_test_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM HUP
+	# whatever PG* variables say alone: never a cluster of the machine's own
+	if ! { [[ ${PGDATABASE:-} == chronos_s_* ]] && [ -n "${PGHOST:-}" ] && [ "${PGPORT:-5432}" != 5432 ]; }; then
+		OWN_CLUSTER=1
+		build_and_install
+		CHRONOS_PGPORT=${CHRONOS_PGPORT:-$3} start_cluster
+		export PGDATABASE=$2
+		psql_quiet -d postgres -c "CREATE DATABASE $PGDATABASE"
+	fi
+}

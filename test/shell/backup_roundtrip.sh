@@ -39,35 +39,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=test/lib.sh
 source "$here/../lib.sh"
 
-WORK=$(mktemp -d /tmp/chronos-backup.XXXXXX)
-OWN_CLUSTER=0
-RESTORED=()
-
-cleanup() {
-	local rc=$? db
-	set +e
-	for db in "${RESTORED[@]}"; do
-		"$PGBIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1
-	done
-	[ "$OWN_CLUSTER" = 1 ] && stop_cluster
-	rm -rf "$WORK"
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
-
-# From test/run.sh: its fresh database chronos_s_NAME, in its cluster.  Alone
-# (whatever PG* variables say: never a cluster of the machine's own): a
-# cluster of our own.
-if ! { [[ ${PGDATABASE:-} == chronos_s_* ]] && [ -n "${PGHOST:-}" ] && [ "${PGPORT:-5432}" != 5432 ]; }; then
-	OWN_CLUSTER=1
-	build_and_install
-	CHRONOS_PGPORT=${CHRONOS_PGPORT:-55438} start_cluster
-	export PGDATABASE=chronos_backup_src
-	psql_quiet -d postgres -c "CREATE DATABASE $PGDATABASE"
-	psql_quiet -c "CREATE EXTENSION chronos"
-fi
+# From test/run.sh: its fresh database, in its cluster; alone, a cluster
+# of our own with database chronos_backup_src.
+shell_test_begin backup chronos_backup_src 55438
+[ "$OWN_CLUSTER" = 1 ] && psql_quiet -c "CREATE EXTENSION chronos"
 SRC=$PGDATABASE
 
 failures=0
@@ -258,7 +233,7 @@ restore_into() {
 }
 restore() {
 	local kind=$1 db=$2 rc=0
-	RESTORED+=("$db")
+	shell_test_created "$db"
 	restore_into "$kind" "$db" 1 || rc=$?
 	if [ $rc -eq 0 ] && ! grep -qE 'ERROR|FATAL' "$WORK/$db.restore"; then
 		pass "$kind dump restored into $db without error"

@@ -47,34 +47,9 @@ UPGRADE_DIR=$(cd "$here/../upgrade" && pwd)
 # shellcheck source=test/lib.sh
 source "$here/../lib.sh"
 
-WORK=$(mktemp -d /tmp/chronos-upgrade.XXXXXX)
-OWN_CLUSTER=0
-CREATED=()
-
-cleanup() {
-	local rc=$? db
-	set +e
-	for db in "${CREATED[@]}"; do
-		"$PGBIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1
-	done
-	[ "$OWN_CLUSTER" = 1 ] && stop_cluster
-	rm -rf "$WORK"
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
-
-# From test/run.sh: its database chronos_s_NAME, in its cluster.  Alone
-# (whatever PG* variables say: never a cluster of the machine's own): a
-# cluster of our own.
-if ! { [[ ${PGDATABASE:-} == chronos_s_* ]] && [ -n "${PGHOST:-}" ] && [ "${PGPORT:-5432}" != 5432 ]; }; then
-	OWN_CLUSTER=1
-	build_and_install
-	CHRONOS_PGPORT=${CHRONOS_PGPORT:-55439} start_cluster
-	export PGDATABASE=chronos_s_upgrade
-	psql_quiet -d postgres -c "CREATE DATABASE $PGDATABASE"
-fi
+# From test/run.sh: its database, in its cluster; alone, a cluster of our
+# own with database chronos_s_upgrade.
+shell_test_begin upgrade chronos_s_upgrade 55439
 PREFIX=${PGDATABASE:0:40}
 
 failures=0
@@ -104,7 +79,7 @@ run_file() {
 new_db() {
 	q postgres "SET client_min_messages = warning" "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)"
 	"$PGBIN/createdb" -T template0 "$1"
-	CREATED+=("$1")
+	shell_test_created "$1"
 }
 
 # same WHAT EXPECTED_FILE ACTUAL_FILE: a check that two outputs are equal,
