@@ -39,6 +39,11 @@ int			chronos_max_event_metadata_bytes = 16 * 1024;
 
 void		_PG_init(void);
 
+/*
+ * _PG_init defines every chronos.* setting, one DefineCustom*Variable call
+ * each (long, but a flat list), reserves the prefix and registers the cache
+ * invalidation callbacks.
+ */
 void
 _PG_init(void)
 {
