@@ -6,17 +6,20 @@
 #   bash test/shell/backup_roundtrip.sh         (alone: as root, builds chronos
 #                                                and runs its own cluster)
 #
-# 1. test/shell/fill.sql fills every table of schema chronos through the
-#    public functions (content as the service; events, sessions with watched
-#    ranges and rollups through chronos's functions, as creators and students).
-#    Then events in five past months and maintain_event_partitions(): the
+# 1. test/fixtures/platform_data.sql (the loader test/shell/upgrade.sh uses
+#    too), for three creators (New York, Tokyo, Chatham) of six students and
+#    five videos each, then test/shell/fill.sql (what this test adds), fill
+#    every table of schema chronos through the public functions (content as
+#    the service; events, sessions with watched ranges, open ones and one
+#    under a stricter completion threshold, and rollups with pending work
+#    through chronos's functions, as creators and students).  Then events in five past months and maintain_event_partitions(): the
 #    events table has several partitions with rows (made by maintenance, not
 #    members of the extension: pg_dump dumps them as tables of their own),
 #    and, after it, events in two months without a partition, left in the
 #    default partition.
 # 2. Every table is registered with pg_extension_config_dump or is such a
-#    partition, and holds rows (a new table fails here until fill.sql fills
-#    it too).
+#    partition, and holds rows (a new table fails here until
+#    platform_data.sql fills it too).
 # 3. pg_dump -Fc restored by pg_restore, and pg_dump (plain SQL) restored by
 #    psql, each into a fresh database, both without any error.
 # 4. Each table of each restored database is identical row for row: the same
@@ -79,15 +82,22 @@ has_function() {
 	q "$1" "SELECT count(*) FROM pg_proc WHERE pronamespace = 'chronos'::regnamespace AND proname = '$2'"
 }
 
-echo "== fill: test/shell/fill.sql in database $SRC"
+# The loader's variables: the role the callers act as (works() below acts
+# as it), the creators' time zones (one creator each), students and videos
+# of each creator (works() counts a creator's 5 videos); t0, the time the
+# data is placed before, is now().
+echo "== fill: test/fixtures/platform_data.sql and test/shell/fill.sql in database $SRC"
 fill_start=$SECONDS
-psql_quiet -d "$SRC" -f "$here/fill.sql" >"$WORK/fill.out" 2>&1 ||
-	{ cat "$WORK/fill.out"; echo "FAIL  fill.sql"; exit 1; }
+psql_quiet -d "$SRC" -v app_role=chronos_fill_app \
+	-v creator_zones='America/New_York Asia/Tokyo Pacific/Chatham' \
+	-v students_per_creator=6 -v videos_per_creator=5 \
+	-f "$here/../fixtures/platform_data.sql" -f "$here/fill.sql" >"$WORK/fill.out" 2>&1 ||
+	{ cat "$WORK/fill.out"; echo "FAIL  platform_data.sql, fill.sql"; exit 1; }
 echo "   (filled in $((SECONDS - fill_start)) s)"
 
 # Partitions with rows: events in five past months (three each), partitions
 # made for them (and for the current month and the ones ahead, and the
-# months fill.sql dated events in), then two events no partition covers,
+# months the loader dated events in), then two events no partition covers,
 # which stay in the default partition.
 echo "== partitions: events over five months, maintain_event_partitions(), two events in the default partition"
 q "$SRC" "SELECT count(chronos.track_video_event('video_started', md5('video1-1')::uuid, md5('creator1')::uuid,
@@ -208,7 +218,8 @@ echo "   table data in the custom dump, in restore order:" \
 # Restores run with chronos's triggers off (session_replication_role =
 # replica, as the README advises): otherwise auto_complete_watch_session would
 # judge each restored session again under the completion threshold in force
-# during the restore, and fill.sql records one session under a stricter one.
+# during the restore, and the loader records one session under a stricter
+# one.
 RESTORE_OPTIONS="-c session_replication_role=replica"
 
 # Partitions made by maintain_event_partitions() are not part of the

@@ -15,7 +15,9 @@
 #   (a) fresh     CREATE EXTENSION chronos (the newest version)
 #   (b) updated   for each version V (the newest included): CREATE EXTENSION
 #                 chronos VERSION 'V', data loaded through V's functions
-#                 (test/upgrade/load.sql), then ALTER EXTENSION chronos UPDATE
+#                 (test/fixtures/platform_data.sql, the loader
+#                 backup_roundtrip.sh uses too: it uses only what 1.0 has),
+#                 then ALTER EXTENSION chronos UPDATE
 #                 (none when V is the newest)
 #   (c) restored  pg_dump -Fc of (b), pg_restore into a new database as the
 #                 superuser with session_replication_role = replica (README,
@@ -66,11 +68,13 @@ q() {
 	"$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$db" "${args[@]}"
 }
 
-# run_file DB FILE OUT: psql -f FILE, its rows to OUT; false (and the error
-# shown) when it fails.
+# run_file DB FILE OUT [PSQL_OPTION...]: psql -f FILE (with t0 and any other
+# options given), its rows to OUT; false (and the error shown) when it fails.
 run_file() {
-	if ! "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -v t0="$T0" -d "$1" -f "$2" >"$3" 2>"$3.err"; then
-		sed 's/^/      /' "$3.err" | head -n 30
+	local db=$1 file=$2 out=$3
+	shift 3
+	if ! "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -v t0="$T0" "$@" -d "$db" -f "$file" >"$out" 2>"$out.err"; then
+		sed 's/^/      /' "$out.err" | head -n 30
 		return 1
 	fi
 }
@@ -126,10 +130,17 @@ if [ "$(printf '%s\n' "${VERSIONS[@]}" | sort -V | tail -n 1)" != "$NEWEST" ]; t
 fi
 OLDEST=${CASES[0]}
 
-# Every database gets the same anchor time: load.sql and functions.sql place
+# Every database gets the same anchor time: the loader and functions.sql place
 # sessions and events relative to it, so that days and reports agree.
+# The loader's other variables: the role the callers act as (functions.sql
+# acts as it too), two creators (New York, and Chatham at UTC+12:45) of four
+# students and four videos each (functions.sql names some of them; video2-4's
+# duration is not known).
 T0=$(q postgres "SELECT date_trunc('hour', now()) - interval '1 day'")
 echo "   anchor time t0: $T0"
+LOADER=$(cd "$here/../fixtures" && pwd)/platform_data.sql
+LOAD_VARS=(-v app_role=chronos_upgrade_app -v creator_zones='America/New_York Pacific/Chatham'
+	-v students_per_creator=4 -v videos_per_creator=4)
 
 # --- (a) fresh ---------------------------------------------------------------
 
@@ -143,10 +154,10 @@ echo "   catalog snapshot: $(wc -l <"$WORK/fresh.catalog") lines ($(cut -d'|' -f
 [ "$(q "$FRESH" "SELECT extversion FROM pg_extension WHERE extname = 'chronos'")" = "$NEWEST" ] &&
 	pass "fresh: chronos $NEWEST created" || fail "fresh: chronos is not at version $NEWEST"
 start=$SECONDS
-if run_file "$FRESH" "$UPGRADE_DIR/load.sql" "$WORK/fresh.load"; then
-	pass "fresh: test/upgrade/load.sql loaded ($((SECONDS - start)) s)"
+if run_file "$FRESH" "$LOADER" "$WORK/fresh.load" "${LOAD_VARS[@]}"; then
+	pass "fresh: test/fixtures/platform_data.sql loaded ($((SECONDS - start)) s)"
 else
-	fail "fresh: test/upgrade/load.sql"
+	fail "fresh: test/fixtures/platform_data.sql"
 	exit 1
 fi
 run_file "$FRESH" "$UPGRADE_DIR/functions.sql" "$WORK/fresh.functions" ||
@@ -178,10 +189,10 @@ for v in "${CASES[@]}"; do
 	new_db "$UPD"
 	q "$UPD" "SET client_min_messages = warning" "CREATE EXTENSION chronos VERSION '$v'" >/dev/null
 	start=$SECONDS
-	if run_file "$UPD" "$UPGRADE_DIR/load.sql" "$WORK/$UPD.load"; then
-		pass "$v: test/upgrade/load.sql loaded ($((SECONDS - start)) s)"
+	if run_file "$UPD" "$LOADER" "$WORK/$UPD.load" "${LOAD_VARS[@]}"; then
+		pass "$v: test/fixtures/platform_data.sql loaded ($((SECONDS - start)) s)"
 	else
-		fail "$v: test/upgrade/load.sql"
+		fail "$v: test/fixtures/platform_data.sql"
 		continue
 	fi
 	row_script "$UPD" >"$WORK/$v.rows.sql"
@@ -193,9 +204,9 @@ for v in "${CASES[@]}"; do
 	if [ -z "$empty" ]; then
 		pass "$v: every table holds rows"
 	elif [ "$v" = "$OLDEST" ]; then
-		fail "$v: tables left empty by load.sql: $empty"
+		fail "$v: tables left empty by platform_data.sql: $empty"
 	else
-		echo "   note: tables of $v that load.sql (written for $OLDEST) leaves empty: $empty"
+		echo "   note: tables of $v that platform_data.sql (written for $OLDEST) leaves empty: $empty"
 	fi
 
 	if [ "$v" != "$NEWEST" ]; then

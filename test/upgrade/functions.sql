@@ -1,5 +1,7 @@
--- test/upgrade/functions.sql: chronos's functions at work on the data of
--- test/upgrade/load.sql, as text that test/shell/upgrade.sh compares between
+-- test/upgrade/functions.sql: chronos's functions at work on the data
+-- test/shell/upgrade.sh loads with test/fixtures/platform_data.sql (two
+-- creators, four students and four videos each, role chronos_upgrade_app,
+-- the same :t0), as text that test/shell/upgrade.sh compares between
 -- a fresh database and an updated (and a restored) one holding the same data.
 --
 --   psql -X -At -v ON_ERROR_STOP=1 -v t0=... -f test/upgrade/functions.sql -d DB
