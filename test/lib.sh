@@ -170,3 +170,13 @@ shell_test_begin() {
 		psql_quiet -d postgres -c "CREATE DATABASE $PGDATABASE"
 	fi
 }
+
+# q DB SQL...: the result of each statement, unaligned, tuples only; an
+# error stops the test (ON_ERROR_STOP).
+q() {
+	local db=$1
+	shift
+	local args=() s
+	for s in "$@"; do args+=(-c "$s"); done
+	"$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$db" "${args[@]}"
+}

@@ -55,15 +55,6 @@ fail() { checks=$((checks + 1)); failures=$((failures + 1)); printf 'FAIL  %s\n'
 # check DESCRIPTION EXPECTED ACTUAL
 check() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected $2, got $3"; fi; }
 
-# q DB SQL...: the result, unaligned, tuples only; stops the test on an error.
-q() {
-	local db=$1
-	shift
-	local args=() s
-	for s in "$@"; do args+=(-c "$s"); done
-	"$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$db" "${args[@]}"
-}
-
 # try DB SQL...: like q, but an error is the answer (its first line) rather
 # than the end of the test; the last line of the output otherwise.
 try() {

@@ -59,15 +59,6 @@ checks=0
 pass() { checks=$((checks + 1)); printf 'ok    %s\n' "$*"; }
 fail() { checks=$((checks + 1)); failures=$((failures + 1)); printf 'FAIL  %s\n' "$*"; }
 
-# q DB SQL...: the result, unaligned, tuples only; stops the test on an error.
-q() {
-	local db=$1
-	shift
-	local args=() s
-	for s in "$@"; do args+=(-c "$s"); done
-	"$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$db" "${args[@]}"
-}
-
 # run_file DB FILE OUT [PSQL_OPTION...]: psql -f FILE (with t0 and any other
 # options given), its rows to OUT; false (and the error shown) when it fails.
 run_file() {
