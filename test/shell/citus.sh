@@ -10,9 +10,10 @@
 #       reference or distributed as they should) and on an empty one followed
 #       by ingestion; its refusals: Citus absent (the harness's own database),
 #       a worker instead of the coordinator, a caller that is not the service;
-#   (b) the same workload (test/citus/sessions.sql, then functions.sql as the
-#       service and as a student) on one node (the harness's database) and on
-#       the cluster, outputs compared line by line;
+#   (b) the same workload (test/citus/ingest.sql, sessions.sql, then
+#       functions.sql as the service, a creator and a student) on one node
+#       (the harness's database) and on the cluster, outputs (errors
+#       included) compared line by line, then every table's rows;
 #   (c) the role matrix (anonymous, creator a, student a1, the service) on
 #       every table (test/citus/reads.sql: rows per creator, and a direct
 #       UPDATE), for the identity sources that reach the workers (SET LOCAL
@@ -149,6 +150,14 @@ diff -u "$OUT/ingest.one" "$OUT/ingest.cluster" || fail "ingest.sql: one node an
 diff -u "$OUT/ingest.one" "$OUT/ingest.empty" || fail "ingest.sql: one node and the cluster distributed empty differ"
 reads ONE >"$OUT/reads.one"
 diff -u "$OUT/reads.one" "$OUT/reads.empty" || fail "the rows differ after the same ingestion"
+# the session functions, errors included (generated ids masked)
+masked() { sed -E 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/<uuid>/g; s/^psql:[^:]*:[0-9]+: //'; }
+ONE -v ON_ERROR_STOP=0 -f "$SQL_DIR/sessions.sql" 2>&1 | masked >"$OUT/sessions.one"
+C -v ON_ERROR_STOP=0 -f "$SQL_DIR/sessions.sql" 2>&1 | masked >"$OUT/sessions.cluster"
+diff -u "$OUT/sessions.one" "$OUT/sessions.cluster" || fail "sessions.sql: one node and the cluster differ"
+reads ONE >"$OUT/reads.one"
+reads C >"$OUT/reads.cluster"
+diff -u "$OUT/reads.one" "$OUT/reads.cluster" || fail "the rows differ after the same session functions"
 
 # --- (c) the role matrix, per identity source --------------------------------
 
@@ -301,8 +310,8 @@ done
 ingest() {
 	local c=$1 i
 	for i in $(seq 1 25); do
-		echo "SELECT chronos.track_video_event('video_started', '${c/c0000000/70000000}', '$c',
-		        '${c/c0000000/51000000}') \\g /dev/null"
+		echo "SELECT chronos.start_watch_session('${c/c0000000/51000000}', '${c/c0000000/70000000}') AS s \\gset"
+		echo "SELECT (chronos.record_watch_progress(:'s', 0, 10)).percent_complete \\g /dev/null"
 		echo "SELECT chronos.track_video_events((SELECT jsonb_agg(jsonb_build_object('event_type', 'video_embedded',
 		        'video_id', '${c/c0000000/70000000}', 'creator_id', '$c')) FROM generate_series(1, 20))) \\g /dev/null"
 	done | C -v ON_ERROR_STOP=1
