@@ -23,3 +23,8 @@ SELECT 'events', event_type, count(*) FROM chronos.video_analytics_events
 SELECT 'pending', count(*) > 0 FROM chronos.video_analytics_pending;
 SELECT 'stale none', chronos.close_stale_watch_sessions('1 hour');
 SELECT 'stale all', chronos.close_stale_watch_sessions('0 seconds');
+SELECT 'refresh', chronos.refresh_video_analytics();
+SELECT 'refresh again', chronos.refresh_video_analytics();
+SELECT 'rollup', v.title, a.views, a.unique_viewers, a.total_watch_time_seconds, a.completions, a.completion_rate, a.rewatches
+  FROM chronos.video_analytics a JOIN chronos.videos v ON v.id = a.video_id ORDER BY v.title;
+SELECT 'refresh since', chronos.refresh_video_analytics(now() - interval '3 days');

@@ -26,8 +26,10 @@
 #       row seen, none updated);
 #   (d) EXPLAIN of a creator's dashboard read and of a student's helper read
 #       is a single-shard (router) plan;
-#   (e) two creators whose shards are on different workers ingest at once,
-#       without error.
+#   (e) two creators whose shards are on different workers ingest at once
+#       (sessions, heartbeats, events), without error;
+# and that deleting a course that sessions name is refused on the cluster
+# (README) while deleting a creator cascades.
 #
 # Skipped (exit 77) off PostgreSQL 15 (Citus 13.2 loads only into Debian's
 # 15 here, see ../shared/vendor/README.md) and where the Citus source is
@@ -326,5 +328,14 @@ wait $py || ry=$?
 [ $rx = 0 ] && [ $ry = 0 ] || { cat "$OUT/ingest.x" "$OUT/ingest.y"; fail "concurrent ingestion failed"; }
 [ "$(C -c "SELECT count(*) FROM chronos.video_analytics_events WHERE creator_id IN ('$X', '$Y')")" = $((2 * 25 * 21)) ] ||
 	fail "concurrent ingestion: not every event was written"
+
+# Deletions: a course that sessions name is refused on the cluster (no ON
+# DELETE SET NULL there, README); a creator's deletion cascades to its shard.
+echo "(a) deletions"
+[ "$(sqlstate_of C "DELETE FROM chronos.courses WHERE id = 'c5000000-0000-4000-8000-0000000000b1'")" = 23503 ] ||
+	fail "deleting a course that sessions name is not refused with 23503 on the cluster"
+[ "$(C -c "BEGIN" -c "DELETE FROM chronos.creators WHERE id = '$B'" \
+	-c "SELECT count(*) FROM chronos.video_watch_sessions WHERE creator_id = '$B'" -c "ROLLBACK")" = 0 ] ||
+	fail "deleting a creator does not delete its sessions on the cluster"
 
 echo "citus: all checks passed"
