@@ -117,6 +117,10 @@ C -c "SELECT chronos.distribute()" >/dev/null 2>"$OUT/distribute.log" ||
 out=$(C -c "SELECT chronos.distribute()" 2>&1)
 grep -q 'distributed already' <<<"$out" ||
 	fail "a second distribute() does not say the tables are distributed already"
+[ "$(C -c "SELECT sum(pg_catalog.pg_relation_size(('chronos.' || t)::regclass))
+	FROM unnest(ARRAY['creators', 'students', 'videos', 'video_watch_sessions',
+	                  'video_analytics_events_default']) t")" = 0 ] ||
+	fail "distribute() left the rows in the coordinator's own tables"
 C -f "$SQL_DIR/placement.sql" >"$OUT/placement"
 diff -u "$SQL_DIR/placement.out" "$OUT/placement" || fail "the tables are not distributed as they should be"
 reads ONE >"$OUT/seed.one"
