@@ -25,7 +25,8 @@
 #       not reach the workers: there the distributed tables fail closed (no
 #       row seen, none updated);
 #   (d) EXPLAIN of a creator's dashboard read and of a student's helper read
-#       is a single-shard (router) plan;
+#       is a single-shard (router) plan, and creator_dashboard and a helper
+#       call send statements on one shard of each distributed table only;
 #   (e) two creators whose shards are on different workers ingest at once
 #       (sessions, heartbeats, events), without error;
 # and that deleting a course that sessions name is refused on the cluster
@@ -276,6 +277,18 @@ C -c "BEGIN" -c "SET LOCAL ROLE chronos_citus_app" -c "SET LOCAL citus.propagate
 	-c "ROLLBACK" >"$OUT/explain.dashboard"
 grep -q 'Task Count: 1$' "$OUT/explain.dashboard" ||
 	{ cat "$OUT/explain.dashboard"; fail "a creator's dashboard read is not a router plan"; }
+# creator_dashboard itself: the statements it sends to the workers read one
+# shard of each distributed table
+C -c "BEGIN" -c "SET LOCAL ROLE chronos_citus_app" -c "SET LOCAL citus.propagate_set_commands = 'local'" \
+	-c "SET LOCAL chronos.creator_id = '$A'" -c "SET LOCAL citus.log_remote_commands = on" \
+	-c "SELECT chronos.creator_dashboard('$A', current_date - 7, current_date) IS NOT NULL" \
+	-c "ROLLBACK" >"$OUT/dashboard" 2>&1
+grep 'issuing' "$OUT/dashboard" |
+	grep -oE 'chronos\.(video_watch_sessions|video_analytics_events[a-z_0-9]*|video_analytics)_[0-9]+' |
+	sort -u >"$OUT/dashboard.shards" || true
+[ -s "$OUT/dashboard.shards" ] &&
+	[ "$(sed -E 's/_[0-9]+$//' "$OUT/dashboard.shards" | sort | uniq -d | wc -l)" = 0 ] ||
+	{ cat "$OUT/dashboard"; fail "creator_dashboard does not read a single shard of each distributed table"; }
 # a student's helper call: the statements it sends to the workers
 C -c "BEGIN" -c "SET LOCAL ROLE chronos_citus_app" -c "SET LOCAL citus.propagate_set_commands = 'local'" \
 	-c "SET LOCAL chronos.student_id = '$B1'" -c "SET LOCAL citus.log_remote_commands = on" \
