@@ -722,11 +722,17 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.close_stale_watch_sessions(interval) IS
 'Closes open sessions whose last heartbeat (or start) is older than p_idle, or chronos.session_timeout when NULL, ending each at that last heartbeat. Service only; returns how many it closed.';
 
+-- get_resume_position and current_viewers are PL/pgSQL rather than SQL
+-- functions (which, with SET search_path, are not inlined either): Citus
+-- cannot plan the statement of a SQL function on a distributed table, and
+-- plans PL/pgSQL's like any other.
 CREATE FUNCTION @extschema@.get_resume_position(p_student_id uuid, p_video_id uuid)
 RETURNS numeric
-LANGUAGE sql STABLE PARALLEL RESTRICTED
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
-RETURN COALESCE((
+AS $$
+BEGIN
+    RETURN COALESCE((
     SELECT CASE WHEN v.duration_seconds IS NOT NULL
                  AND w.last_position_seconds >= 0.95 * v.duration_seconds
                 THEN 0 ELSE w.last_position_seconds END
@@ -736,17 +742,23 @@ RETURN COALESCE((
        AND w.last_position_seconds IS NOT NULL
      ORDER BY w.session_start DESC
      LIMIT 1), 0);
+END
+$$;
 COMMENT ON FUNCTION @extschema@.get_resume_position(uuid, uuid) IS
 'Where to resume the video: the position of the student''s most recent session of it that recorded one; 0 when there is none or it stopped within the last 5% of the video. Answers as the caller (row-level security applies).';
 
 CREATE FUNCTION @extschema@.current_viewers(p_video_id uuid)
 RETURNS integer
-LANGUAGE sql STABLE PARALLEL RESTRICTED
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
-RETURN (SELECT count(*)::integer
-          FROM @extschema@.video_watch_sessions
-         WHERE video_id = p_video_id AND session_end IS NULL
-           AND last_heartbeat_at > now() - interval '60 seconds');
+AS $$
+BEGIN
+    RETURN (SELECT count(*)::integer
+              FROM @extschema@.video_watch_sessions
+             WHERE video_id = p_video_id AND session_end IS NULL
+               AND last_heartbeat_at > now() - interval '60 seconds');
+END
+$$;
 COMMENT ON FUNCTION @extschema@.current_viewers(uuid) IS
 'Open sessions of the video with a heartbeat in the last 60 seconds. Answers as the caller (row-level security applies).';
 
@@ -756,7 +768,7 @@ LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_duration integer;
+    v_duration integer; v_creator uuid;
 BEGIN
     IF p_video_id IS NULL THEN
         RAISE EXCEPTION 'p_video_id must not be null' USING ERRCODE = 'null_value_not_allowed';
@@ -768,7 +780,7 @@ BEGIN
         RAISE EXCEPTION 'p_buckets must be between 1 and %, not %', @extschema@.retention_max_buckets(), p_buckets
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT v.duration_seconds INTO v_duration FROM @extschema@.videos v WHERE v.id = p_video_id;
+    SELECT v.duration_seconds, v.creator_id INTO v_duration, v_creator FROM @extschema@.videos v WHERE v.id = p_video_id;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'video % does not exist', p_video_id
             USING ERRCODE = 'foreign_key_violation';
@@ -778,14 +790,16 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Set videos.duration_seconds first: retention buckets divide the duration.';
     END IF;
-    -- one pass of the C aggregate; the outer join yields every bucket at 0
-    -- for a video nobody watched yet
+    -- one pass of the C aggregate over the video's sessions, named by its
+    -- creator too (on Citus: one shard, where the whole aggregate runs);
+    -- over no session, the aggregate of one NULL: every bucket at 0
     RETURN QUERY
     SELECT r.bucket, r.start_seconds, r.reach, r.plays
-      FROM jsonb_to_recordset((
-               SELECT @extschema@.retention_agg(w.watched, v_duration, p_buckets)
-                 FROM (VALUES (true)) AS one (x)
-                 LEFT JOIN @extschema@.video_watch_sessions w ON w.video_id = p_video_id))
+      FROM jsonb_to_recordset(COALESCE(
+               (SELECT @extschema@.retention_agg(w.watched, v_duration, p_buckets)
+                  FROM @extschema@.video_watch_sessions w
+                 WHERE w.video_id = p_video_id AND w.creator_id = v_creator),
+               (SELECT @extschema@.retention_agg(NULL::@extschema@.watch_ranges, v_duration, p_buckets))))
            AS r (bucket integer, start_seconds numeric, reach numeric, plays numeric)
      ORDER BY r.bucket;
 END
@@ -925,7 +939,10 @@ CREATE TABLE @extschema@.video_analytics (
     metadata                   jsonb       NOT NULL DEFAULT '{}',
     created_at                 timestamptz NOT NULL DEFAULT pg_catalog.now(),
     updated_at                 timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    CONSTRAINT video_analytics_pkey PRIMARY KEY (video_id, "date"),
+    -- creator_id is in the key (a video has one creator, so (video_id, "date")
+    -- is unique all the same) because a distributed table's keys must hold
+    -- its distribution column (chronos.distribute()).
+    CONSTRAINT video_analytics_pkey PRIMARY KEY (video_id, "date", creator_id),
     CONSTRAINT video_analytics_creator_id_fkey FOREIGN KEY (creator_id)
         REFERENCES @extschema@.creators (id) ON DELETE CASCADE,
     CONSTRAINT video_analytics_video_id_creator_id_fkey FOREIGN KEY (video_id, creator_id)
@@ -1058,17 +1075,24 @@ BEGIN
     END IF;
 
     RETURN (
-    WITH lessons AS MATERIALIZED (
+    WITH completed AS MATERIALIZED (
+        -- the videos the student completed a session of (named by its
+        -- creator too: on Citus, one shard; not correlated with the
+        -- lessons, which Citus could not plan)
+        SELECT DISTINCT w.video_id
+          FROM @extschema@.video_watch_sessions w
+         WHERE w.student_id = p_student_id AND w.creator_id = v_student_creator
+           AND w.completed
+    ), lessons AS MATERIALIZED (
         -- every lesson of the course (a module without lessons: one row of
         -- NULLs), and whether the student completed a session of its video
         SELECT m.id AS module_id, m.title, m.display_order, l.id AS lesson_id, l.is_required,
                v.duration_seconds,
-               coalesce(EXISTS (SELECT FROM @extschema@.video_watch_sessions w
-                                 WHERE w.student_id = p_student_id AND w.video_id = l.video_id
-                                   AND w.completed), false) AS done
+               (d.video_id IS NOT NULL) AS done
           FROM @extschema@.course_modules m
           LEFT JOIN @extschema@.module_lessons l ON l.module_id = m.id
           LEFT JOIN @extschema@.videos v ON v.id = l.video_id
+          LEFT JOIN completed d ON d.video_id = l.video_id
          WHERE m.course_id = p_course_id
     ), weighted AS (
         -- a required lesson weighs its video's duration; one without a
@@ -1334,14 +1358,43 @@ CREATE POLICY courses_delete ON @extschema@.courses FOR DELETE
     USING (creator_id >= @extschema@.service_id_floor()
            OR creator_id = ANY (@extschema@.current_creator_ids()));
 
+-- Whether a course, or the course of a module, is published: the students'
+-- arm of the SELECT policies of course_modules and module_lessons.  Functions
+-- rather than subqueries in the policies, because Citus refuses policies with
+-- subqueries (chronos.distribute()); they read as the extension's owner, so
+-- the answer does not depend on the caller (the policy's creator arm has
+-- already limited the rows to the caller's creators).  On a Citus worker the
+-- lookup reads the local placement of a reference table from within a query
+-- on a shard, which Citus allows only with
+-- citus.allow_nested_distributed_execution (a placeholder where Citus is
+-- absent).  Quoted bodies: Citus cannot send a RETURN body to the workers.
+CREATE FUNCTION @extschema@.course_is_published(p_course_id uuid)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET citus.allow_nested_distributed_execution = on
+AS $$SELECT EXISTS (SELECT FROM @extschema@.courses c WHERE c.id = p_course_id AND c.is_published)$$;
+COMMENT ON FUNCTION @extschema@.course_is_published(uuid) IS
+'Whether the course exists and is published; used by the SELECT policy of course_modules.';
+
+CREATE FUNCTION @extschema@.module_is_published(p_module_id uuid)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET citus.allow_nested_distributed_execution = on
+AS $$SELECT EXISTS (SELECT FROM @extschema@.course_modules m
+                       JOIN @extschema@.courses c ON c.id = m.course_id
+                      WHERE m.id = p_module_id AND c.is_published)$$;
+COMMENT ON FUNCTION @extschema@.module_is_published(uuid) IS
+'Whether the module exists and its course is published; used by the SELECT policy of module_lessons.';
+
 -- course_modules: a creator manages its own; its students see the modules of
 -- published courses.
 CREATE POLICY course_modules_select ON @extschema@.course_modules FOR SELECT
     USING (creator_id >= @extschema@.service_id_floor()
            OR creator_id = ANY (@extschema@.current_creator_ids())
            OR (creator_id = ANY (@extschema@.current_student_creator_ids())
-               AND EXISTS (SELECT 1 FROM @extschema@.courses c
-                           WHERE c.id = course_modules.course_id AND c.is_published)));
+               AND @extschema@.course_is_published(course_id)));
 CREATE POLICY course_modules_insert ON @extschema@.course_modules FOR INSERT
     WITH CHECK (@extschema@.is_service_role()
                 OR creator_id = ANY (@extschema@.current_creator_ids()));
@@ -1360,9 +1413,7 @@ CREATE POLICY module_lessons_select ON @extschema@.module_lessons FOR SELECT
     USING (creator_id >= @extschema@.service_id_floor()
            OR creator_id = ANY (@extschema@.current_creator_ids())
            OR (creator_id = ANY (@extschema@.current_student_creator_ids())
-               AND EXISTS (SELECT 1 FROM @extschema@.course_modules m
-                           JOIN @extschema@.courses c ON c.id = m.course_id
-                           WHERE m.id = module_lessons.module_id AND c.is_published)));
+               AND @extschema@.module_is_published(module_id)));
 CREATE POLICY module_lessons_insert ON @extschema@.module_lessons FOR INSERT
     WITH CHECK (@extschema@.is_service_role()
                 OR creator_id = ANY (@extschema@.current_creator_ids()));
@@ -1414,3 +1465,153 @@ CREATE POLICY video_analytics_update ON @extschema@.video_analytics FOR UPDATE
     WITH CHECK (@extschema@.is_service_role());
 CREATE POLICY video_analytics_delete ON @extschema@.video_analytics FOR DELETE
     USING (creator_id >= @extschema@.service_id_floor());
+
+-- Distributed mode (Citus) ---------------------------------------------------
+--
+-- chronos.distribute(), called once on the coordinator of a Citus cluster
+-- where chronos is installed, makes the content tables reference tables (a
+-- copy on every node) and the large ones distributed by creator_id and
+-- co-located, so that everything of one creator lives on one node and a
+-- creator's reads and writes are single-shard.  Citus is not a dependency:
+-- every statement that names it runs through EXECUTE, so on one node the
+-- function only refuses.
+--
+-- What Citus refuses in the one-node schema, and what is changed here rather
+-- than there (so that one node pays nothing for it):
+--
+--   * a foreign key from a distributed table that includes creator_id may
+--     not be ON DELETE SET NULL (column): those of sessions and events to
+--     courses and modules become NO ACTION (deleting a course or module that
+--     sessions or events name is then refused; courses and modules are
+--     soft-deleted with is_deleted), and the single-column foreign key of
+--     events to their session becomes (session_id, creator_id), NO ACTION;
+--   * a unique key of a distributed table must include creator_id: the
+--     sessions' primary key becomes (id, creator_id).
+--
+-- Policies without subqueries and rollup keys that include creator_id are
+-- part of the schema itself (above).  Triggers on distributed tables need
+-- citus.enable_unsafe_triggers: chronos's triggers read only the row's own
+-- creator's data (reference tables, or the co-located shard).
+
+-- propagate_identity(): for PostgREST's db-pre-request on a Citus cluster.
+-- PostgREST sets the claims with set_config(..., true), which Citus does not
+-- send to the workers; this sets each identity setting that is set again
+-- with SET LOCAL, with citus.propagate_set_commands = local first, so that
+-- Citus sends them along with the transaction.  Changes nothing of the
+-- identity; on one node it is not needed (and harmless).
+CREATE FUNCTION @extschema@.propagate_identity()
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_name text;
+    v_value text;
+BEGIN
+    EXECUTE 'SET LOCAL citus.propagate_set_commands = local';
+    FOREACH v_name IN ARRAY ARRAY['request.jwt.claims', 'request.jwt.claim.role',
+                                  'request.jwt.claim.sub', 'chronos.creator_id',
+                                  'chronos.student_id'] LOOP
+        v_value := pg_catalog.current_setting(v_name, true);
+        IF v_value IS NOT NULL AND v_value <> '' THEN
+            EXECUTE pg_catalog.format('SET LOCAL %s = %L', v_name, v_value);
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.propagate_identity() IS
+'For a Citus cluster: sets the identity settings that are set (request.jwt.claims, request.jwt.claim.role and .sub, chronos.creator_id and .student_id) again with SET LOCAL, after SET LOCAL citus.propagate_set_commands = local, so that they reach the workers. Use it as PostgREST''s db-pre-request. Changes nothing on one node.';
+
+CREATE FUNCTION @extschema@.distribute()
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_table text;
+    v_messages text;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION 'chronos.distribute() needs the citus extension'
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'The citus extension is not installed in this database.',
+                  HINT = 'Install Citus, add citus to shared_preload_libraries, run CREATE EXTENSION citus and register the worker nodes (see the README, "Distributed mode"), then call chronos.distribute() on the coordinator.';
+    END IF;
+    IF NOT @extschema@.is_service_role() THEN
+        RAISE EXCEPTION 'permission denied to distribute chronos''s tables'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Only the service may call chronos.distribute().';
+    END IF;
+    EXECUTE 'SELECT pg_catalog.citus_is_coordinator()' INTO STRICT v_table;
+    IF NOT v_table::boolean THEN
+        RAISE EXCEPTION 'chronos.distribute() must be called on the coordinator'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Connect to the coordinator of the Citus cluster (on a single-node cluster: run citus_set_coordinator_host first).';
+    END IF;
+    EXECUTE 'SELECT pg_catalog.count(*) > 0 FROM pg_catalog.pg_dist_partition'
+         || ' WHERE logicalrelid = ''@extschema@.video_watch_sessions''::pg_catalog.regclass'
+       INTO STRICT v_table;
+    IF v_table::boolean THEN
+        RAISE NOTICE 'chronos''s tables are distributed already';
+        RETURN;
+    END IF;
+
+    -- create_reference_table fails on the first referenced table otherwise
+    -- (Citus would first make it a Citus local table)
+    PERFORM pg_catalog.set_config('citus.enable_local_reference_table_foreign_keys', 'off', true);
+    PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+    -- one connection per node: the reference tables are written in this
+    -- transaction before the distributed ones are copied
+    PERFORM pg_catalog.set_config('citus.multi_shard_modify_mode', 'sequential', true);
+
+    -- the schema changes Citus needs (see above)
+    ALTER TABLE @extschema@.video_analytics_events
+        DROP CONSTRAINT video_analytics_events_session_id_fkey,
+        DROP CONSTRAINT video_analytics_events_course_id_creator_id_fkey,
+        DROP CONSTRAINT video_analytics_events_module_id_creator_id_fkey;
+    ALTER TABLE @extschema@.video_watch_sessions
+        DROP CONSTRAINT video_watch_sessions_course_id_creator_id_fkey,
+        DROP CONSTRAINT video_watch_sessions_module_id_creator_id_fkey,
+        DROP CONSTRAINT video_watch_sessions_pkey,
+        ADD CONSTRAINT video_watch_sessions_pkey PRIMARY KEY (id, creator_id),
+        ADD CONSTRAINT video_watch_sessions_course_id_creator_id_fkey FOREIGN KEY (course_id, creator_id)
+            REFERENCES @extschema@.courses (id, creator_id),
+        ADD CONSTRAINT video_watch_sessions_module_id_creator_id_fkey FOREIGN KEY (module_id, creator_id)
+            REFERENCES @extschema@.course_modules (id, creator_id);
+    ALTER TABLE @extschema@.video_analytics_events
+        ADD CONSTRAINT video_analytics_events_course_id_creator_id_fkey FOREIGN KEY (course_id, creator_id)
+            REFERENCES @extschema@.courses (id, creator_id),
+        ADD CONSTRAINT video_analytics_events_module_id_creator_id_fkey FOREIGN KEY (module_id, creator_id)
+            REFERENCES @extschema@.course_modules (id, creator_id),
+        ADD CONSTRAINT video_analytics_events_session_id_fkey FOREIGN KEY (session_id, creator_id)
+            REFERENCES @extschema@.video_watch_sessions (id, creator_id);
+
+    FOREACH v_table IN ARRAY ARRAY['creators', 'students', 'videos', 'courses',
+                                   'course_modules', 'module_lessons'] LOOP
+        EXECUTE pg_catalog.format('SELECT pg_catalog.create_reference_table(%L)',
+                                  '@extschema@.' || v_table);
+    END LOOP;
+    EXECUTE 'SELECT pg_catalog.create_distributed_table($1, ''creator_id'')'
+      USING '@extschema@.video_watch_sessions';
+    FOREACH v_table IN ARRAY ARRAY['video_analytics_events', 'video_analytics',
+                                   'video_analytics_pending'] LOOP
+        EXECUTE 'SELECT pg_catalog.create_distributed_table($1, ''creator_id'', colocate_with => $2)'
+          USING '@extschema@.' || v_table, '@extschema@.video_watch_sessions';
+    END LOOP;
+    -- the rows now live in the shards; the coordinator's own copy, invisible,
+    -- would still take space and be checked by later DDL (ATTACH PARTITION);
+    -- its notices (a TRUNCATE cascades over the foreign keys) are noise
+    v_messages := pg_catalog.current_setting('client_min_messages');
+    PERFORM pg_catalog.set_config('client_min_messages', 'warning', true);
+    FOREACH v_table IN ARRAY ARRAY['video_analytics_events', 'video_analytics_events_default',
+                                   'video_analytics', 'video_analytics_pending',
+                                   'video_watch_sessions', 'module_lessons', 'course_modules',
+                                   'courses', 'videos', 'students', 'creators'] LOOP
+        EXECUTE 'SELECT pg_catalog.truncate_local_data_after_distributing_table($1)'
+          USING '@extschema@.' || v_table;
+    END LOOP;
+    PERFORM pg_catalog.set_config('client_min_messages', v_messages, true);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.distribute() IS
+'On the coordinator of a Citus cluster: makes creators, students, videos, courses, course_modules and module_lessons reference tables and video_watch_sessions, video_analytics_events (with its partitions), video_analytics and video_analytics_pending tables distributed by creator_id and co-located, with the rows they hold. Service only; refuses (feature_not_supported) where Citus is absent and (object_not_in_prerequisite_state) off the coordinator; does nothing when done already. See the README, "Distributed mode (Citus)".';

@@ -51,6 +51,7 @@
 #include "utils/uuid.h"
 
 #include "args.h"
+#include "catalog_cache.h"
 #include "chronos.h"
 #include "compat.h"
 #include "identity.h"
@@ -446,10 +447,13 @@ ResolveLookups(const IdentityClaims *claims, const pg_uuid_t *student_id)
 {
 	ChronosIdentity *identity = &cache.identity;
 	ChronosSavedUser saved;
+	int			citus_nest;
 
 	ChronosBecomeOwner(&saved);
 	PG_TRY();
 	{
+		/* on a Citus worker: the local placement of a reference table */
+		citus_nest = ChronosBeginCitusNested();
 		ChronosSpiConnect();
 
 		if (claims->creator_id == NULL && claims->sub != NULL)
@@ -478,6 +482,7 @@ ResolveLookups(const IdentityClaims *claims, const pg_uuid_t *student_id)
 					  &identity->student_creator_ids, &identity->nstudent_creators);
 
 		SPI_finish();
+		ChronosEndCitusNested(citus_nest);
 	}
 	PG_FINALLY();
 	{

@@ -28,6 +28,7 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+#include "catalog_cache.h"
 #include "identity.h"
 #include "owner.h"
 #include "spi_sql.h"
@@ -81,7 +82,8 @@ static const char *const recompute_sql =
 "   GROUP BY t.video_id, t.creator_id, t.day"
 "), emptied AS ("
 "  DELETE FROM chronos.video_analytics a USING computed c"
-"   WHERE a.video_id" SQL_EQ "c.video_id AND a.date" SQL_EQ "c.day AND c.views" SQL_EQ "0"
+"   WHERE a.video_id" SQL_EQ "c.video_id AND a.date" SQL_EQ "c.day"
+"     AND a.creator_id" SQL_EQ "c.creator_id AND c.views" SQL_EQ "0"
 "), written AS ("
 "  INSERT INTO chronos.video_analytics AS a (video_id, creator_id, date, views, unique_viewers,"
 "         total_watch_time_seconds, average_watch_time_seconds, completions, completion_rate,"
@@ -93,8 +95,8 @@ static const char *const recompute_sql =
 "                         " SQL_DIVIDE "c.unique_viewers, 2),"
 "         c.rewatches"
 "    FROM computed c WHERE c.views" SQL_GT "0"
-"  ON CONFLICT (video_id, date) DO UPDATE SET"
-"         creator_id = excluded.creator_id, views = excluded.views,"
+"  ON CONFLICT (video_id, date, creator_id) DO UPDATE SET"
+"         views = excluded.views,"
 "         unique_viewers = excluded.unique_viewers,"
 "         total_watch_time_seconds = excluded.total_watch_time_seconds,"
 "         average_watch_time_seconds = excluded.average_watch_time_seconds,"
@@ -102,6 +104,80 @@ static const char *const recompute_sql =
 "         rewatches = excluded.rewatches"
 "  RETURNING 1"
 ") SELECT pg_catalog.count(*)::pg_catalog.int4 FROM written";
+
+/*
+ * Where Citus is loaded (chronos.distribute()): the same recomputation for
+ * one creator ($5), every distributed table named with creator_id = $5, so
+ * that it is a single-shard (router) statement, run once per creator with
+ * claimed work (or every creator, with p_since) and planned with the values
+ * (a custom plan: Citus routes on the constant).  Citus cannot plan the
+ * statement above across shards (its correlated subquery beside a CTE).
+ */
+static const char *const citus_recompute_sql =
+"WITH targets AS ( "
+"  SELECT DISTINCT p.video_id, p.creator_id, "
+"         (p.bucket_start AT TIME ZONE c.timezone)::pg_catalog.date AS day "
+"    FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)) "
+"         AS p (video_id, creator_id, bucket_start) "
+"    JOIN chronos.creators c ON c.id" SQL_EQ "p.creator_id "
+"   WHERE p.creator_id" SQL_EQ "$5 "
+"  UNION "
+"  SELECT s.video_id, s.creator_id, (s.session_start AT TIME ZONE c.timezone)::pg_catalog.date "
+"    FROM chronos.video_watch_sessions s JOIN chronos.creators c ON c.id" SQL_EQ "s.creator_id "
+"   WHERE $4 IS NOT NULL AND s.creator_id" SQL_EQ "$5 "
+"     AND s.session_start" SQL_GE "($4" SQL_MINUS "'1 day'::pg_catalog.interval) "
+"  UNION "
+"  SELECT a.video_id, a.creator_id, a.date FROM chronos.video_analytics a "
+"   WHERE $4 IS NOT NULL AND a.creator_id" SQL_EQ "$5 "
+"     AND a.date" SQL_GE "($4" SQL_MINUS "'1 day'::pg_catalog.interval)::pg_catalog.date "
+"), computed AS ( "
+"  SELECT t.video_id, t.creator_id, t.day, "
+"         pg_catalog.count(s.id)::pg_catalog.int4 AS views, "
+"         pg_catalog.count(DISTINCT s.student_id)::pg_catalog.int4 AS unique_viewers, "
+"         COALESCE(pg_catalog.sum(s.watch_time_seconds), 0)::pg_catalog.int8 AS total_watch_time, "
+"         pg_catalog.count(s.id) FILTER (WHERE s.completed)::pg_catalog.int4 AS completions, "
+"         pg_catalog.count(DISTINCT s.student_id) FILTER (WHERE s.completed) AS completers, "
+"         pg_catalog.count(s.id) FILTER (WHERE EXISTS ( "
+"             SELECT FROM chronos.video_watch_sessions e "
+"              WHERE e.creator_id" SQL_EQ "$5 "
+"                AND e.student_id" SQL_EQ "s.student_id AND e.video_id" SQL_EQ "s.video_id "
+"                AND e.completed AND e.session_start" SQL_LT "s.session_start "
+"         ))::pg_catalog.int4 AS rewatches "
+"    FROM targets t "
+"    JOIN chronos.creators c ON c.id" SQL_EQ "t.creator_id "
+"    LEFT JOIN chronos.video_watch_sessions s ON s.creator_id" SQL_EQ "$5 "
+"     AND s.video_id" SQL_EQ "t.video_id "
+"     AND s.session_start" SQL_GE "(t.day::pg_catalog.timestamp AT TIME ZONE c.timezone) "
+"     AND s.session_start" SQL_LT "((t.day" SQL_PLUS "1)::pg_catalog.timestamp AT TIME ZONE c.timezone) "
+"   GROUP BY t.video_id, t.creator_id, t.day "
+"), emptied AS ( "
+"  DELETE FROM chronos.video_analytics a USING computed c "
+"   WHERE a.creator_id" SQL_EQ "$5 AND a.video_id" SQL_EQ "c.video_id "
+"     AND a.date" SQL_EQ "c.day AND c.views" SQL_EQ "0 "
+"), written AS ( "
+"  INSERT INTO chronos.video_analytics AS a (video_id, creator_id, date, views, unique_viewers, "
+"         total_watch_time_seconds, average_watch_time_seconds, completions, completion_rate, rewatches) "
+"  SELECT c.video_id, c.creator_id, c.day, c.views, c.unique_viewers, c.total_watch_time, "
+"         pg_catalog.round(c.total_watch_time::pg_catalog.numeric" SQL_DIVIDE "c.views, 2), "
+"         c.completions, "
+"         pg_catalog.round(100" SQL_TIMES "c.completers::pg_catalog.numeric" SQL_DIVIDE "c.unique_viewers, 2), "
+"         c.rewatches "
+"    FROM computed c WHERE c.views" SQL_GT "0 "
+"  ON CONFLICT (video_id, date, creator_id) DO UPDATE SET "
+"         views = excluded.views, unique_viewers = excluded.unique_viewers, "
+"         total_watch_time_seconds = excluded.total_watch_time_seconds, "
+"         average_watch_time_seconds = excluded.average_watch_time_seconds, "
+"         completions = excluded.completions, completion_rate = excluded.completion_rate, "
+"         rewatches = excluded.rewatches "
+"  RETURNING 1 "
+") SELECT pg_catalog.count(*)::pg_catalog.int4 FROM written ";
+
+static const char *const citus_creators_sql =
+"SELECT DISTINCT c FROM pg_catalog.unnest($1) AS c WHERE $2 IS NULL"
+" UNION SELECT id FROM chronos.creators WHERE $2 IS NOT NULL";
+
+static SPIPlanPtr citus_recompute_plan;
+static SPIPlanPtr citus_creators_plan;
 
 static SPIPlanPtr claim_plan;
 static SPIPlanPtr recompute_plan;
@@ -117,6 +193,44 @@ ClaimedColumn(int col, Oid elemtype, int16 len, bool byval, char align)
 		values[i] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, col, &isnull);
 	return PointerGetDatum(construct_array(values, (int) SPI_processed, elemtype, len, byval,
 										   align));
+}
+
+/*
+ * RecomputePerCreator: the recomputation where Citus is loaded, one
+ * single-shard statement per creator (citus_recompute_sql); args and nulls as
+ * for recompute_sql.  Returns the rows written.
+ */
+static int32
+RecomputePerCreator(Datum *args, char *nulls)
+{
+	Oid			creators_types[2] = {UUIDARRAYOID, TIMESTAMPTZOID};
+	Oid			types[5] = {UUIDARRAYOID, UUIDARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID, UUIDOID};
+	Datum		creator_args[2] = {args[1], args[3]};
+	char		creator_nulls[2] = {' ', nulls[3]};
+	Datum		recompute_args[5] = {args[0], args[1], args[2], args[3], (Datum) 0};
+	char		recompute_nulls[5] = {' ', ' ', ' ', nulls[3], ' '};
+	SPITupleTable *creators;
+	uint64		ncreators;
+	int32		written = 0;
+	bool		isnull;
+
+	if (SPI_execute_plan(ChronosKeptPlan(&citus_creators_plan, citus_creators_sql, 2, creators_types),
+						 creator_args, creator_nulls, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not list the creators to recompute");
+	creators = SPI_tuptable;
+	ncreators = SPI_processed;
+	for (uint64 i = 0; i < ncreators; i++)
+	{
+		recompute_args[4] = SPI_getbinval(creators->vals[i], creators->tupdesc, 1, &isnull);
+		if (SPI_execute_plan(ChronosKeptPlanWithOptions(&citus_recompute_plan, citus_recompute_sql, 5,
+														types, CURSOR_OPT_CUSTOM_PLAN),
+							 recompute_args, recompute_nulls, false, 0) != SPI_OK_SELECT ||
+			SPI_processed != 1)
+			elog(ERROR, "could not recompute video analytics");
+		written += DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+											   &isnull));
+	}
+	return written;
 }
 
 /*
@@ -164,12 +278,17 @@ refresh_video_analytics(PG_FUNCTION_ARGS)
 	args[3] = PG_ARGISNULL(0) ? (Datum) 0 : PG_GETARG_DATUM(0);
 	nulls[3] = PG_ARGISNULL(0) ? 'n' : ' ';
 
-	/* a new snapshot: it sees every session change whose entry was claimed */
-	if (SPI_execute_plan(ChronosKeptPlan(&recompute_plan, recompute_sql, 4, recompute_types),
-						 args, nulls, false, 0) != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not recompute video analytics");
-	written = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
-										  &isnull));
+	if (ChronosCitusLoaded())
+		written = RecomputePerCreator(args, nulls);
+	else
+	{
+		/* a new snapshot: it sees every session change whose entry was claimed */
+		if (SPI_execute_plan(ChronosKeptPlan(&recompute_plan, recompute_sql, 4, recompute_types),
+							 args, nulls, false, 0) != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "could not recompute video analytics");
+		written = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+											  &isnull));
+	}
 
 	SPI_finish();
 	ChronosRestoreUser(&saved);

@@ -330,8 +330,10 @@ auto_complete_watch_session(PG_FUNCTION_ARGS)
  * foreign key (session_id) makes the session exist and sets session_id to
  * NULL when it is deleted; this trigger checks the rest, which a composite
  * foreign key would check only at the price of a unique index on (id,
- * student_id, video_id) of the sessions, as large as their primary key.  A
- * session the caller cannot see is left for the foreign key to report.
+ * student_id, video_id) of the sessions, as large as their primary key.  The
+ * session is looked up with the event's creator_id, so that on Citus the
+ * lookup reads the co-located shard only (chronos.distribute()); a session
+ * of another creator is then not found, and refused like a mismatch.
  * Fired AFTER, it runs after the foreign keys' checks (their triggers' names
  * sort first), so the references are reported in the same order as ever.
  */
@@ -345,6 +347,7 @@ check_event_session(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	EventRow	row;
 	Datum		session;
+	Datum		args[2];
 	bool		isnull;
 	bool		matches = true;
 
@@ -372,17 +375,23 @@ check_event_session(PG_FUNCTION_ARGS)
 		row.refs[REF_STUDENT] = *DatumGetUUIDP(student);
 	}
 
+	args[0] = session;
+	args[1] = UUIDPGetDatum(&row.refs[REF_CREATOR]);
 	ChronosSpiConnect();
 	if (plan == NULL)
 	{
-		Oid			argtypes[1] = {UUIDOID};
+		Oid			argtypes[2] = {UUIDOID, UUIDOID};
 
 		ChronosKeptPlan(&plan, "SELECT student_id, video_id FROM chronos.video_watch_sessions"
-						" WHERE id" SQL_EQ "$1", 1, argtypes);
+						" WHERE id" SQL_EQ "$1 AND creator_id" SQL_EQ "$2", 2, argtypes);
 	}
-	if (SPI_execute_plan(plan, &session, NULL, true, 1) != SPI_OK_SELECT)
+	if (SPI_execute_plan(plan, args, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_plan failed in check_event_session");
-	if (SPI_processed == 1)
+	/* with the creator in the key the lookup reads one shard on Citus; the
+	 * foreign key made the session exist, so none found is another
+	 * creator's session */
+	matches = SPI_processed == 1;
+	if (matches)
 	{
 		Datum		student = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 		Datum		video = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);

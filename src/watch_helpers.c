@@ -28,6 +28,7 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -54,6 +55,26 @@ static const char *const helper_sql[] = {
 	" AND completed)"
 };
 
+/*
+ * Where Citus is loaded, the same queries naming the video's creator ($3),
+ * so that Citus reads the one shard of that creator (a router plan) rather
+ * than every shard; the creator is looked up first, as the caller.
+ */
+static const char *const routed_helper_sql[] = {
+	"SELECT pg_catalog.int4(COALESCE(pg_catalog.sum(watch_time_seconds), 0))"
+	" FROM chronos.video_watch_sessions"
+	" WHERE student_id" SQL_EQ "$1 AND video_id" SQL_EQ "$2 AND creator_id" SQL_EQ "$3",
+	"SELECT COALESCE(pg_catalog.max(percent_complete), 0)"
+	" FROM chronos.video_watch_sessions"
+	" WHERE student_id" SQL_EQ "$1 AND video_id" SQL_EQ "$2 AND creator_id" SQL_EQ "$3",
+	"SELECT EXISTS (SELECT FROM chronos.video_watch_sessions"
+	" WHERE student_id" SQL_EQ "$1 AND video_id" SQL_EQ "$2 AND creator_id" SQL_EQ "$3"
+	" AND completed)"
+};
+
+static const char *const video_creator_sql =
+"SELECT creator_id FROM chronos.videos WHERE id" SQL_EQ "$1";
+
 typedef enum HelperQuery
 {
 	TOTAL_WATCH_TIME,
@@ -62,6 +83,8 @@ typedef enum HelperQuery
 } HelperQuery;
 
 static SPIPlanPtr helper_plans[lengthof(helper_sql)];
+static SPIPlanPtr routed_helper_plans[lengthof(routed_helper_sql)];
+static SPIPlanPtr video_creator_plan;
 
 /* The answer of helper query q from what the scan folded. */
 static Datum
@@ -162,6 +185,43 @@ ReadSessionsDirectly(HelperQuery q, Datum student, Datum video, Datum *result)
 	return true;
 }
 
+/*
+ * RunRoutedHelper: helper query q where Citus is loaded, as the caller: the
+ * video's creator first (a video the caller cannot see has no sessions it
+ * may see: the answer for none), then the query naming it.  The coordinator
+ * holds no rows of a distributed table, so the direct read is never used.
+ */
+static Datum
+RunRoutedHelper(HelperQuery q, Datum *args)
+{
+	Oid			argtypes[3] = {UUIDOID, UUIDOID, UUIDOID};
+	Datum		routed_args[3];
+	Datum		result;
+	bool		isnull;
+
+	ChronosSpiConnect();
+	if (SPI_execute_plan(ChronosKeptPlan(&video_creator_plan, video_creator_sql, 1, &argtypes[1]),
+						 &args[1], NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not run \"%s\"", video_creator_sql);
+	if (SPI_processed == 0)
+	{
+		SPI_finish();
+		return HelperResult(q, 0, 0, false);
+	}
+	routed_args[0] = args[0];
+	routed_args[1] = args[1];
+	/* a uuid is passed by reference: copy it out of the lookup's memory */
+	routed_args[2] = datumCopy(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
+							   false, UUID_LEN);
+	if (SPI_execute_plan(ChronosKeptPlan(&routed_helper_plans[q], routed_helper_sql[q], 3, argtypes),
+						 routed_args, NULL, true, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "could not run \"%s\"", routed_helper_sql[q]);
+	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	SPI_finish();
+	return result;
+}
+
 /* Runs helper query q for (student, video) as the caller; returns its one value. */
 static Datum
 RunHelper(FunctionCallInfo fcinfo, HelperQuery q)
@@ -176,6 +236,8 @@ RunHelper(FunctionCallInfo fcinfo, HelperQuery q)
 	args[0] = PG_GETARG_DATUM(0);
 	args[1] = PG_GETARG_DATUM(1);
 
+	if (ChronosCitusLoaded())
+		return RunRoutedHelper(q, args);
 	if (ReadSessionsDirectly(q, args[0], args[1], &result))
 		return result;
 

@@ -115,6 +115,63 @@ static const char *const close_stale_sql =
 " AND COALESCE(last_heartbeat_at, session_start)"
 SQL_LT "(pg_catalog.now()" SQL_MINUS "$1)";
 
+/*
+ * Where Citus is loaded (chronos.distribute()), sessions are distributed by
+ * creator_id: the statements below name the session's creator, so that each
+ * reads or writes the one shard of that creator; the lookup of a session by
+ * its id alone (session_creator_sql) reads every shard, once per call.
+ */
+static const char *const citus_start_lookup_sql =
+"SELECT v.creator_id,"
+" EXISTS (SELECT FROM chronos.students s WHERE s.id" SQL_EQ "$2 AND s.creator_id" SQL_EQ "v.creator_id),"
+" $3 IS NULL OR EXISTS (SELECT FROM chronos.courses c"
+"   WHERE c.id" SQL_EQ "$3 AND c.creator_id" SQL_EQ "v.creator_id),"
+" $4 IS NULL OR EXISTS (SELECT FROM chronos.course_modules m"
+"   WHERE m.id" SQL_EQ "$4 AND m.creator_id" SQL_EQ "v.creator_id AND ($3 IS NULL OR m.course_id" SQL_EQ "$3)),"
+" false"
+" FROM chronos.videos v WHERE v.id" SQL_EQ "$1";
+
+static const char *const citus_rewatch_sql =
+"SELECT EXISTS (SELECT FROM chronos.video_watch_sessions w"
+" WHERE w.creator_id" SQL_EQ "$3 AND w.student_id" SQL_EQ "$2 AND w.video_id" SQL_EQ "$1"
+" AND w.completed)";
+
+static const char *const session_creator_sql =
+"SELECT creator_id FROM chronos.video_watch_sessions WHERE id" SQL_EQ "$1";
+
+static const char *const citus_lock_session_sql =
+"SELECT w.student_id, w.video_id, w.creator_id, w.course_id, w.module_id,"
+" w.session_end IS NOT NULL, w.session_start, w.percent_complete, w.completed, w.watched,"
+" v.duration_seconds, pg_catalog.now(), w.watch_time_ms"
+" FROM chronos.video_watch_sessions w JOIN chronos.videos v ON v.id" SQL_EQ "w.video_id"
+" WHERE w.id" SQL_EQ "$1 AND w.creator_id" SQL_EQ "$2 FOR UPDATE OF w";
+
+static const char *const citus_progress_update_sql =
+"UPDATE chronos.video_watch_sessions w SET watched = $2,"
+" watch_time_seconds = w.watch_time_seconds" SQL_PLUS "$3, watch_time_ms = $6,"
+" last_position_seconds = $4, last_heartbeat_at = GREATEST(pg_catalog.now(), w.session_start),"
+" percent_complete = $5"
+" WHERE w.id" SQL_EQ "$1 AND w.creator_id" SQL_EQ "$7 RETURNING w.completed, w";
+
+static const char *const citus_mark_pending_sql =
+"INSERT INTO chronos.video_analytics_pending (video_id, creator_id, bucket_start)"
+" SELECT DISTINCT w.video_id, w.creator_id,"
+"        pg_catalog.date_bin('00:15:00'::pg_catalog.interval, w.session_start,"
+"                            '2000-01-01 00:00:00+00'::pg_catalog.timestamptz)"
+"   FROM chronos.video_watch_sessions s"
+"   JOIN chronos.video_watch_sessions w ON w.creator_id" SQL_EQ "s.creator_id"
+"    AND (w.id" SQL_EQ "s.id"
+"     OR ($2 AND w.student_id" SQL_EQ "s.student_id AND w.video_id" SQL_EQ "s.video_id"
+"         AND w.session_start" SQL_GT "s.session_start))"
+"  WHERE s.id" SQL_EQ "$1 AND s.creator_id" SQL_EQ "$3";
+
+static SPIPlanPtr citus_start_lookup_plan;
+static SPIPlanPtr citus_rewatch_plan;
+static SPIPlanPtr session_creator_plan;
+static SPIPlanPtr citus_lock_session_plan;
+static SPIPlanPtr citus_progress_update_plan;
+static SPIPlanPtr citus_mark_pending_plan;
+
 static SPIPlanPtr start_lookup_plan;
 static SPIPlanPtr start_insert_plan;
 static SPIPlanPtr lock_session_plan;
@@ -158,12 +215,14 @@ CheckChoice(FunctionCallInfo fcinfo, int argno, const char *column, const char *
 
 /* Records the rollup work of a change of the session (inside SPI, as the owner). */
 static void
-MarkRollupPending(Datum session_id, bool completed_now)
+MarkRollupPending(Datum session_id, bool completed_now, Datum creator_id)
 {
-	static const Oid types[2] = {UUIDOID, BOOLOID};
-	Datum		args[2] = {session_id, BoolGetDatum(completed_now)};
+	static const Oid types[3] = {UUIDOID, BOOLOID, UUIDOID};
+	Datum		args[3] = {session_id, BoolGetDatum(completed_now), creator_id};
+	bool		citus = ChronosCitusLoaded();
 
-	if (SPI_execute_plan(ChronosKeptPlan(&mark_pending_plan, mark_pending_sql, 2, types),
+	if (SPI_execute_plan(citus ? ChronosKeptPlan(&citus_mark_pending_plan, citus_mark_pending_sql, 3, types)
+						 : ChronosKeptPlan(&mark_pending_plan, mark_pending_sql, 2, types),
 						 args, NULL, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "could not record pending rollup work");
 }
@@ -295,7 +354,10 @@ LookUpSessionStart(SessionRefs *refs)
 	TupleDesc	desc;
 	bool		isnull;
 
-	if (SPI_execute_plan(ChronosKeptPlan(&start_lookup_plan, start_lookup_sql, 4, types),
+	bool		citus = ChronosCitusLoaded();
+
+	if (SPI_execute_plan(citus ? ChronosKeptPlan(&citus_start_lookup_plan, citus_start_lookup_sql, 4, types)
+						 : ChronosKeptPlan(&start_lookup_plan, start_lookup_sql, 4, types),
 						 args, nulls, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not look up video");
 	if (SPI_processed == 0)
@@ -322,6 +384,15 @@ LookUpSessionStart(SessionRefs *refs)
 				 errmsg("module %s does not belong to the %s of video %s", UUID_TEXT(refs->module_id),
 						refs->course_null ? "creator" : "course given and the creator",
 						UUID_TEXT(refs->video_id))));
+	if (citus)
+	{
+		Datum		rewatch_args[3] = {refs->video_id, refs->student_id, refs->creator_id};
+
+		if (SPI_execute_plan(ChronosKeptPlan(&citus_rewatch_plan, citus_rewatch_sql, 3, types),
+							 rewatch_args, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "could not look up earlier sessions");
+		return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	}
 	return DatumGetBool(SPI_getbinval(tuple, desc, SL_REWATCH, &isnull));
 }
 
@@ -387,7 +458,7 @@ start_watch_session(PG_FUNCTION_ARGS)
 	ChronosSpiConnect();
 	rewatch = LookUpSessionStart(&refs);
 	InsertSession(&refs, fcinfo, metadata);
-	MarkRollupPending(refs.session_id, false);
+	MarkRollupPending(refs.session_id, false, refs.creator_id);
 	SPI_finish();
 	ChronosRestoreUser(&saved);
 
@@ -445,10 +516,32 @@ UuidColumn(HeapTuple tuple, TupleDesc desc, int column, bool *isnull)
 static void
 LockSession(Datum session_id, LockedSession *s)
 {
-	HeapTuple	tuple = FetchSession(&lock_session_plan, lock_session_sql, session_id);
-	TupleDesc	desc = SPI_tuptable->tupdesc;
+	HeapTuple	tuple;
+	TupleDesc	desc;
 	bool		isnull;
 	Datum		duration;
+
+	if (ChronosCitusLoaded())
+	{
+		/* the session's creator first, then its one shard (see above) */
+		static const Oid types[2] = {UUIDOID, UUIDOID};
+		Datum		args[2];
+
+		tuple = FetchSession(&session_creator_plan, session_creator_sql, session_id);
+		args[0] = session_id;
+		args[1] = UuidColumn(tuple, SPI_tuptable->tupdesc, 1, &isnull);
+		if (SPI_execute_plan(ChronosKeptPlan(&citus_lock_session_plan, citus_lock_session_sql, 2, types),
+							 args, NULL, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the watch session");
+		if (SPI_processed == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+					 errmsg("watch session %s does not exist", UUID_TEXT(session_id))));
+		tuple = SPI_tuptable->vals[0];
+	}
+	else
+		tuple = FetchSession(&lock_session_plan, lock_session_sql, session_id);
+	desc = SPI_tuptable->tupdesc;
 
 	s->refs.session_id = session_id;
 	s->refs.student_id = UuidColumn(tuple, desc, LS_STUDENT_ID, &isnull);
@@ -534,10 +627,11 @@ static Datum
 UpdateSessionProgress(const LockedSession *s, WatchRanges *watched, int64 played_ms,
 					  int32 to_ms, int32 percent, bool *completed)
 {
-	Oid			types[6] = {UUIDOID, ChronosWatchRangesTypeId(), INT4OID, NUMERICOID, INT4OID,
-	INT8OID};
-	Datum		args[6];
+	Oid			types[7] = {UUIDOID, ChronosWatchRangesTypeId(), INT4OID, NUMERICOID, INT4OID,
+	INT8OID, UUIDOID};
+	Datum		args[7];
 	bool		isnull;
+	bool		citus = ChronosCitusLoaded();
 
 	args[0] = s->refs.session_id;
 	args[1] = PointerGetDatum(watched);
@@ -546,7 +640,9 @@ UpdateSessionProgress(const LockedSession *s, WatchRanges *watched, int64 played
 	args[3] = NumericGetDatum(WatchMsToSeconds(to_ms));
 	args[4] = Int32GetDatum(percent);
 	args[5] = Int64GetDatum(played_ms);
-	if (SPI_execute_plan(ChronosKeptPlanOfType(&progress_update_plan, progress_update_sql, 6, types),
+	args[6] = s->refs.creator_id;
+	if (SPI_execute_plan(citus ? ChronosKeptPlanOfType(&citus_progress_update_plan, citus_progress_update_sql, 7, types)
+						 : ChronosKeptPlanOfType(&progress_update_plan, progress_update_sql, 6, types),
 						 args, NULL, false, 0) != SPI_OK_UPDATE_RETURNING || SPI_processed != 1)
 		elog(ERROR, "could not update the watch session");
 	*completed = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
@@ -641,7 +737,7 @@ record_watch_progress(PG_FUNCTION_ARGS)
 
 	/* written, with the rollup work it makes */
 	result = UpdateSessionProgress(&s, watched, played_ms, to_ms, new_percent, &now_completed);
-	MarkRollupPending(session_id, now_completed && !s.completed);
+	MarkRollupPending(session_id, now_completed && !s.completed, s.refs.creator_id);
 	SPI_finish();
 	ChronosRestoreUser(&saved);
 

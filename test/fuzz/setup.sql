@@ -312,7 +312,9 @@ INSERT INTO fuzz.allowed (sqlstate, kind, message, why) VALUES
    'numeric_value_out_of_range: a watch_ranges play count past 2^31 - 1, a watch time total past the integer the helper returns'),
   ('22008', '^(plain|aggregate|procedure)$', '^(timestamp out of range|date out of range for timestamp)$',
    'datetime_field_overflow: a date or timestamp at the ends of its range that the computation takes past them (p_to + 1 day, now() - 178 million years); not a literal that is out of range (its message quotes it): that is a bug of the generator'),
-  ('39P01', '^returns trigger$', '.*', 'trigger_protocol_violated: a trigger function called as a plain function (and only that)');
+  ('39P01', '^returns trigger$', '.*', 'trigger_protocol_violated: a trigger function called as a plain function (and only that)'),
+  ('0A000', '^(plain|aggregate|procedure)$', '^chronos\.distribute\(\) needs the citus extension$',
+   'feature_not_supported: chronos.distribute() where Citus is absent (README, Distributed mode), and only that');
 
 -- fuzz.run: makes one call as one identity and records what happened.
 --

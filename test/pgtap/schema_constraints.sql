@@ -422,8 +422,8 @@ SELECT set_eq(
     'video_analytics: exactly these constraints (name, kind)');
 SELECT is((SELECT pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint
             WHERE conrelid = 'chronos.video_analytics'::regclass AND conname = 'video_analytics_pkey'),
-    'PRIMARY KEY (video_id, date)',
-    'video_analytics_pkey: PRIMARY KEY (video_id, date)');
+    'PRIMARY KEY (video_id, date, creator_id)',
+    'video_analytics_pkey: PRIMARY KEY (video_id, date, creator_id) (creator_id: Citus distributes by it)');
 SELECT is((SELECT pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint
             WHERE conrelid = 'chronos.video_analytics'::regclass AND conname = 'video_analytics_creator_id_fkey'),
     'FOREIGN KEY (creator_id) REFERENCES chronos.creators(id) ON DELETE CASCADE',

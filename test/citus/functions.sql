@@ -1,0 +1,20 @@
+-- test/citus/functions.sql: chronos's read functions, each on what the
+-- seed and sessions.sql made; run under several identities (errors print
+-- as their message: ON_ERROR_ROLLBACK keeps the transaction going).
+SELECT 'total a1/a1', chronos.get_student_total_watch_time('51000000-0000-4000-8000-0000000000a1', '70000000-0000-4000-8000-0000000000a1');
+SELECT 'highest a1/a1', chronos.get_student_highest_completion('51000000-0000-4000-8000-0000000000a1', '70000000-0000-4000-8000-0000000000a1');
+SELECT 'completed a1/a1', chronos.has_student_completed_video('51000000-0000-4000-8000-0000000000a1', '70000000-0000-4000-8000-0000000000a1');
+SELECT 'completed b1/b1', chronos.has_student_completed_video('51000000-0000-4000-8000-0000000000b1', '70000000-0000-4000-8000-0000000000b1');
+SELECT 'resume a2/a2', chronos.get_resume_position('51000000-0000-4000-8000-0000000000a2', '70000000-0000-4000-8000-0000000000a2');
+SELECT 'viewers a2', chronos.current_viewers('70000000-0000-4000-8000-0000000000a2');
+SELECT 'retention a1', r.* FROM chronos.video_retention('70000000-0000-4000-8000-0000000000a1', 4) r;
+SELECT 'retention b2', r.* FROM chronos.video_retention('70000000-0000-4000-8000-0000000000b2', 4) r;
+SELECT 'progress a1', chronos.course_progress('51000000-0000-4000-8000-0000000000a1', 'c5000000-0000-4000-8000-0000000000a1');
+SELECT 'progress a1 draft', chronos.course_progress('51000000-0000-4000-8000-0000000000a1', 'c5000000-0000-4000-8000-0000000000a2');
+-- (rollups_updated_at is the time of the last refresh: only whether it is set)
+SELECT 'dashboard a', d - 'rollups_updated_at', d ->> 'rollups_updated_at' IS NOT NULL
+  FROM chronos.creator_dashboard('c0000000-0000-4000-8000-00000000000a', current_date - 1, current_date + 1) d;
+SELECT 'dashboard b', d - 'rollups_updated_at', d ->> 'rollups_updated_at' IS NOT NULL
+  FROM chronos.creator_dashboard('c0000000-0000-4000-8000-00000000000b', current_date - 1, current_date + 1) d;
+SELECT 'event by a', chronos.track_video_event('video_added_to_course', '70000000-0000-4000-8000-0000000000a2',
+       'c0000000-0000-4000-8000-00000000000a', p_course_id => 'c5000000-0000-4000-8000-0000000000a1') IS NOT NULL;
