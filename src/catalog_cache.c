@@ -268,9 +268,9 @@ ChronosWatchSessionColumns(Relation rel)
 	return &sessions_columns;
 }
 
-/* Whether index indexid is a valid, plain (not partial) btree index whose first column is first. */
+/* Whether index indexid is a valid, plain (not partial) btree index whose first columns are (first, second). */
 static bool
-IndexLeadsWith(Oid indexid, AttrNumber first)
+IndexLeadsWith(Oid indexid, AttrNumber first, AttrNumber second)
 {
 	HeapTuple	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexid));
 	Form_pg_index index;
@@ -279,8 +279,8 @@ IndexLeadsWith(Oid indexid, AttrNumber first)
 	if (!HeapTupleIsValid(tuple))
 		return false;
 	index = (Form_pg_index) GETSTRUCT(tuple);
-	match = index->indisvalid && index->indnkeyatts >= 1 &&
-		index->indkey.values[0] == first &&
+	match = index->indisvalid && index->indnkeyatts >= 2 &&
+		index->indkey.values[0] == first && index->indkey.values[1] == second &&
 		heap_attisnull(tuple, Anum_pg_index_indpred, NULL) &&
 		heap_attisnull(tuple, Anum_pg_index_indexprs, NULL);
 	ReleaseSysCache(tuple);
@@ -307,7 +307,7 @@ ChronosWatchSessionsIndex(Relation rel)
 		sessions_index = InvalidOid;
 		foreach(lc, indexes)
 		{
-			if (IndexLeadsWith(lfirst_oid(lc), cols->student_id))
+			if (IndexLeadsWith(lfirst_oid(lc), cols->student_id, cols->video_id))
 			{
 				sessions_index = lfirst_oid(lc);
 				break;

@@ -72,8 +72,11 @@ typedef struct WatchSessionColumns
 extern const WatchSessionColumns *ChronosWatchSessionColumns(Relation rel);
 
 /*
- * A valid, plain btree index of video_watch_sessions (rel) whose first
- * column is student_id, found by its columns, or InvalidOid.
+ * A valid, plain btree index of video_watch_sessions (rel) whose first two
+ * columns are (student_id, video_id), found by its columns, or InvalidOid.
+ * chronos's own indexes have none (a student's sessions of a video are found
+ * by ANDing the student and video indexes); an installation that adds one
+ * gets the helpers' direct read.
  */
 extern Oid	ChronosWatchSessionsIndex(Relation rel);
 

@@ -6,10 +6,11 @@
  *
  * The helpers answer as the caller, so row-level security decides which
  * sessions count: a caller learns nothing about a session it may not see (it
- * gets the same answer as for no session at all).  For callers that row-level
- * security does not apply to (the service, the owner) they read the
- * student_id index directly, which is faster than the SELECT they replace;
- * everyone else goes through the executor, where the policies apply.
+ * gets the same answer as for no session at all).  They go through the
+ * executor, which ANDs the student and video indexes of the sessions; for
+ * callers that row-level security does not apply to (the service, the
+ * owner), an index on (student_id, video_id), where an installation adds
+ * one, is read directly.
  */
 #include "postgres.h"
 
@@ -107,11 +108,11 @@ HelperResult(HelperQuery q, int64 watch_time, int32 highest, bool completed)
 }
 
 /*
- * ReadSessionsDirectly answers helper query q by scanning the index on
- * student_id itself, keeping the sessions of the video.  Returns false,
- * having read nothing, when that is not allowed or not possible: row-level
- * security applies to the caller, the caller lacks SELECT on the table, or
- * no index leads with student_id.
+ * ReadSessionsDirectly answers helper query q by scanning an index on
+ * (student_id, video_id) itself.  Returns false, having read nothing, when
+ * that is not allowed or not possible: row-level security applies to the
+ * caller, the caller lacks SELECT on the table, or no index leads with
+ * (student_id, video_id) (chronos's own indexes do not).
  */
 static bool
 ReadSessionsDirectly(HelperQuery q, Datum student, Datum video, Datum *result)
@@ -123,7 +124,7 @@ ReadSessionsDirectly(HelperQuery q, Datum student, Datum video, Datum *result)
 	const WatchSessionColumns *cols;
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
-	ScanKeyData keys[1];
+	ScanKeyData keys[2];
 	int64		watch_time = 0;
 	int32		highest = 0;
 	bool		completed = false;
@@ -144,17 +145,16 @@ ReadSessionsDirectly(HelperQuery q, Datum student, Datum video, Datum *result)
 	cols = ChronosWatchSessionColumns(rel);
 
 	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_UUID_EQ, student);
-	scan = index_beginscan(rel, index, GetActiveSnapshot(), NULL, 1, 0);
-	index_rescan(scan, keys, 1, NULL, 0);
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_UUID_EQ, video);
+	scan = index_beginscan(rel, index, GetActiveSnapshot(), NULL, 2, 0);
+	index_rescan(scan, keys, 2, NULL, 0);
 	slot = table_slot_create(rel, NULL);
 
 	while (index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
 		bool		isnull;
-		Datum		value = slot_getattr(slot, cols->video_id, &isnull);
+		Datum		value;
 
-		if (isnull || memcmp(DatumGetUUIDP(value)->data, DatumGetUUIDP(video)->data, UUID_LEN) != 0)
-			continue;
 		switch (q)
 		{
 			case TOTAL_WATCH_TIME:
