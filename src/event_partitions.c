@@ -233,7 +233,7 @@ typedef struct Maintenance
 {
 	ExistingPartition *parts;	/* sorted by lower, the default left out */
 	int			nparts;
-	char	   *default_name;	/* NULL when the table has no default partition */
+	char	   *default_name;	/* the default partition (maintenance requires one) */
 	int			created;
 	int64		moved;
 	int			dropped;
@@ -364,9 +364,8 @@ LockForDDL(Maintenance *m)
 	list = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (!isnull)
 		RunDDL(psprintf("LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", TextDatumGetCString(list)));
-	if (m->default_name != NULL)
-		RunDDL(psprintf("LOCK TABLE chronos.%s IN ACCESS EXCLUSIVE MODE",
-						quote_identifier(m->default_name)));
+	RunDDL(psprintf("LOCK TABLE chronos.%s IN ACCESS EXCLUSIVE MODE",
+					quote_identifier(m->default_name)));
 	m->locked_for_ddl = true;
 }
 
@@ -383,30 +382,25 @@ CreatePartition(Maintenance *m, TimestampTz lower, TimestampTz upper)
 	const char *qname = quote_identifier(name);
 	const char *lo = TimestampLiteral(lower);
 	const char *hi = TimestampLiteral(upper);
+	const char *qdefault = quote_identifier(m->default_name);
+	const char *qbound = quote_identifier(psprintf("%s_bound", name));
 
 	LockForDDL(m);
 	/* the default partition's indexes are the partitions' (the install script) */
 	RunDDL(psprintf("CREATE TABLE chronos.%s (LIKE chronos.%s INCLUDING DEFAULTS "
 					"INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMPRESSION "
-					"INCLUDING INDEXES INCLUDING COMMENTS)",
-					qname, quote_identifier(m->default_name)));
+					"INCLUDING INDEXES INCLUDING COMMENTS)", qname, qdefault));
 	RunDDL(psprintf("ALTER TABLE chronos.%s ADD CONSTRAINT %s CHECK (\"timestamp\""
-					SQL_GE "%s AND \"timestamp\"" SQL_LT "%s)",
-					qname, quote_identifier(psprintf("%s_bound", name)), lo, hi));
-	{
-		const char *qdefault = quote_identifier(m->default_name);
-
-		RunDDL(psprintf("WITH moved AS (DELETE FROM ONLY chronos.%s "
-						"WHERE \"timestamp\"" SQL_GE "%s "
-						"AND \"timestamp\"" SQL_LT "%s RETURNING *) "
-						"INSERT INTO chronos.%s SELECT * FROM moved",
-						qdefault, lo, hi, qname));
-		m->moved += (int64) SPI_processed;
-	}
+					SQL_GE "%s AND \"timestamp\"" SQL_LT "%s)", qname, qbound, lo, hi));
+	RunDDL(psprintf("WITH moved AS (DELETE FROM ONLY chronos.%s "
+					"WHERE \"timestamp\"" SQL_GE "%s "
+					"AND \"timestamp\"" SQL_LT "%s RETURNING *) "
+					"INSERT INTO chronos.%s SELECT * FROM moved",
+					qdefault, lo, hi, qname));
+	m->moved += (int64) SPI_processed;
 	RunDDL(psprintf("ALTER TABLE chronos.video_analytics_events ATTACH PARTITION chronos.%s "
 					"FOR VALUES FROM (%s) TO (%s)", qname, lo, hi));
-	RunDDL(psprintf("ALTER TABLE chronos.%s DROP CONSTRAINT %s", qname,
-					quote_identifier(psprintf("%s_bound", name))));
+	RunDDL(psprintf("ALTER TABLE chronos.%s DROP CONSTRAINT %s", qname, qbound));
 	RunDDL(psprintf("ALTER TABLE chronos.%s ENABLE ROW LEVEL SECURITY", qname));
 	m->created++;
 }
@@ -459,8 +453,6 @@ EmptyDefault(Maintenance *m)
 {
 	TimestampTz cursor = DT_NOBEGIN;
 
-	if (m->default_name == NULL)
-		return;
 	for (;;)
 	{
 		Datum		arg = TimestampTzGetDatum(cursor);
