@@ -31,7 +31,6 @@
 #include "utils/builtins.h"
 #include "utils/catcache.h"
 #include "utils/fmgroids.h"
-#include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -424,33 +423,4 @@ ChronosWatchSessionChoices(const char *column)
 		entry->list.names[foreach_current_index(lc)] = MemoryContextStrdup(cxt, lfirst(lc));
 	nchoices++;
 	return entry->has_list ? &entry->list : NULL;
-}
-
-/* ChronosCitusLoaded: whether Citus's settings exist (catalog_cache.h). */
-bool
-ChronosCitusLoaded(void)
-{
-	return GetConfigOption("citus.version", true, false) != NULL;
-}
-
-/* ChronosBeginCitusNested: allow Citus's nested execution (catalog_cache.h). */
-int
-ChronosBeginCitusNested(void)
-{
-	int			nestlevel;
-
-	if (!ChronosCitusLoaded())
-		return -1;
-	nestlevel = NewGUCNestLevel();
-	(void) set_config_option("citus.allow_nested_distributed_execution", "on", PGC_USERSET,
-							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	return nestlevel;
-}
-
-/* ChronosEndCitusNested: undo ChronosBeginCitusNested (an error undoes it too). */
-void
-ChronosEndCitusNested(int nestlevel)
-{
-	if (nestlevel >= 0)
-		AtEOXact_GUC(true, nestlevel);
 }

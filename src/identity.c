@@ -51,7 +51,7 @@
 #include "utils/uuid.h"
 
 #include "args.h"
-#include "catalog_cache.h"
+#include "citus.h"
 #include "chronos.h"
 #include "compat.h"
 #include "identity.h"

@@ -28,7 +28,7 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
-#include "catalog_cache.h"
+#include "citus.h"
 #include "identity.h"
 #include "owner.h"
 #include "spi_sql.h"

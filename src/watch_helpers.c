@@ -40,6 +40,7 @@
 
 #include "args.h"
 #include "catalog_cache.h"
+#include "citus.h"
 #include "compat.h"
 #include "spi_sql.h"
 

@@ -28,6 +28,7 @@
 
 #include "args.h"
 #include "catalog_cache.h"
+#include "citus.h"
 #include "chronos.h"
 #include "event_writer.h"
 #include "identity.h"
