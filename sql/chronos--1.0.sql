@@ -1488,10 +1488,69 @@ CREATE POLICY video_analytics_delete ON @extschema@.video_analytics FOR DELETE
 --   * a unique key of a distributed table must include creator_id: the
 --     sessions' primary key becomes (id, creator_id).
 --
+-- Every node must have the same keys: Citus checks a new partition on each
+-- worker against the worker's own copy of chronos's tables, which CREATE
+-- EXTENSION made there (Citus creates chronos on each node, a node added
+-- later included).  So where the citus extension is already in the database
+-- when chronos is created, the install script makes these keys itself (the
+-- DO block below); distribute() makes them where chronos came first.
+--
 -- Policies without subqueries and rollup keys that include creator_id are
 -- part of the schema itself (above).  Triggers on distributed tables need
 -- citus.enable_unsafe_triggers: chronos's triggers read only the row's own
 -- creator's data (reference tables, or the co-located shard).
+
+-- make_distributed_keys(): the key changes above, on this node only (DDL
+-- propagation off: on a worker Citus would otherwise send them on); false
+-- when the keys are made already.  Instant on empty tables; on tables with
+-- rows (distribute() where chronos came before Citus) it builds the
+-- sessions' primary key and checks the new foreign keys, a scan of each.
+CREATE FUNCTION @extschema@.make_distributed_keys()
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+SET citus.enable_ddl_propagation = off
+AS $$
+BEGIN
+    IF (SELECT pg_catalog.array_length(conkey, 1) FROM pg_catalog.pg_constraint
+         WHERE conrelid = '@extschema@.video_watch_sessions'::pg_catalog.regclass
+           AND conname = 'video_watch_sessions_pkey') = 2 THEN
+        RETURN false;
+    END IF;
+    ALTER TABLE @extschema@.video_analytics_events
+        DROP CONSTRAINT video_analytics_events_session_id_fkey,
+        DROP CONSTRAINT video_analytics_events_course_id_creator_id_fkey,
+        DROP CONSTRAINT video_analytics_events_module_id_creator_id_fkey;
+    ALTER TABLE @extschema@.video_watch_sessions
+        DROP CONSTRAINT video_watch_sessions_course_id_creator_id_fkey,
+        DROP CONSTRAINT video_watch_sessions_module_id_creator_id_fkey,
+        DROP CONSTRAINT video_watch_sessions_pkey,
+        ADD CONSTRAINT video_watch_sessions_pkey PRIMARY KEY (id, creator_id),
+        ADD CONSTRAINT video_watch_sessions_course_id_creator_id_fkey FOREIGN KEY (course_id, creator_id)
+            REFERENCES @extschema@.courses (id, creator_id),
+        ADD CONSTRAINT video_watch_sessions_module_id_creator_id_fkey FOREIGN KEY (module_id, creator_id)
+            REFERENCES @extschema@.course_modules (id, creator_id);
+    ALTER TABLE @extschema@.video_analytics_events
+        ADD CONSTRAINT video_analytics_events_course_id_creator_id_fkey FOREIGN KEY (course_id, creator_id)
+            REFERENCES @extschema@.courses (id, creator_id),
+        ADD CONSTRAINT video_analytics_events_module_id_creator_id_fkey FOREIGN KEY (module_id, creator_id)
+            REFERENCES @extschema@.course_modules (id, creator_id),
+        ADD CONSTRAINT video_analytics_events_session_id_fkey FOREIGN KEY (session_id, creator_id)
+            REFERENCES @extschema@.video_watch_sessions (id, creator_id);
+    RETURN true;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.make_distributed_keys() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.make_distributed_keys() IS
+'For a Citus cluster: makes the keys a distributed table needs (video_watch_sessions'' primary key (id, creator_id); the events'' foreign key to their session on (session_id, creator_id); those of sessions and events to courses and modules NO ACTION) on this node only; false when they are made already. The install script calls it where the citus extension exists, distribute() on the coordinator and the workers. Not granted to PUBLIC.';
+
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+        PERFORM @extschema@.make_distributed_keys();
+    END IF;
+END
+$$;
 
 -- propagate_identity(): for PostgREST's db-pre-request on a Citus cluster.
 -- PostgREST sets the claims with set_config(..., true), which Citus does not
@@ -1564,27 +1623,23 @@ BEGIN
     -- transaction before the distributed ones are copied
     PERFORM pg_catalog.set_config('citus.multi_shard_modify_mode', 'sequential', true);
 
-    -- the schema changes Citus needs (see above)
-    ALTER TABLE @extschema@.video_analytics_events
-        DROP CONSTRAINT video_analytics_events_session_id_fkey,
-        DROP CONSTRAINT video_analytics_events_course_id_creator_id_fkey,
-        DROP CONSTRAINT video_analytics_events_module_id_creator_id_fkey;
-    ALTER TABLE @extschema@.video_watch_sessions
-        DROP CONSTRAINT video_watch_sessions_course_id_creator_id_fkey,
-        DROP CONSTRAINT video_watch_sessions_module_id_creator_id_fkey,
-        DROP CONSTRAINT video_watch_sessions_pkey,
-        ADD CONSTRAINT video_watch_sessions_pkey PRIMARY KEY (id, creator_id),
-        ADD CONSTRAINT video_watch_sessions_course_id_creator_id_fkey FOREIGN KEY (course_id, creator_id)
-            REFERENCES @extschema@.courses (id, creator_id),
-        ADD CONSTRAINT video_watch_sessions_module_id_creator_id_fkey FOREIGN KEY (module_id, creator_id)
-            REFERENCES @extschema@.course_modules (id, creator_id);
-    ALTER TABLE @extschema@.video_analytics_events
-        ADD CONSTRAINT video_analytics_events_course_id_creator_id_fkey FOREIGN KEY (course_id, creator_id)
-            REFERENCES @extschema@.courses (id, creator_id),
-        ADD CONSTRAINT video_analytics_events_module_id_creator_id_fkey FOREIGN KEY (module_id, creator_id)
-            REFERENCES @extschema@.course_modules (id, creator_id),
-        ADD CONSTRAINT video_analytics_events_session_id_fkey FOREIGN KEY (session_id, creator_id)
-            REFERENCES @extschema@.video_watch_sessions (id, creator_id);
+    -- the keys Citus needs (see above), here and on every worker that has
+    -- chronos already (Citus creates it on the others below, and the
+    -- install script makes the keys there): CREATE EXTENSION made them where
+    -- Citus was there first
+    PERFORM @extschema@.make_distributed_keys();
+    EXECUTE 'SELECT pg_catalog.string_agg(nodename || '':'' || nodeport || '': '' || result, ''; '')'
+         || ' FROM pg_catalog.run_command_on_workers($1) WHERE NOT success'
+       INTO v_messages
+      USING 'DO $d$ BEGIN'
+         || ' IF pg_catalog.to_regprocedure(''@extschema@.make_distributed_keys()'') IS NOT NULL THEN'
+         || ' PERFORM @extschema@.make_distributed_keys(); END IF; END $d$';
+    IF v_messages IS NOT NULL THEN
+        RAISE EXCEPTION 'could not make chronos''s keys on the workers'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = v_messages,
+                  HINT = 'chronos must be installed on every worker (Citus creates it there when it is created on the coordinator).';
+    END IF;
 
     FOREACH v_table IN ARRAY ARRAY['creators', 'students', 'videos', 'courses',
                                    'course_modules', 'module_lessons'] LOOP

@@ -33,6 +33,7 @@
 #include "utils/timestamp.h"
 
 #include "chronos.h"
+#include "citus.h"
 #include "event_partitions.h"
 #include "identity.h"
 #include "owner.h"
@@ -238,6 +239,7 @@ typedef struct Maintenance
 	int64		moved;
 	int			dropped;
 	bool		locked_for_ddl; /* LockForDDL has run */
+	bool		distributed;	/* the events are distributed (Citus) */
 } Maintenance;
 
 /*
@@ -373,7 +375,8 @@ LockForDDL(Maintenance *m)
  * Creates the partition [lower, upper), moving into it the rows of the
  * default partition it covers.  The table is made apart and attached, so
  * the events table itself is locked only SHARE UPDATE EXCLUSIVE (inserts
- * and reads go on); LockForDDL has taken the other locks.
+ * and reads go on); LockForDDL has taken the other locks.  On Citus,
+ * attaching distributes the new table co-located with the events.
  */
 static void
 CreatePartition(Maintenance *m, TimestampTz lower, TimestampTz upper)
@@ -384,6 +387,7 @@ CreatePartition(Maintenance *m, TimestampTz lower, TimestampTz upper)
 	const char *hi = TimestampLiteral(upper);
 	const char *qdefault = quote_identifier(m->default_name);
 	const char *qbound = quote_identifier(psprintf("%s_bound", name));
+	int64		moved;
 
 	LockForDDL(m);
 	/* the default partition's indexes are the partitions' (the install script) */
@@ -397,9 +401,14 @@ CreatePartition(Maintenance *m, TimestampTz lower, TimestampTz upper)
 					"AND \"timestamp\"" SQL_LT "%s RETURNING *) "
 					"INSERT INTO chronos.%s SELECT * FROM moved",
 					qdefault, lo, hi, qname));
-	m->moved += (int64) SPI_processed;
+	moved = (int64) SPI_processed;
+	m->moved += moved;
 	RunDDL(psprintf("ALTER TABLE chronos.video_analytics_events ATTACH PARTITION chronos.%s "
 					"FOR VALUES FROM (%s) TO (%s)", qname, lo, hi));
+	/* Citus distributed it, copying its rows into shards: the local copy goes */
+	if (m->distributed && moved > 0)
+		RunDDL(psprintf("SELECT pg_catalog.truncate_local_data_after_distributing_table(%s)",
+						quote_literal_cstr(psprintf("chronos.%s", qname))));
 	RunDDL(psprintf("ALTER TABLE chronos.%s DROP CONSTRAINT %s", qname, qbound));
 	RunDDL(psprintf("ALTER TABLE chronos.%s ENABLE ROW LEVEL SECURITY", qname));
 	m->created++;
@@ -529,6 +538,13 @@ DropExpired(Maintenance *m)
  * transaction never deadlocks with it.  Run it with a lock_timeout so that
  * a long query on a locked table makes it fail and retry later rather than
  * queue every write behind it.
+ *
+ * On a Citus cluster (run it on the coordinator) Citus takes the same locks
+ * on the shards it touches, and the run uses one connection per node
+ * (citus.multi_shard_modify_mode = sequential, for its own statements): a
+ * transaction that has already read the events over several connections
+ * cannot run it (Citus refuses the DDL), so call it in a transaction of its
+ * own, as pg_cron does.
  */
 PG_FUNCTION_INFO_V1(maintain_event_partitions);
 Datum
@@ -540,6 +556,7 @@ maintain_event_partitions(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
+	int			citus_settings;
 
 	if (!identity->is_service)
 		ereport(ERROR,
@@ -553,6 +570,8 @@ maintain_event_partitions(PG_FUNCTION_ARGS)
 	memset(&m, 0, sizeof(m));
 	ChronosBecomeOwner(&saved);
 	ChronosSpiConnect();
+	m.distributed = ChronosEventsDistributed();
+	citus_settings = m.distributed ? ChronosBeginCitusDDL() : -1;
 
 	RunDDL("LOCK TABLE chronos.video_analytics_events IN SHARE UPDATE EXCLUSIVE MODE");
 	ReadPartitions(&m);
@@ -565,6 +584,7 @@ maintain_event_partitions(PG_FUNCTION_ARGS)
 	CreateAhead(&m);
 	EmptyDefault(&m);
 	DropExpired(&m);
+	ChronosEndCitusSettings(citus_settings);
 
 	SPI_finish();
 	ChronosRestoreUser(&saved);

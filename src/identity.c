@@ -482,7 +482,7 @@ ResolveLookups(const IdentityClaims *claims, const pg_uuid_t *student_id)
 					  &identity->student_creator_ids, &identity->nstudent_creators);
 
 		SPI_finish();
-		ChronosEndCitusNested(citus_nest);
+		ChronosEndCitusSettings(citus_nest);
 	}
 	PG_FINALLY();
 	{

@@ -63,37 +63,17 @@ citus_ensure() {
 # sockets in CITUS_DIR, ports CITUS_PORT (default 55460) to CITUS_PORT+2;
 # run as the postgres user; DATABASE (default chronos) made on each with
 # CREATE EXTENSION citus, and the nodes registered on the coordinator.
-# citus_stop_cluster stops them and removes CITUS_DIR.
+# citus_stop_cluster stops them (and any node citus_start_node added) and
+# removes CITUS_DIR.
 citus_start_cluster() {
-	local db=${1:-chronos} i port
+	local db=${1:-chronos} i
 	CITUS_PORT=${CITUS_PORT:-55460}
 	CITUS_DIR=$(mktemp -d /tmp/chronos-citus.XXXXXX)
 	CITUS_DB=$db
 	chmod 755 "$CITUS_DIR"
 	chown postgres:postgres "$CITUS_DIR"
 	for i in 0 1 2; do
-		port=$((CITUS_PORT + i))
-		as_postgres "$PGBIN/initdb" -D "$CITUS_DIR/node$i" -U postgres \
-			--auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$CITUS_DIR/initdb$i.log" 2>&1 ||
-			{ cat "$CITUS_DIR/initdb$i.log" >&2; return 1; }
-		cat >>"$CITUS_DIR/node$i/postgresql.conf" <<-CONF
-			listen_addresses = ''
-			unix_socket_directories = '$CITUS_DIR'
-			port = $port
-			fsync = off
-			synchronous_commit = off
-			max_connections = 80
-			max_prepared_transactions = 60
-			shared_preload_libraries = 'citus'
-			shared_buffers = 32MB
-			citus.log_remote_commands = off
-		CONF
-		as_postgres "$PGBIN/pg_ctl" -D "$CITUS_DIR/node$i" -l "$CITUS_DIR/node$i.log" -w -t 60 start >/dev/null ||
-			{ cat "$CITUS_DIR/node$i.log" >&2; return 1; }
-		"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$CITUS_DIR" -p "$port" -U postgres -d postgres \
-			-c "CREATE DATABASE $db" >/dev/null
-		"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$CITUS_DIR" -p "$port" -U postgres -d "$db" \
-			-c "SET client_min_messages = warning" -c "CREATE EXTENSION citus" >/dev/null
+		citus_start_node "$i" "$db"
 	done
 	"$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$CITUS_DIR" -p "$CITUS_PORT" -U postgres -d "$db" \
 		-c "SELECT citus_set_coordinator_host('$CITUS_DIR', $CITUS_PORT)" \
@@ -101,12 +81,40 @@ citus_start_cluster() {
 		-c "SELECT citus_add_node('$CITUS_DIR', $((CITUS_PORT + 2)))" >/dev/null
 }
 
+# citus_start_node I DATABASE: node I (data directory CITUS_DIR/nodeI, port
+# CITUS_PORT+I) started, with DATABASE made and CREATE EXTENSION citus in it;
+# not registered (citus_add_node on the coordinator does that).
+citus_start_node() {
+	local i=$1 db=$2 port=$((CITUS_PORT + $1))
+	as_postgres "$PGBIN/initdb" -D "$CITUS_DIR/node$i" -U postgres \
+		--auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$CITUS_DIR/initdb$i.log" 2>&1 ||
+		{ cat "$CITUS_DIR/initdb$i.log" >&2; return 1; }
+	cat >>"$CITUS_DIR/node$i/postgresql.conf" <<-CONF
+		listen_addresses = ''
+		unix_socket_directories = '$CITUS_DIR'
+		port = $port
+		fsync = off
+		synchronous_commit = off
+		max_connections = 80
+		max_prepared_transactions = 60
+		shared_preload_libraries = 'citus'
+		shared_buffers = 32MB
+		citus.log_remote_commands = off
+	CONF
+	as_postgres "$PGBIN/pg_ctl" -D "$CITUS_DIR/node$i" -l "$CITUS_DIR/node$i.log" -w -t 60 start >/dev/null ||
+		{ cat "$CITUS_DIR/node$i.log" >&2; return 1; }
+	"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$CITUS_DIR" -p "$port" -U postgres -d postgres \
+		-c "CREATE DATABASE $db" >/dev/null
+	"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$CITUS_DIR" -p "$port" -U postgres -d "$db" \
+		-c "SET client_min_messages = warning" -c "CREATE EXTENSION citus" >/dev/null
+}
+
 citus_stop_cluster() {
 	[ -n "${CITUS_DIR:-}" ] && [ -d "$CITUS_DIR" ] || return 0
-	local i
-	for i in 0 1 2; do
-		[ -d "$CITUS_DIR/node$i" ] &&
-			as_postgres "$PGBIN/pg_ctl" -D "$CITUS_DIR/node$i" -m immediate -w stop >/dev/null 2>&1
+	local node
+	for node in "$CITUS_DIR"/node*/; do
+		[ -f "$node/postmaster.pid" ] &&
+			as_postgres "$PGBIN/pg_ctl" -D "$node" -m immediate -w stop >/dev/null 2>&1
 	done
 	rm -rf "$CITUS_DIR"
 	CITUS_DIR=

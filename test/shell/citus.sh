@@ -29,6 +29,12 @@
 #       call send statements on one shard of each distributed table only;
 #   (e) two creators whose shards are on different workers ingest at once
 #       (sessions, heartbeats, events), without error;
+#   (f) maintain_event_partitions() (test/citus/partitions.sql) creates,
+#       fills and drops partitions on the cluster as on one node, the new
+#       partitions distributed with the sessions, and a worker added
+#       afterwards joins with the same keys and partitions; every node has
+#       the keys Citus needs (made by CREATE EXTENSION where Citus was there
+#       first, by distribute() where chronos came first);
 # and that deleting a course that sessions name is refused on the cluster
 # (README) while deleting a creator cascades.
 #
@@ -81,6 +87,26 @@ C() { "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$CITUS_DIR" -p "$CITUS_PORT
 N() { local port=$1; shift; "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$CITUS_DIR" -p "$port" -U postgres -d "$DB" "$@"; }
 ONE() { "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 
+# keys CONNECTION: the constraints of the sessions and events tables.
+keys() {
+	$1 -c "SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+	         FROM pg_constraint WHERE conrelid IN ('chronos.video_watch_sessions'::regclass,
+	                                               'chronos.video_analytics_events'::regclass)
+	        ORDER BY 1"
+}
+# same_keys_on_every_node: every node has the coordinator's keys.
+same_keys_on_every_node() {
+	local port
+	keys C >"$OUT/keys.coordinator"
+	for port in $(C -c "SELECT nodeport FROM pg_dist_node WHERE groupid <> 0 ORDER BY 1"); do
+		keys "N $port" >"$OUT/keys.$port"
+		diff -u "$OUT/keys.coordinator" "$OUT/keys.$port" || fail "node $port has other keys than the coordinator ($1)"
+	done
+}
+sessions_pkey() {
+	$1 -c "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'video_watch_sessions_pkey'"
+}
+
 # reads CONNECTION: test/citus/reads.sql as the service, rolled back.
 reads() { $1 -c "BEGIN" -f "$SQL_DIR/reads.sql" -c "ROLLBACK"; }
 
@@ -104,6 +130,11 @@ grep -q 'needs the citus extension' <<<"$out" ||
 	fail "distribute() where Citus is absent does not say that Citus is missing"
 
 C -c "SET client_min_messages = warning" -c "CREATE EXTENSION chronos"
+# Citus was there first: CREATE EXTENSION made the keys Citus needs, here and
+# on the workers (where Citus created chronos)
+[ "$(sessions_pkey C)" = "PRIMARY KEY (id, creator_id)" ] ||
+	fail "CREATE EXTENSION chronos where citus exists did not make the sessions' key (id, creator_id)"
+same_keys_on_every_node "after CREATE EXTENSION"
 C -c "CREATE ROLE chronos_citus_app LOGIN"
 [ "$(sqlstate_of "N $((CITUS_PORT + 1))" "SELECT chronos.distribute()")" = 55000 ] ||
 	fail "distribute() on a worker does not fail with 55000"
@@ -124,22 +155,27 @@ grep -q 'distributed already' <<<"$out" ||
 	fail "distribute() left the rows in the coordinator's own tables"
 C -f "$SQL_DIR/placement.sql" >"$OUT/placement"
 diff -u "$SQL_DIR/placement.out" "$OUT/placement" || fail "the tables are not distributed as they should be"
+same_keys_on_every_node "after distribute()"
 reads ONE >"$OUT/seed.one"
 reads C >"$OUT/seed.cluster"
 diff -u "$OUT/seed.one" "$OUT/seed.cluster" || fail "distribute() did not keep every row"
 
-# Empty: another database, distributed before anything is in it, then the
-# same content and ingestion through chronos's functions.
+# Empty: another database, where chronos came before Citus, distributed
+# before anything is in it, then the same content and ingestion through
+# chronos's functions.
 DB=chronos_empty
 for i in 0 1 2; do
 	DB=postgres N $((CITUS_PORT + i)) -c "CREATE DATABASE chronos_empty"
+	[ $i = 0 ] && N $CITUS_PORT -c "SET client_min_messages = warning" -c "CREATE EXTENSION chronos"
 	N $((CITUS_PORT + i)) -c "SET client_min_messages = warning" -c "CREATE EXTENSION citus"
 done
 C -c "SELECT citus_set_coordinator_host('$CITUS_DIR', $CITUS_PORT)" \
 	-c "SELECT citus_add_node('$CITUS_DIR', $((CITUS_PORT + 1)))" \
 	-c "SELECT citus_add_node('$CITUS_DIR', $((CITUS_PORT + 2)))" >/dev/null
-C -c "SET client_min_messages = warning" -c "CREATE EXTENSION chronos"
+[ "$(sessions_pkey C)" = "PRIMARY KEY (id)" ] ||
+	fail "chronos created before citus does not have the one-node keys"
 C -c "SELECT chronos.distribute()" >/dev/null
+same_keys_on_every_node "chronos before citus, after distribute()"
 C -f "$SQL_DIR/placement.sql" >"$OUT/placement.empty"
 diff -u "$SQL_DIR/placement.out" "$OUT/placement.empty" || fail "the empty tables are not distributed as they should be"
 C -f "$SQL_DIR/seed.sql"
@@ -165,6 +201,35 @@ diff -u "$OUT/sessions.one" "$OUT/sessions.cluster" || fail "sessions.sql: one n
 reads ONE >"$OUT/reads.one"
 reads C >"$OUT/reads.cluster"
 diff -u "$OUT/reads.one" "$OUT/reads.cluster" || fail "the rows differ after the same session functions"
+
+# --- (f) event partitions: maintenance and retention ---------------------------
+
+echo "(f) event partitions"
+ONE -f "$SQL_DIR/partitions.sql" >"$OUT/partitions.one" 2>&1 || { cat "$OUT/partitions.one"; fail "partitions.sql on one node"; }
+C -f "$SQL_DIR/partitions.sql" >"$OUT/partitions.cluster" 2>&1 || { cat "$OUT/partitions.cluster"; fail "partitions.sql on the cluster"; }
+diff -u "$OUT/partitions.one" "$OUT/partitions.cluster" || fail "partitions.sql: one node and the cluster differ"
+grep -q '^run 1|[1-9][0-9]*|[1-9][0-9]*|0$' "$OUT/partitions.cluster" &&
+	grep -q '^run 2|0|0|2$' "$OUT/partitions.cluster" && grep -q '^run 3|0|0|0$' "$OUT/partitions.cluster" &&
+	[ "$(grep -c '^chronos.video_analytics_events_default|0$' "$OUT/partitions.cluster")" = 3 ] ||
+	{ cat "$OUT/partitions.cluster"; fail "maintain_event_partitions() did not create, move and drop as it should"; }
+[ "$(C -c "SELECT count(*) FROM pg_dist_partition WHERE logicalrelid::text LIKE 'chronos.video_analytics_events_p%'
+	AND colocationid = (SELECT colocationid FROM pg_dist_partition
+	                     WHERE logicalrelid = 'chronos.video_watch_sessions'::regclass)")" = \
+	$(($(C -c "SELECT count(*) FROM pg_partition_tree('chronos.video_analytics_events') WHERE isleaf") - 1)) ] ||
+	fail "the new partitions are not distributed with the sessions"
+[ "$(C -c "SELECT sum(pg_catalog.pg_relation_size(relid)) FROM pg_partition_tree('chronos.video_analytics_events')")" = 0 ] ||
+	fail "maintain_event_partitions() left rows in the coordinator's own tables"
+reads ONE >"$OUT/reads.one"
+reads C >"$OUT/reads.cluster"
+diff -u "$OUT/reads.one" "$OUT/reads.cluster" || fail "the rows differ after maintenance"
+# a worker added now gets chronos, with the same keys, and the partitions
+citus_start_node 3 chronos
+C -c "SELECT citus_add_node('$CITUS_DIR', $((CITUS_PORT + 3)))" >/dev/null 2>"$OUT/add_node.log" ||
+	{ cat "$OUT/add_node.log"; fail "a worker added after maintenance cannot join"; }
+same_keys_on_every_node "a worker added after maintenance"
+[ "$(N $((CITUS_PORT + 3)) -c "SELECT count(*) FROM pg_partition_tree('chronos.video_analytics_events')")" = \
+	"$(C -c "SELECT count(*) FROM pg_partition_tree('chronos.video_analytics_events')")" ] ||
+	fail "the worker added after maintenance does not know every partition"
 
 # --- (c) the role matrix, per identity source --------------------------------
 

@@ -30,6 +30,9 @@
 #   2. every row loaded before the update reads the same after it and after
 #      the restore (each table's columns as they were before the update, rows
 #      sorted);
+#   0. every released script (test/upgrade/released.sha256) is unchanged
+#      since its release (docs/architecture.md, "Changing the SQL after a
+#      release");
 #   3. chronos's functions (test/upgrade/functions.sql: writes through the
 #      session and event functions, a refresh, then the read functions and
 #      reports) answer the same on (b) and (c) as on (a) loaded with the same
@@ -90,6 +93,18 @@ same() {
 			head -n 150 | cut -c -400 | sed 's/^/      /' || true
 	fi
 }
+
+# --- released scripts ---------------------------------------------------------
+
+while read -r sum file; do
+	if [ ! -f "$CHRONOS_ROOT/$file" ]; then
+		fail "released script $file is missing"
+	elif [ "$(sha256sum "$CHRONOS_ROOT/$file" | cut -d' ' -f1)" = "$sum" ]; then
+		pass "released script $file is unchanged"
+	else
+		fail "released script $file has changed since its release: put the change in the next update script"
+	fi
+done <"$UPGRADE_DIR/released.sha256"
 
 # --- versions ---------------------------------------------------------------
 
