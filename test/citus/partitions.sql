@@ -14,15 +14,13 @@ SELECT 'events', chronos.track_video_events(jsonb_build_array(
        jsonb_build_object('event_type', 'video_embedded', 'video_id', '70000000-0000-4000-8000-0000000000b2',
                           'creator_id', 'c0000000-0000-4000-8000-00000000000b',
                           'timestamp', date_trunc('month', now()) - interval '10 days')));
-CREATE TEMP VIEW partition_rows AS
-SELECT relid::text AS partition
-  FROM pg_partition_tree('chronos.video_analytics_events') WHERE isleaf ORDER BY 1;
-SELECT format('SELECT %L, count(*) FROM %s', partition, partition) FROM partition_rows \gexec
+\set partition_rows 'SELECT format(''SELECT %L, count(*) FROM %s'', relid, relid) FROM pg_partition_tree(''chronos.video_analytics_events'') WHERE isleaf ORDER BY relid::text'
+:partition_rows \gexec
 SELECT 'run 1', * FROM chronos.maintain_event_partitions();
-SELECT format('SELECT %L, count(*) FROM %s', partition, partition) FROM partition_rows \gexec
+:partition_rows \gexec
 SET chronos.event_retention = '2 years';
 SELECT 'run 2', * FROM chronos.maintain_event_partitions();
-SELECT format('SELECT %L, count(*) FROM %s', partition, partition) FROM partition_rows \gexec
+:partition_rows \gexec
 SELECT 'run 3', * FROM chronos.maintain_event_partitions();
 RESET chronos.event_retention;
 SELECT 'events', count(*) FROM chronos.video_analytics_events;
