@@ -115,8 +115,11 @@ static const char *const progress_update_seq_sql =
 PROGRESS_UPDATE_SET PROGRESS_UPDATE_SEQ
 " WHERE w.id" SQL_EQ "$1" PROGRESS_UPDATE_RETURNING;
 
-/* A session whose start a heartbeat moved back: its old quarter hour's rollup. */
-static const char *const moved_start_pending_sql =
+/*
+ * The rollup work of one session's quarter hour, when the caller knows the
+ * session's video, creator and start: a plain INSERT of one row.
+ */
+static const char *const quarter_pending_sql =
 "INSERT INTO chronos.video_analytics_pending (video_id, creator_id, bucket_start)"
 " VALUES ($1, $2, pg_catalog.date_bin('00:15:00'::pg_catalog.interval, $3,"
 "                                     '2000-01-01 00:00:00+00'::pg_catalog.timestamptz))";
@@ -130,11 +133,12 @@ static const char *const session_row_sql =
 "SELECT w.student_id, w, w.creator_id FROM chronos.video_watch_sessions w WHERE w.id" SQL_EQ "$1";
 
 /*
- * Records the rollup work a change of session $1 makes: its own quarter hour
- * and, when it just completed ($2), those of the student's later sessions of
- * the video, whose rewatch status it changes.  A plain INSERT into an
- * append-only log: no heartbeat ever waits on another's entry or on a
- * refresh (see rollup.c).
+ * The rollup work of session $1 that just completed: its own quarter hour
+ * and those of the student's later sessions of the video, whose rewatch
+ * status it changes.  Every other change records one quarter hour, known
+ * without a query (quarter_pending_sql).  Plain INSERTs into an append-only
+ * log: no heartbeat ever waits on another's entry or on a refresh (see
+ * rollup.c).
  */
 static const char *const mark_pending_sql =
 "INSERT INTO chronos.video_analytics_pending (video_id, creator_id, bucket_start)"
@@ -142,9 +146,8 @@ static const char *const mark_pending_sql =
 "        pg_catalog.date_bin('00:15:00'::pg_catalog.interval, w.session_start,"
 "                            '2000-01-01 00:00:00+00'::pg_catalog.timestamptz)"
 "   FROM chronos.video_watch_sessions s"
-"   JOIN chronos.video_watch_sessions w ON w.id" SQL_EQ "s.id"
-"     OR ($2 AND w.student_id" SQL_EQ "s.student_id AND w.video_id" SQL_EQ "s.video_id"
-"         AND w.session_start" SQL_GT "s.session_start)"
+"   JOIN chronos.video_watch_sessions w ON w.student_id" SQL_EQ "s.student_id"
+"    AND w.video_id" SQL_EQ "s.video_id AND w.session_start" SQL_GE "s.session_start"
 "  WHERE s.id" SQL_EQ "$1";
 
 static const char *const milestone_sql =
@@ -213,10 +216,9 @@ static const char *const citus_mark_pending_sql =
 "                            '2000-01-01 00:00:00+00'::pg_catalog.timestamptz)"
 "   FROM chronos.video_watch_sessions s"
 "   JOIN chronos.video_watch_sessions w ON w.creator_id" SQL_EQ "s.creator_id"
-"    AND (w.id" SQL_EQ "s.id"
-"     OR ($2 AND w.student_id" SQL_EQ "s.student_id AND w.video_id" SQL_EQ "s.video_id"
-"         AND w.session_start" SQL_GT "s.session_start))"
-"  WHERE s.id" SQL_EQ "$1 AND s.creator_id" SQL_EQ "$3";
+"    AND w.student_id" SQL_EQ "s.student_id AND w.video_id" SQL_EQ "s.video_id"
+"    AND w.session_start" SQL_GE "s.session_start"
+"  WHERE s.id" SQL_EQ "$1 AND s.creator_id" SQL_EQ "$2";
 
 static SPIPlanPtr citus_start_lookup_plan;
 static SPIPlanPtr citus_rewatch_plan;
@@ -233,7 +235,7 @@ static SPIPlanPtr lock_session_plan;
 static SPIPlanPtr lock_session_seq_plan;
 static SPIPlanPtr progress_update_plan;
 static SPIPlanPtr progress_update_seq_plan;
-static SPIPlanPtr moved_start_pending_plan;
+static SPIPlanPtr quarter_pending_plan;
 static SPIPlanPtr end_session_plan;
 static SPIPlanPtr session_row_plan;
 static SPIPlanPtr close_stale_plan;
@@ -269,20 +271,6 @@ CheckChoice(FunctionCallInfo fcinfo, int argno, const char *column, const char *
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("invalid %s \"%s\"", what, value),
 			 errhint("Valid %s are: %s.", hint_what, hint.data)));
-}
-
-/* Records the rollup work of a change of the session (inside SPI, as the owner). */
-static void
-MarkRollupPending(Datum session_id, bool completed_now, Datum creator_id)
-{
-	static const Oid types[3] = {UUIDOID, BOOLOID, UUIDOID};
-	Datum		args[3] = {session_id, BoolGetDatum(completed_now), creator_id};
-	bool		citus = ChronosCitusLoaded();
-
-	if (SPI_execute_plan(citus ? ChronosKeptPlan(&citus_mark_pending_plan, citus_mark_pending_sql, 3, types)
-						 : ChronosKeptPlan(&mark_pending_plan, mark_pending_sql, 2, types),
-						 args, NULL, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "could not record pending rollup work");
 }
 
 /*
@@ -395,6 +383,34 @@ typedef struct SessionRefs
 	Datum		module_id;
 	bool		module_null;
 } SessionRefs;
+
+/*
+ * Records the rollup work of a change of the session (inside SPI, as the
+ * owner): the quarter hour of its start, [video_id, creator_id,
+ * session_start]; and, when it just completed, also those of the student's
+ * later sessions of the video, whose rewatch status it changes (a query).
+ */
+static void
+MarkRollupPending(const SessionRefs *refs, TimestampTz session_start, bool completed_now)
+{
+	static const Oid types[2] = {UUIDOID, UUIDOID};
+	static const Oid quarter_types[3] = {UUIDOID, UUIDOID, TIMESTAMPTZOID};
+	Datum		args[2] = {refs->session_id, refs->creator_id};
+	Datum		quarter_args[3] = {refs->video_id, refs->creator_id, TimestampTzGetDatum(session_start)};
+	bool		citus = ChronosCitusLoaded();
+
+	if (!completed_now)
+	{
+		if (SPI_execute_plan(ChronosKeptPlan(&quarter_pending_plan, quarter_pending_sql, 3, quarter_types),
+							 quarter_args, NULL, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "could not record pending rollup work");
+		return;
+	}
+	if (SPI_execute_plan(citus ? ChronosKeptPlan(&citus_mark_pending_plan, citus_mark_pending_sql, 2, types)
+						 : ChronosKeptPlan(&mark_pending_plan, mark_pending_sql, 1, types),
+						 args, NULL, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "could not record pending rollup work");
+}
 
 /* An event of a session, ready for InsertEvents. */
 static void
@@ -562,7 +578,7 @@ start_watch_session(PG_FUNCTION_ARGS)
 	ChronosSpiConnect();
 	rewatch = LookUpSessionStart(&refs, service);
 	InsertSession(&refs, fcinfo, metadata);
-	MarkRollupPending(refs.session_id, false, refs.creator_id);
+	MarkRollupPending(&refs, GetCurrentTransactionStartTimestamp(), false);
 	SPI_finish();
 	ChronosRestoreUser(&saved);
 
@@ -775,16 +791,9 @@ UpdateSessionProgress(const LockedSession *s, const HeartbeatSeq *seq, WatchRang
 	row = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
 										  PU_SESSION, &isnull), false, -1);
 
+	/* a start moved back to now: the quarter hour it left is recomputed too */
 	if (s->session_start > s->now)
-	{
-		static const Oid pending_types[3] = {UUIDOID, UUIDOID, TIMESTAMPTZOID};
-		Datum		pending_args[3] = {s->refs.video_id, s->refs.creator_id,
-		TimestampTzGetDatum(s->session_start)};
-
-		if (SPI_execute_plan(ChronosKeptPlan(&moved_start_pending_plan, moved_start_pending_sql, 3, pending_types),
-							 pending_args, NULL, false, 0) != SPI_OK_INSERT)
-			elog(ERROR, "could not record pending rollup work");
-	}
+		MarkRollupPending(&s->refs, s->session_start, false);
 	return row;
 }
 
@@ -926,7 +935,7 @@ record_watch_progress(PG_FUNCTION_ARGS)
 
 	/* written, with the rollup work it makes */
 	result = UpdateSessionProgress(&s, &seq, watched, played_ms, to_ms, new_percent, &now_completed);
-	MarkRollupPending(session_id, now_completed && !s.completed, s.refs.creator_id);
+	MarkRollupPending(&s.refs, Min(s.session_start, s.now), now_completed && !s.completed);
 	SPI_finish();
 	ChronosRestoreUser(&saved);
 
