@@ -23,13 +23,16 @@
  *   - the two functions are replaced in the catalog, which callers do not
  *     lock: a call already running keeps 1.0's definition, calls after the
  *     commit see 1.1's (until then, other sessions see 1.0's).
- * Nothing else is read or written.  The C library serves 1.0's three-argument
+ * Nothing else is read or written.  The script ends by notifying pgrst
+ * ("reload schema"), so that PostgREST reloads its schema cache at once.  The C library serves 1.0's three-argument
  * record_watch_progress until this runs.
  */
 
 \echo Use "ALTER EXTENSION chronos UPDATE TO '1.1'" to load this file. \quit
 
-ALTER TABLE @extschema@.video_watch_sessions ADD COLUMN heartbeat_seqs pg_catalog.int8multirange;
+-- IF NOT EXISTS: on a Citus cluster the coordinator's ALTER TABLE reaches the
+-- workers' copy of the (distributed) table before they run this script
+ALTER TABLE @extschema@.video_watch_sessions ADD COLUMN IF NOT EXISTS heartbeat_seqs pg_catalog.int8multirange;
 COMMENT ON COLUMN @extschema@.video_watch_sessions.heartbeat_seqs IS
 'The sequence numbers (p_seq) of the heartbeats the session recorded, as ranges ({[1,42)} after heartbeats 1 to 41); NULL until a heartbeat carries one. A heartbeat whose number is here is a retry: it changes nothing.';
 
@@ -61,4 +64,19 @@ $$;
 COMMENT ON FUNCTION @extschema@.current_viewers(uuid) IS
 'Open sessions of the video with a heartbeat within the last 60 seconds (by the server''s clock; one dated more than 60 seconds ahead, after the clock stepped back, does not count). Answers as the caller (row-level security applies).';
 
-NOTIFY pgrst, 'reload schema';
+-- Ask PostgREST to reload its schema cache (where nothing listens, nothing
+-- happens).  Not on a Citus worker: Citus runs this script there inside a
+-- prepared transaction, which may not NOTIFY; PostgREST talks to the
+-- coordinator, whose notice it hears.
+DO $$
+DECLARE
+    v_coordinator boolean := true;
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+        EXECUTE 'SELECT pg_catalog.citus_is_coordinator()' INTO v_coordinator;
+    END IF;
+    IF v_coordinator THEN
+        PERFORM pg_catalog.pg_notify('pgrst', 'reload schema');
+    END IF;
+END
+$$;

@@ -29,6 +29,9 @@
 #       call send statements on one shard of each distributed table only;
 #   (e) two creators whose shards are on different workers ingest at once
 #       (sessions, heartbeats, events), without error;
+#   (g) a database created at the oldest version, distributed, then
+#       ALTER EXTENSION chronos UPDATE: every node at the newest version,
+#       the same keys everywhere, and a retried heartbeat counted once;
 #   (f) maintain_event_partitions() (test/citus/partitions.sql) creates,
 #       fills and drops partitions on the cluster as on one node, the new
 #       partitions distributed with the sessions, and a worker added
@@ -419,5 +422,44 @@ echo "(a) deletions"
 [ "$(C -c "BEGIN" -c "DELETE FROM chronos.creators WHERE id = '$B'" \
 	-c "SELECT count(*) FROM chronos.video_watch_sessions WHERE creator_id = '$B'" -c "ROLLBACK")" = 0 ] ||
 	fail "deleting a creator does not delete its sessions on the cluster"
+
+# --- (g) ALTER EXTENSION chronos UPDATE on a distributed database ---------------
+
+echo "(g) update"
+oldest=$(C -c "SELECT min(version COLLATE \"C\") FROM pg_available_extension_versions WHERE name = 'chronos'")
+newest=$(C -c "SELECT default_version FROM pg_available_extensions WHERE name = 'chronos'")
+if [ "$oldest" != "$newest" ]; then
+	DB=chronos_update
+	for i in 0 1 2; do
+		DB=postgres N $((CITUS_PORT + i)) -c "CREATE DATABASE chronos_update"
+		N $((CITUS_PORT + i)) -c "SET client_min_messages = warning" -c "CREATE EXTENSION citus"
+	done
+	C -c "SELECT citus_set_coordinator_host('$CITUS_DIR', $CITUS_PORT)" \
+		-c "SELECT citus_add_node('$CITUS_DIR', $((CITUS_PORT + 1)))" \
+		-c "SELECT citus_add_node('$CITUS_DIR', $((CITUS_PORT + 2)))" >/dev/null
+	C -c "SET client_min_messages = warning" -c "CREATE EXTENSION chronos VERSION '$oldest'"
+	C -f "$SQL_DIR/seed.sql"
+	C -c "SELECT chronos.distribute()" >/dev/null
+	C -f "$SQL_DIR/ingest.sql" >/dev/null
+	C -c "SET client_min_messages = warning" -c "ALTER EXTENSION chronos UPDATE" >"$OUT/update.log" 2>&1 ||
+		{ cat "$OUT/update.log"; fail "ALTER EXTENSION chronos UPDATE ($oldest to $newest) on the cluster"; }
+	for port in $CITUS_PORT $((CITUS_PORT + 1)) $((CITUS_PORT + 2)); do
+		[ "$(N $port -c "SELECT extversion FROM pg_extension WHERE extname = 'chronos'")" = "$newest" ] ||
+			fail "node $port is not at chronos $newest after the update"
+	done
+	same_keys_on_every_node "after the update"
+	reads C >"$OUT/reads.updated"
+	# a retried heartbeat (p_seq, 1.1) counts once on the updated cluster
+	[ "$(C <<-'SQL' | paste -sd' '
+		SELECT chronos.start_watch_session('51000000-0000-4000-8000-0000000000a1',
+		                                   '70000000-0000-4000-8000-0000000000a1') AS s \gset
+		SELECT watch_time_seconds FROM chronos.record_watch_progress(:'s', 0, 10, 1);
+		SELECT watch_time_seconds FROM chronos.record_watch_progress(:'s', 0, 10, 1);
+		SELECT heartbeat_seqs FROM chronos.video_watch_sessions WHERE id = :'s';
+	SQL
+	)" = "10 10 {[1,2)}" ] ||
+		fail "a retried heartbeat does not count once on the updated cluster"
+	DB=chronos
+fi
 
 echo "citus: all checks passed"

@@ -217,8 +217,11 @@ for v in "${CASES[@]}"; do
 
 	if [ "$v" != "$NEWEST" ]; then
 		start=$SECONDS
-		if q "$UPD" "SET client_min_messages = warning" "ALTER EXTENSION chronos UPDATE" >"$WORK/$UPD.update" 2>&1; then
+		if q "$UPD" "SET client_min_messages = warning" "LISTEN pgrst" "ALTER EXTENSION chronos UPDATE" >"$WORK/$UPD.update" 2>&1; then
 			pass "$v: ALTER EXTENSION chronos UPDATE ($((SECONDS - start)) s)"
+			grep -q 'Asynchronous notification "pgrst" with payload "reload schema"' "$WORK/$UPD.update" &&
+				pass "$v: the update asked PostgREST to reload its schema cache (NOTIFY pgrst)" ||
+				fail "$v: the update sent no NOTIFY pgrst, 'reload schema'"
 		else
 			fail "$v: ALTER EXTENSION chronos UPDATE:"
 			sed 's/^/      /' "$WORK/$UPD.update" | head -n 20
