@@ -185,7 +185,7 @@ groups=(
 	"has_student_completed_video|chronos:completed_chronos:1|plain SELECT:completed_select:1|report sql:completed_sql:1|report PL/pgSQL:completed_plpgsql:1"
 	"UPDATE percent_complete|chronos triggers:update_chronos:1|no trigger:update_plain:1|PL/pgSQL triggers:update_plpgsql:1"
 	"record_watch_progress (heartbeat)|chronos:heartbeat_chronos:1|plain UPDATE:heartbeat_update:1|UPDATE + PL/pgSQL triggers:heartbeat_plpgsql:1"
-	"record_watch_progress with p_seq (retry-safe)|chronos, p_seq:heartbeat_seq_chronos:1|plain UPDATE:heartbeat_update:1|chronos, no p_seq:heartbeat_chronos:1"
+	"record_watch_progress with p_seq (heartbeat, retry-safe)|chronos, p_seq:heartbeat_seq_chronos:1|plain UPDATE:heartbeat_update:1|chronos, no p_seq:heartbeat_chronos:1"
 )
 runs=0
 selected=()
