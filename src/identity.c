@@ -594,14 +594,25 @@ ResolveIdentity(const IdentityKey *key)
 	MemoryContextSwitchTo(old);
 }
 
-/* ResolveIdentity, flagged so that a recursive call is caught. */
+/*
+ * ResolveIdentity, flagged so that a recursive call is caught.  An error in
+ * the identity (malformed claims, an id that is not a uuid) is the
+ * request's, wherever it is noticed: it is raised without the context of
+ * the statement that first asked (chronos's own SQL, a policy), which would
+ * show the caller nothing of its problem and much of chronos's internals.
+ * PG_CATCH restores the context stack.
+ */
 static pg_noinline void
 ResolveIdentityOnce(const IdentityKey *key)
 {
+	ErrorContextCallback *outer_context = error_context_stack;
+
 	resolving = true;
 	PG_TRY();
 	{
+		error_context_stack = NULL;
 		ResolveIdentity(key);
+		error_context_stack = outer_context;
 	}
 	PG_CATCH();
 	{

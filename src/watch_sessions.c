@@ -63,20 +63,63 @@ static const char *const start_insert_sql =
 " module_id, device_type, referrer_type, metadata)"
 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
-/* The session row, locked against other heartbeats and the stale close. */
-static const char *const lock_session_sql =
-"SELECT w.student_id, w.video_id, w.creator_id, w.course_id, w.module_id,"
-" w.session_end IS NOT NULL, w.session_start, w.percent_complete, w.completed, w.watched,"
+/*
+ * The session row, locked against other heartbeats and the stale close;
+ * with a heartbeat's sequence number, also whether the session recorded it
+ * already ($2).  A heartbeat that waited for another's lock reads the row as
+ * that one left it (READ COMMITTED), so a duplicate delivered twice at once
+ * finds its number recorded.
+ */
+#define LOCK_SESSION_COLUMNS \
+"SELECT w.student_id, w.video_id, w.creator_id, w.course_id, w.module_id," \
+" w.session_end IS NOT NULL, w.session_start, w.percent_complete, w.completed, w.watched," \
 " v.duration_seconds, pg_catalog.now(), w.watch_time_ms"
-" FROM chronos.video_watch_sessions w JOIN chronos.videos v ON v.id" SQL_EQ "w.video_id"
-" WHERE w.id" SQL_EQ "$1 FOR UPDATE OF w";
+#define LOCK_SESSION_FROM \
+" FROM chronos.video_watch_sessions w JOIN chronos.videos v ON v.id" SQL_EQ "w.video_id" \
+" WHERE w.id" SQL_EQ "$1"
+
+static const char *const lock_session_sql =
+LOCK_SESSION_COLUMNS LOCK_SESSION_FROM " FOR UPDATE OF w";
+
+static const char *const lock_session_seq_sql =
+LOCK_SESSION_COLUMNS ", w.heartbeat_seqs" SQL_CONTAINS "$2"
+LOCK_SESSION_FROM " FOR UPDATE OF w";
+
+/*
+ * The heartbeat's write.  The server's clock governs the session's times:
+ * last_heartbeat_at is when the heartbeat was received, and a start that
+ * lies after it (written directly, or before the clock stepped back) moves
+ * back to it.  $1 session, $2 watched, $3 watch time added (seconds), $4
+ * resume position, $5 percent, $6 watch time (ms), $7 its creator (Citus),
+ * $8 the sequence number: recorded, and the resume position moves only
+ * for a heartbeat later than every one recorded (a late one adds its range
+ * but does not move the player back).
+ */
+#define PROGRESS_UPDATE_SET \
+"UPDATE chronos.video_watch_sessions w SET watched = $2," \
+" watch_time_seconds = w.watch_time_seconds" SQL_PLUS "$3, watch_time_ms = $6," \
+" session_start = LEAST(w.session_start, pg_catalog.now()), last_heartbeat_at = pg_catalog.now()," \
+" percent_complete = $5,"
+#define PROGRESS_UPDATE_SEQ \
+" last_position_seconds = CASE WHEN $8" SQL_LT "pg_catalog.upper(w.heartbeat_seqs)" \
+"   THEN w.last_position_seconds ELSE $4 END," \
+" heartbeat_seqs = COALESCE(w.heartbeat_seqs, '{}'::pg_catalog.int8multirange)" SQL_PLUS \
+"   pg_catalog.int8multirange(pg_catalog.int8range($8, $8" SQL_PLUS "1))"
+#define PROGRESS_UPDATE_RETURNING " RETURNING w.completed, w"
 
 static const char *const progress_update_sql =
-"UPDATE chronos.video_watch_sessions w SET watched = $2,"
-" watch_time_seconds = w.watch_time_seconds" SQL_PLUS "$3, watch_time_ms = $6,"
-" last_position_seconds = $4, last_heartbeat_at = GREATEST(pg_catalog.now(), w.session_start),"
-" percent_complete = $5"
-" WHERE w.id" SQL_EQ "$1 RETURNING w.completed, w";
+PROGRESS_UPDATE_SET " last_position_seconds = $4"
+" WHERE w.id" SQL_EQ "$1" PROGRESS_UPDATE_RETURNING;
+
+static const char *const progress_update_seq_sql =
+PROGRESS_UPDATE_SET PROGRESS_UPDATE_SEQ
+" WHERE w.id" SQL_EQ "$1" PROGRESS_UPDATE_RETURNING;
+
+/* A session whose start a heartbeat moved back: its old quarter hour's rollup. */
+static const char *const moved_start_pending_sql =
+"INSERT INTO chronos.video_analytics_pending (video_id, creator_id, bucket_start)"
+" VALUES ($1, $2, pg_catalog.date_bin('00:15:00'::pg_catalog.interval, $3,"
+"                                     '2000-01-01 00:00:00+00'::pg_catalog.timestamptz))";
 
 static const char *const end_session_sql =
 "UPDATE chronos.video_watch_sessions"
@@ -84,7 +127,7 @@ static const char *const end_session_sql =
 " WHERE id" SQL_EQ "$1 AND session_end IS NULL";
 
 static const char *const session_row_sql =
-"SELECT w.student_id, w FROM chronos.video_watch_sessions w WHERE w.id" SQL_EQ "$1";
+"SELECT w.student_id, w, w.creator_id FROM chronos.video_watch_sessions w WHERE w.id" SQL_EQ "$1";
 
 /*
  * Records the rollup work a change of session $1 makes: its own quarter hour
@@ -109,12 +152,20 @@ static const char *const milestone_sql =
 " WHERE session_id" SQL_EQ "$1 AND event_type" SQL_EQ "'video_progress'::chronos.video_event_type"
 " AND metadata" SQL_JSON_FIELD_TEXT "'milestone'" SQL_EQ "$2";
 
+/*
+ * Stale: the last sign of life (the last heartbeat, else the start) lies
+ * more than $1 in the past, or more than $1 in the future by the server's
+ * clock (written directly, or before the clock stepped back: such a session
+ * would otherwise never be stale).  It ends at that sign of life, or now
+ * when that lies ahead, and never before its start.
+ */
 static const char *const close_stale_sql =
 "UPDATE chronos.video_watch_sessions"
-" SET session_end = GREATEST(last_heartbeat_at, session_start)"
+" SET session_end = GREATEST(session_start,"
+"                            LEAST(COALESCE(last_heartbeat_at, session_start), pg_catalog.now()))"
 " WHERE session_end IS NULL"
-" AND COALESCE(last_heartbeat_at, session_start)"
-SQL_LT "(pg_catalog.now()" SQL_MINUS "$1)";
+" AND (COALESCE(last_heartbeat_at, session_start)" SQL_LT "(pg_catalog.now()" SQL_MINUS "$1)"
+"   OR COALESCE(last_heartbeat_at, session_start)" SQL_GT "(pg_catalog.now()" SQL_PLUS "$1))";
 
 /*
  * Where Citus is loaded (chronos.distribute()), sessions are distributed by
@@ -141,18 +192,19 @@ static const char *const session_creator_sql =
 "SELECT creator_id FROM chronos.video_watch_sessions WHERE id" SQL_EQ "$1";
 
 static const char *const citus_lock_session_sql =
-"SELECT w.student_id, w.video_id, w.creator_id, w.course_id, w.module_id,"
-" w.session_end IS NOT NULL, w.session_start, w.percent_complete, w.completed, w.watched,"
-" v.duration_seconds, pg_catalog.now(), w.watch_time_ms"
-" FROM chronos.video_watch_sessions w JOIN chronos.videos v ON v.id" SQL_EQ "w.video_id"
-" WHERE w.id" SQL_EQ "$1 AND w.creator_id" SQL_EQ "$2 FOR UPDATE OF w";
+LOCK_SESSION_COLUMNS LOCK_SESSION_FROM " AND w.creator_id" SQL_EQ "$3 FOR UPDATE OF w";
+
+static const char *const citus_lock_session_seq_sql =
+LOCK_SESSION_COLUMNS ", w.heartbeat_seqs" SQL_CONTAINS "$2"
+LOCK_SESSION_FROM " AND w.creator_id" SQL_EQ "$3 FOR UPDATE OF w";
 
 static const char *const citus_progress_update_sql =
-"UPDATE chronos.video_watch_sessions w SET watched = $2,"
-" watch_time_seconds = w.watch_time_seconds" SQL_PLUS "$3, watch_time_ms = $6,"
-" last_position_seconds = $4, last_heartbeat_at = GREATEST(pg_catalog.now(), w.session_start),"
-" percent_complete = $5"
-" WHERE w.id" SQL_EQ "$1 AND w.creator_id" SQL_EQ "$7 RETURNING w.completed, w";
+PROGRESS_UPDATE_SET " last_position_seconds = $4"
+" WHERE w.id" SQL_EQ "$1 AND w.creator_id" SQL_EQ "$7" PROGRESS_UPDATE_RETURNING;
+
+static const char *const citus_progress_update_seq_sql =
+PROGRESS_UPDATE_SET PROGRESS_UPDATE_SEQ
+" WHERE w.id" SQL_EQ "$1 AND w.creator_id" SQL_EQ "$7" PROGRESS_UPDATE_RETURNING;
 
 static const char *const citus_mark_pending_sql =
 "INSERT INTO chronos.video_analytics_pending (video_id, creator_id, bucket_start)"
@@ -170,13 +222,18 @@ static SPIPlanPtr citus_start_lookup_plan;
 static SPIPlanPtr citus_rewatch_plan;
 static SPIPlanPtr session_creator_plan;
 static SPIPlanPtr citus_lock_session_plan;
+static SPIPlanPtr citus_lock_session_seq_plan;
 static SPIPlanPtr citus_progress_update_plan;
+static SPIPlanPtr citus_progress_update_seq_plan;
 static SPIPlanPtr citus_mark_pending_plan;
 
 static SPIPlanPtr start_lookup_plan;
 static SPIPlanPtr start_insert_plan;
 static SPIPlanPtr lock_session_plan;
+static SPIPlanPtr lock_session_seq_plan;
 static SPIPlanPtr progress_update_plan;
+static SPIPlanPtr progress_update_seq_plan;
+static SPIPlanPtr moved_start_pending_plan;
 static SPIPlanPtr end_session_plan;
 static SPIPlanPtr session_row_plan;
 static SPIPlanPtr close_stale_plan;
@@ -255,6 +312,19 @@ MilestoneEmitted(Datum session_id, int milestone)
 }
 
 /*
+ * The refusal for a session the caller may not see: the same errcode and
+ * message as for a session that does not exist, so that it tells nothing
+ * of other people's sessions.
+ */
+static void
+SessionNotFound(Datum session_id)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+			 errmsg("watch session %s does not exist", UUID_TEXT(session_id))));
+}
+
+/*
  * The row the kept statement sql (one uuid parameter) reads for the session,
  * inside SPI; foreign_key_violation when there is no such session.
  */
@@ -267,13 +337,14 @@ FetchSession(SPIPlanPtr *slot, const char *sql, Datum session_id)
 		!= SPI_OK_SELECT)
 		elog(ERROR, "could not read the watch session");
 	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("watch session %s does not exist", UUID_TEXT(session_id))));
+		SessionNotFound(session_id);
 	return SPI_tuptable->vals[0];
 }
 
-/* Raises insufficient_privilege unless the caller is the service or this student. */
+/*
+ * Raises insufficient_privilege unless the caller is the service or this
+ * student (start_watch_session: the caller names the student).
+ */
 static void
 CheckMayActForStudent(Datum student_id, const char *action)
 {
@@ -286,6 +357,30 @@ CheckMayActForStudent(Datum student_id, const char *action)
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("permission denied to %s for student %s", action, UUID_TEXT(student_id)),
 			 errdetail("A student acts only on its own watch sessions; the service on any.")));
+}
+
+/*
+ * Whether the caller may act on the session of this student and creator:
+ * the service and the session's student may.  The session's creator, who
+ * can read it, is refused with insufficient_privilege; anyone else cannot
+ * see it and is told it does not exist (SessionNotFound), as for a session
+ * that does not: a refusal names no other person's id and does not tell
+ * whether the session exists.
+ */
+static void
+CheckMayActOnSession(Datum session_id, Datum student_id, Datum creator_id, const char *action)
+{
+	const ChronosIdentity *identity = ChronosGetIdentity();
+
+	if (identity->is_service ||
+		ChronosIdentityIsStudent(identity, DatumGetUUIDP(student_id)))
+		return;
+	if (ChronosIdentityIsCreator(identity, DatumGetUUIDP(creator_id)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to %s", action),
+				 errdetail("Only the session's student, or the service, may %s.", action)));
+	SessionNotFound(session_id);
 }
 
 /* The references every event of a session carries. */
@@ -343,10 +438,12 @@ enum StartLookupColumn
  * Looks up what start_watch_session needs (inside SPI, as the owner): fills
  * refs->creator_id and returns whether this is a rewatch; a
  * foreign_key_violation when the video, student, course or module does not
- * fit.
+ * fit.  To a caller other than the service (the student itself), a video of
+ * a creator the student does not learn from is one that does not exist:
+ * the refusal does not tell whether it does.
  */
 static bool
-LookUpSessionStart(SessionRefs *refs)
+LookUpSessionStart(SessionRefs *refs, bool service)
 {
 	static const Oid types[4] = {UUIDOID, UUIDOID, UUIDOID, UUIDOID};
 	Datum		args[4] = {refs->video_id, refs->student_id, refs->course_id, refs->module_id};
@@ -369,6 +466,10 @@ LookUpSessionStart(SessionRefs *refs)
 	desc = SPI_tuptable->tupdesc;
 	refs->creator_id = SPI_datumTransfer(SPI_getbinval(tuple, desc, SL_CREATOR_ID, &isnull),
 										 false, UUID_LEN);
+	if (!DatumGetBool(SPI_getbinval(tuple, desc, SL_STUDENT_OK, &isnull)) && !service)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("video %s does not exist", UUID_TEXT(refs->video_id))));
 	if (!DatumGetBool(SPI_getbinval(tuple, desc, SL_STUDENT_OK, &isnull)))
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
@@ -432,6 +533,7 @@ start_watch_session(PG_FUNCTION_ARGS)
 	pg_uuid_t  *session_id = palloc(sizeof(pg_uuid_t));
 	ChronosSavedUser saved;
 	SessionRefs refs;
+	bool		service;
 	bool		rewatch;
 	EventRow	events[2];
 
@@ -453,11 +555,12 @@ start_watch_session(PG_FUNCTION_ARGS)
 
 	/* the caller */
 	CheckMayActForStudent(refs.student_id, "start a watch session");
+	service = ChronosGetIdentity()->is_service;
 
 	/* the references, and the session, as the owner */
 	ChronosBecomeOwner(&saved);
 	ChronosSpiConnect();
-	rewatch = LookUpSessionStart(&refs);
+	rewatch = LookUpSessionStart(&refs, service);
 	InsertSession(&refs, fcinfo, metadata);
 	MarkRollupPending(refs.session_id, false, refs.creator_id);
 	SPI_finish();
@@ -486,7 +589,8 @@ enum LockedSessionColumn
 	LS_WATCHED,
 	LS_DURATION_SECONDS,
 	LS_NOW,
-	LS_WATCH_TIME_MS
+	LS_WATCH_TIME_MS,
+	LS_SEQ_RECORDED				/* with a sequence number only */
 };
 
 /* A session as a heartbeat finds it, locked. */
@@ -502,7 +606,15 @@ typedef struct LockedSession
 	bool		duration_null;
 	int32		duration;		/* seconds, when known */
 	int64		played_ms;		/* exact total played */
+	bool		seq_recorded;	/* the heartbeat's sequence number is recorded */
 } LockedSession;
+
+/* A heartbeat's sequence number (p_seq), when it has one. */
+typedef struct HeartbeatSeq
+{
+	bool		given;
+	int64		seq;
+} HeartbeatSeq;
 
 /* A uuid column of the row, copied out of SPI memory. */
 static Datum
@@ -513,35 +625,37 @@ UuidColumn(HeapTuple tuple, TupleDesc desc, int column, bool *isnull)
 	return *isnull ? (Datum) 0 : SPI_datumTransfer(value, false, UUID_LEN);
 }
 
-/* Reads and locks the session (inside SPI, as the owner). */
+/*
+ * Reads and locks the session (inside SPI, as the owner), and whether it
+ * recorded the heartbeat's sequence number already.
+ */
 static void
-LockSession(Datum session_id, LockedSession *s)
+LockSession(Datum session_id, const HeartbeatSeq *seq, LockedSession *s)
 {
+	static const Oid types[3] = {UUIDOID, INT8OID, UUIDOID};
+	Datum		args[3] = {session_id, Int64GetDatum(seq->seq), (Datum) 0};
 	HeapTuple	tuple;
 	TupleDesc	desc;
 	bool		isnull;
 	Datum		duration;
+	SPIPlanPtr	plan;
 
 	if (ChronosCitusLoaded())
 	{
 		/* the session's creator first, then its one shard (see above) */
-		static const Oid types[2] = {UUIDOID, UUIDOID};
-		Datum		args[2];
-
 		tuple = FetchSession(&session_creator_plan, session_creator_sql, session_id);
-		args[0] = session_id;
-		args[1] = UuidColumn(tuple, SPI_tuptable->tupdesc, 1, &isnull);
-		if (SPI_execute_plan(ChronosKeptPlan(&citus_lock_session_plan, citus_lock_session_sql, 2, types),
-							 args, NULL, false, 1) != SPI_OK_SELECT)
-			elog(ERROR, "could not read the watch session");
-		if (SPI_processed == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-					 errmsg("watch session %s does not exist", UUID_TEXT(session_id))));
-		tuple = SPI_tuptable->vals[0];
+		args[2] = UuidColumn(tuple, SPI_tuptable->tupdesc, 1, &isnull);
+		plan = seq->given ? ChronosKeptPlan(&citus_lock_session_seq_plan, citus_lock_session_seq_sql, 3, types)
+			: ChronosKeptPlan(&citus_lock_session_plan, citus_lock_session_sql, 3, types);
 	}
 	else
-		tuple = FetchSession(&lock_session_plan, lock_session_sql, session_id);
+		plan = seq->given ? ChronosKeptPlan(&lock_session_seq_plan, lock_session_seq_sql, 2, types)
+			: ChronosKeptPlan(&lock_session_plan, lock_session_sql, 1, types);
+	if (SPI_execute_plan(plan, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the watch session");
+	if (SPI_processed == 0)
+		SessionNotFound(session_id);
+	tuple = SPI_tuptable->vals[0];
 	desc = SPI_tuptable->tupdesc;
 
 	s->refs.session_id = session_id;
@@ -559,6 +673,8 @@ LockSession(Datum session_id, LockedSession *s)
 	s->duration = s->duration_null ? 0 : DatumGetInt32(duration);
 	s->now = DatumGetTimestampTz(SPI_getbinval(tuple, desc, LS_NOW, &isnull));
 	s->played_ms = DatumGetInt64(SPI_getbinval(tuple, desc, LS_WATCH_TIME_MS, &isnull));
+	s->seq_recorded = seq->given &&
+		DatumGetBool(SPI_getbinval(tuple, desc, LS_SEQ_RECORDED, &isnull)) && !isnull;
 }
 
 /* p_from_seconds and p_to_seconds, in milliseconds; the range must not run backwards. */
@@ -621,18 +737,21 @@ enum ProgressUpdateColumn
 
 /*
  * Writes the heartbeat (inside SPI, as the owner): the new ranges, watch
- * time, resume position to_ms and percent.  Returns the updated row, copied
- * out of SPI memory, and sets *completed to the session's completed.
+ * time, resume position to_ms, percent, and the sequence number when it has
+ * one; and, when the write moved the session's start back to now, the
+ * rollup work of its old quarter hour.  Returns the updated row, copied out
+ * of SPI memory, and sets *completed to the session's completed.
  */
 static Datum
-UpdateSessionProgress(const LockedSession *s, WatchRanges *watched, int64 played_ms,
-					  int32 to_ms, int32 percent, bool *completed)
+UpdateSessionProgress(const LockedSession *s, const HeartbeatSeq *seq, WatchRanges *watched,
+					  int64 played_ms, int32 to_ms, int32 percent, bool *completed)
 {
-	Oid			types[7] = {UUIDOID, ChronosWatchRangesTypeId(), INT4OID, NUMERICOID, INT4OID,
-	INT8OID, UUIDOID};
-	Datum		args[7];
+	Oid			types[8] = {UUIDOID, ChronosWatchRangesTypeId(), INT4OID, NUMERICOID, INT4OID,
+	INT8OID, UUIDOID, INT8OID};
+	Datum		args[8];
 	bool		isnull;
-	bool		citus = ChronosCitusLoaded();
+	SPIPlanPtr	plan;
+	Datum		row;
 
 	args[0] = s->refs.session_id;
 	args[1] = PointerGetDatum(watched);
@@ -642,14 +761,31 @@ UpdateSessionProgress(const LockedSession *s, WatchRanges *watched, int64 played
 	args[4] = Int32GetDatum(percent);
 	args[5] = Int64GetDatum(played_ms);
 	args[6] = s->refs.creator_id;
-	if (SPI_execute_plan(citus ? ChronosKeptPlanOfType(&citus_progress_update_plan, citus_progress_update_sql, 7, types)
-						 : ChronosKeptPlanOfType(&progress_update_plan, progress_update_sql, 6, types),
-						 args, NULL, false, 0) != SPI_OK_UPDATE_RETURNING || SPI_processed != 1)
+	args[7] = Int64GetDatum(seq->seq);
+	if (ChronosCitusLoaded())
+		plan = seq->given ? ChronosKeptPlanOfType(&citus_progress_update_seq_plan, citus_progress_update_seq_sql, 8, types)
+			: ChronosKeptPlanOfType(&citus_progress_update_plan, citus_progress_update_sql, 7, types);
+	else
+		plan = seq->given ? ChronosKeptPlanOfType(&progress_update_seq_plan, progress_update_seq_sql, 8, types)
+			: ChronosKeptPlanOfType(&progress_update_plan, progress_update_sql, 6, types);
+	if (SPI_execute_plan(plan, args, NULL, false, 0) != SPI_OK_UPDATE_RETURNING || SPI_processed != 1)
 		elog(ERROR, "could not update the watch session");
 	*completed = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
 											PU_COMPLETED, &isnull));
-	return SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-										   PU_SESSION, &isnull), false, -1);
+	row = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+										  PU_SESSION, &isnull), false, -1);
+
+	if (s->session_start > s->now)
+	{
+		static const Oid pending_types[3] = {UUIDOID, UUIDOID, TIMESTAMPTZOID};
+		Datum		pending_args[3] = {s->refs.video_id, s->refs.creator_id,
+		TimestampTzGetDatum(s->session_start)};
+
+		if (SPI_execute_plan(ChronosKeptPlan(&moved_start_pending_plan, moved_start_pending_sql, 3, pending_types),
+							 pending_args, NULL, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "could not record pending rollup work");
+	}
+	return row;
 }
 
 /* A jsonb value from its text. */
@@ -687,13 +823,54 @@ EmitProgressEvents(const SessionRefs *refs, int32 old_percent, int32 new_percent
 }
 
 /*
- * record_watch_progress(p_session_id, p_from_seconds, p_to_seconds): the
- * heartbeat.  The student played [from, to) since the last beat: the range
- * joins the session's watched ranges, watch time becomes the total played
- * (exact, so repeated rounding never drifts), the resume position moves to
- * `to`, and percent_complete becomes the share of the video's distinct
- * seconds covered.  Emits video_progress at each milestone crossed and
- * video_completed when the session completes.  Returns the updated session.
+ * p_seq, the heartbeat's sequence number, when the function has the
+ * argument (chronos 1.1; a database still at 1.0 calls it with three) and
+ * it is not NULL.
+ */
+static HeartbeatSeq
+HeartbeatSeqArg(FunctionCallInfo fcinfo)
+{
+	HeartbeatSeq seq = {false, 0};
+
+	if (PG_NARGS() < 4 || PG_ARGISNULL(3))
+		return seq;
+	seq.given = true;
+	seq.seq = PG_GETARG_INT64(3);
+	if (seq.seq < 0 || seq.seq == PG_INT64_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("p_seq must be between 0 and " INT64_FORMAT ", not " INT64_FORMAT,
+						PG_INT64_MAX - 1, seq.seq),
+				 errhint("Number a session's heartbeats 1, 2, 3, … in the order the player sends them.")));
+	return seq;
+}
+
+/* The session row as it stands (inside SPI, as the owner), out of SPI memory. */
+static Datum
+SessionRow(Datum session_id)
+{
+	bool		isnull;
+
+	(void) FetchSession(&session_row_plan, session_row_sql, session_id);
+	return SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2,
+										   &isnull), false, -1);
+}
+
+/*
+ * record_watch_progress(p_session_id, p_from_seconds, p_to_seconds, p_seq):
+ * the heartbeat.  The student played [from, to) since the last beat: the
+ * range joins the session's watched ranges, watch time becomes the total
+ * played (exact, so repeated rounding never drifts), the resume position
+ * moves to `to`, and percent_complete becomes the share of the video's
+ * distinct seconds covered.  Emits video_progress at each milestone crossed
+ * and video_completed when the session completes.  Returns the updated
+ * session.
+ *
+ * With p_seq, a retry is harmless: a heartbeat whose sequence number the
+ * session recorded already changes nothing and returns the session as it
+ * stands (an ended session too: its answer was lost, not the heartbeat);
+ * one that arrives after a later one adds its range once but leaves the
+ * resume position where the later one put it.
  */
 PG_FUNCTION_INFO_V1(record_watch_progress);
 Datum
@@ -702,6 +879,7 @@ record_watch_progress(PG_FUNCTION_ARGS)
 	Datum		session_id;
 	int32		from_ms,
 				to_ms;
+	HeartbeatSeq seq;
 	ChronosSavedUser saved;
 	LockedSession s;
 	WatchRanges *watched;
@@ -716,14 +894,24 @@ record_watch_progress(PG_FUNCTION_ARGS)
 	ChronosRequireArgument(fcinfo, 2, "p_to_seconds");
 	session_id = PG_GETARG_DATUM(0);
 	HeartbeatRange(fcinfo, &from_ms, &to_ms);
+	seq = HeartbeatSeqArg(fcinfo);
 
 	/* the session, locked, and the caller: its student or the service */
 	ChronosBecomeOwner(&saved);
 	ChronosSpiConnect();
-	LockSession(session_id, &s);
+	LockSession(session_id, &seq, &s);
 	ChronosRestoreUser(&saved);
-	CheckMayActForStudent(s.refs.student_id, "record watch progress");
+	CheckMayActOnSession(session_id, s.refs.student_id, s.refs.creator_id, "record watch progress");
 	ChronosBecomeOwner(&saved);
+
+	/* a heartbeat delivered again: the session as it stands */
+	if (s.seq_recorded)
+	{
+		result = SessionRow(session_id);
+		SPI_finish();
+		ChronosRestoreUser(&saved);
+		PG_RETURN_DATUM(result);
+	}
 
 	/* the new progress, checked */
 	CheckHeartbeatFits(fcinfo, &s, to_ms);
@@ -737,7 +925,7 @@ record_watch_progress(PG_FUNCTION_ARGS)
 								  ((int64) s.duration * 1000));
 
 	/* written, with the rollup work it makes */
-	result = UpdateSessionProgress(&s, watched, played_ms, to_ms, new_percent, &now_completed);
+	result = UpdateSessionProgress(&s, &seq, watched, played_ms, to_ms, new_percent, &now_completed);
 	MarkRollupPending(session_id, now_completed && !s.completed, s.refs.creator_id);
 	SPI_finish();
 	ChronosRestoreUser(&saved);
@@ -757,6 +945,7 @@ end_watch_session(PG_FUNCTION_ARGS)
 	bool		isnull;
 	Datum		row;
 	Datum		student_id;
+	Datum		creator_id;
 	HeapTuple	tuple;
 
 	ChronosRequireArgument(fcinfo, 0, "p_session_id");
@@ -765,11 +954,11 @@ end_watch_session(PG_FUNCTION_ARGS)
 	ChronosBecomeOwner(&saved);
 	ChronosSpiConnect();
 	tuple = FetchSession(&session_row_plan, session_row_sql, session_id);
-	student_id = SPI_datumTransfer(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull),
-								   false, UUID_LEN);
+	student_id = UuidColumn(tuple, SPI_tuptable->tupdesc, 1, &isnull);
+	creator_id = UuidColumn(tuple, SPI_tuptable->tupdesc, 3, &isnull);
 
 	ChronosRestoreUser(&saved);
-	CheckMayActForStudent(student_id, "end a watch session");
+	CheckMayActOnSession(session_id, student_id, creator_id, "end a watch session");
 	ChronosBecomeOwner(&saved);
 
 	if (SPI_execute_plan(ChronosKeptPlan(&end_session_plan, end_session_sql, 1, types),

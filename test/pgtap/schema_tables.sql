@@ -4,7 +4,7 @@
 -- when a column is added or dropped without this file being updated.
 --
 BEGIN;
-SELECT plan(381);
+SELECT plan(383);
 SELECT has_schema('chronos', 'schema chronos exists');
 SELECT has_extension('chronos', 'chronos', 'extension chronos is installed in schema chronos');
 
@@ -269,8 +269,8 @@ SELECT col_default_is('chronos', 'module_lessons', 'updated_at', 'now()'::text, 
 
 -- video_watch_sessions ----------------------------------------------------
 SELECT has_table('chronos', 'video_watch_sessions', 'table chronos.video_watch_sessions exists');
-SELECT columns_are('chronos', 'video_watch_sessions', ARRAY['id', 'video_id', 'student_id', 'creator_id', 'course_id', 'module_id', 'session_start', 'session_end', 'last_heartbeat_at', 'watch_time_seconds', 'watch_time_ms', 'percent_complete', 'completed', 'completed_at', 'last_position_seconds', 'watched', 'device_type', 'referrer_type', 'metadata', 'created_at', 'updated_at']::name[],
-    'video_watch_sessions has exactly its 21 columns');
+SELECT columns_are('chronos', 'video_watch_sessions', ARRAY['id', 'video_id', 'student_id', 'creator_id', 'course_id', 'module_id', 'session_start', 'session_end', 'last_heartbeat_at', 'watch_time_seconds', 'watch_time_ms', 'percent_complete', 'completed', 'completed_at', 'last_position_seconds', 'watched', 'device_type', 'referrer_type', 'metadata', 'created_at', 'updated_at', 'heartbeat_seqs']::name[],
+    'video_watch_sessions has exactly its 22 columns');
 SELECT col_is_pk('chronos', 'video_watch_sessions', 'id'::name, 'video_watch_sessions.id is the primary key');
 SELECT col_type_is('chronos', 'video_watch_sessions', 'id', 'uuid', 'video_watch_sessions.id is uuid');
 SELECT col_not_null('chronos', 'video_watch_sessions', 'id', 'video_watch_sessions.id is NOT NULL');
@@ -330,6 +330,8 @@ SELECT col_default_is('chronos', 'video_watch_sessions', 'created_at', 'now()'::
 SELECT col_type_is('chronos', 'video_watch_sessions', 'updated_at', 'timestamp with time zone', 'video_watch_sessions.updated_at is timestamp with time zone');
 SELECT col_not_null('chronos', 'video_watch_sessions', 'updated_at', 'video_watch_sessions.updated_at is NOT NULL');
 SELECT col_default_is('chronos', 'video_watch_sessions', 'updated_at', 'now()'::text, 'video_watch_sessions.updated_at defaults to now()');
+SELECT col_type_is('chronos', 'video_watch_sessions', 'heartbeat_seqs', 'int8multirange', 'video_watch_sessions.heartbeat_seqs is int8multirange (chronos 1.1)');
+SELECT col_is_null('chronos', 'video_watch_sessions', 'heartbeat_seqs', 'video_watch_sessions.heartbeat_seqs may be NULL');
 
 -- video_analytics_events --------------------------------------------------
 SELECT has_table('chronos', 'video_analytics_events', 'table chronos.video_analytics_events exists');

@@ -70,8 +70,8 @@ $$;
 SELECT function_returns('chronos', 'start_watch_session',
     ARRAY['uuid', 'uuid', 'text', 'text', 'uuid', 'uuid', 'jsonb'], 'uuid',
     'start_watch_session(uuid, uuid, text, text, uuid, uuid, jsonb) returns uuid');
-SELECT function_returns('chronos', 'record_watch_progress', ARRAY['uuid', 'numeric', 'numeric'],
-    'chronos.video_watch_sessions', 'record_watch_progress(uuid, numeric, numeric) returns the session');
+SELECT function_returns('chronos', 'record_watch_progress', ARRAY['uuid', 'numeric', 'numeric', 'bigint'],
+    'chronos.video_watch_sessions', 'record_watch_progress(uuid, numeric, numeric, bigint) returns the session');
 SELECT function_returns('chronos', 'end_watch_session', ARRAY['uuid'],
     'chronos.video_watch_sessions', 'end_watch_session(uuid) returns the session');
 SELECT function_returns('chronos', 'get_resume_position', ARRAY['uuid', 'uuid'], 'numeric',

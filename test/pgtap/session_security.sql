@@ -3,9 +3,12 @@
 -- identity comes from each source chronos reads (JWT claims with
 -- student_id, creator_id, sub or role; the per-claim settings; the
 -- chronos.* settings), and a BYPASSRLS role.  A student starts, beats and
--- ends only its own sessions; another student, a creator (even the video's)
--- and an anonymous caller get insufficient_privilege (42501); the service
--- may act on any.  Only the service closes stale sessions.  Nobody but the
+-- ends only its own sessions; to another student, another creator and an
+-- anonymous caller, who cannot see the session, it does not exist (23503,
+-- as an unknown session: the refusal tells nothing); the video's creator,
+-- who sees it, gets insufficient_privilege (42501); the service may act on
+-- any.  Starting a session for another student is 42501 (nothing is looked
+-- up).  Only the service closes stale sessions.  Nobody but the
 -- service writes video_watch_sessions directly: progress and completion
 -- cannot be forged by writing the row.  The read functions answer as the
 -- caller (row-level security).  Every attempt runs in a subtransaction that
@@ -88,10 +91,10 @@ INSERT INTO checks (check_name, sql, self, other, "foreign", creator, "creatorB"
    'ERROR 23503', 'ERROR 42501', 'ERROR 42501', 'ERROR 42501', 'ERROR 42501', 'ERROR 42501', 'ERROR 23503'),
   ('heartbeat on sA''s session',
    $$SELECT watch_time_seconds FROM chronos.record_watch_progress('5e300000-0000-4000-8006-0000000000a1', 40, 50)$$,
-   'ok 50', 'ERROR 42501', 'ERROR 42501', 'ERROR 42501', 'ERROR 42501', 'ERROR 42501', 'ok 50'),
+   'ok 50', 'ERROR 23503', 'ERROR 23503', 'ERROR 42501', 'ERROR 23503', 'ERROR 23503', 'ok 50'),
   ('end sA''s session',
    $$SELECT session_end = now() FROM chronos.end_watch_session('5e300000-0000-4000-8006-0000000000a1')$$,
-   'ok true', 'ERROR 42501', 'ERROR 42501', 'ERROR 42501', 'ERROR 42501', 'ERROR 42501', 'ok true'),
+   'ok true', 'ERROR 23503', 'ERROR 23503', 'ERROR 42501', 'ERROR 23503', 'ERROR 23503', 'ok true'),
   ('heartbeat on an unknown session',
    $$SELECT watch_time_seconds FROM chronos.record_watch_progress('5e300000-0000-4000-8006-0000000000ff', 0, 1)$$,
    'ERROR 23503', 'ERROR 23503', 'ERROR 23503', 'ERROR 23503', 'ERROR 23503', 'ERROR 23503', 'ERROR 23503'),
