@@ -28,9 +28,10 @@ while read -r name; do
 done < <(psql_quiet -d "$db" -At -c "SELECT DISTINCT proname FROM pg_proc WHERE pronamespace = 'chronos'::regnamespace")
 while read -r name; do
 	grep -q "| \`$name\` |" "$WORK/reference.md" || { echo "not in the reference: setting $name"; missing=1; }
-done < <(psql_quiet -d "$db" -At -c "SELECT chronos.is_valid_timezone('UTC') \\g /dev/null" \
-	-c "SELECT name FROM pg_settings WHERE name LIKE 'chronos.%'")
+done < <(psql_quiet -d "$db" -At -c "LOAD 'chronos'" -c "SELECT name FROM pg_settings WHERE name LIKE 'chronos.%'")
 [ $missing -eq 0 ] || fail "the generated reference misses objects (test/reference.sql)"
+n_settings=$(grep -c '^| `chronos\.' "$WORK/reference.md" || true)
+[ "$n_settings" -ge 9 ] || fail "only $n_settings chronos.* settings in the reference"
 n=$(grep -c '^### ' "$WORK/reference.md")
 [ "$n" -ge 40 ] || fail "only $n sections generated"
 
