@@ -26,7 +26,7 @@ psql_ex() { "$PGBIN/psql" -X -v ON_ERROR_STOP=1 "$@"; }
 
 # The demo's data set, in a database the copies are made from.
 TEMPLATE=chronos_examples_demo
-"$PGBIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $TEMPLATE WITH (FORCE)" >/dev/null
+"$PGBIN/psql" -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $TEMPLATE WITH (FORCE)" >/dev/null
 psql_quiet -d postgres -c "CREATE DATABASE $TEMPLATE"
 shell_test_created "$TEMPLATE"
 psql_quiet -d "$TEMPLATE" -c "SET client_min_messages = warning" -c "CREATE EXTENSION chronos"
@@ -42,7 +42,7 @@ run_file() {
 	dir=$WORK/ex$n_db
 	db=chronos_examples_$n_db
 	$CHECK extract "$md" "$dir" | tee "$dir.extract" || return 1
-	"$PGBIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+	"$PGBIN/psql" -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
 	psql_quiet -d postgres -c "CREATE DATABASE $db TEMPLATE $TEMPLATE"
 	shell_test_created "$db"
 	psql_ex -d "$db" -f "$dir/script.sql" >"$dir/output" 2>"$dir/stderr" || rc=$?

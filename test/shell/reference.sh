@@ -15,7 +15,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 shell_test_begin reference chronos_s_reference 56511
 db=chronos_reference_check
-"$PGBIN/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+"$PGBIN/psql" -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
 psql_quiet -d postgres -c "CREATE DATABASE $db"
 shell_test_created "$db"
 psql_quiet -d "$db" -c "SET client_min_messages = warning" -c "CREATE EXTENSION chronos"
