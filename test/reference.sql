@@ -17,7 +17,7 @@ SELECT chronos.is_valid_timezone('UTC') \g /dev/null
 CREATE FUNCTION pg_temp.md(t text) RETURNS text LANGUAGE sql IMMUTABLE
 AS $$ SELECT replace(regexp_replace(coalesce(t, ''), '\s*\n\s*', ' ', 'g'), '|', '\|') $$;
 
-SELECT string_agg(line, E'\n' ORDER BY n) FROM (
+SELECT string_agg(rtrim(line, E'\n'), E'\n\n' ORDER BY n) FROM (
 SELECT 1 AS n, $$# chronos reference
 
 Generated from the catalog by `make docs` (`test/reference.sh`, the query
@@ -29,6 +29,7 @@ the [README](../README.md#functions).
 - [Functions](#functions)
 - [Tables](#tables)
 - [Types](#types)
+- [Operators](#operators)
 - [Settings](#settings)
 $$ AS line
 UNION ALL
@@ -40,7 +41,8 @@ SELECT 2, E'## Functions\n\n'
                             lower(p.proname || '-' || row_number::text), pg_temp.md(
                               CASE WHEN p.prokind = 'a' THEN 'aggregate: ' ELSE '' END
                               || pg_catalog.pg_get_function_result(p.oid)),
-                            l.lanname || CASE WHEN p.prosecdef THEN ', definer' ELSE '' END),
+                            CASE WHEN p.prokind = 'a' THEN 'c (aggregate)' ELSE l.lanname END
+                            || CASE WHEN p.prosecdef THEN ', definer' ELSE '' END),
                      E'\n' ORDER BY p.proname, p.oid::regprocedure::text)
 FROM (SELECT p.*, row_number() OVER (ORDER BY p.proname, p.oid::regprocedure::text)
       FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'chronos'::regnamespace) AS p
@@ -51,7 +53,7 @@ SELECT 3, string_agg(format(E'### %s\n<a id="%s"></a>\n\n```\nchronos.%s(%s)\n  
                             pg_catalog.pg_get_function_arguments(p.oid),
                             pg_catalog.pg_get_function_result(p.oid),
                             format('%s, %s%s%s. ',
-                                   CASE WHEN p.prokind = 'a' THEN 'Aggregate' ELSE 'Language ' || l.lanname END,
+                                   CASE WHEN p.prokind = 'a' THEN 'Aggregate of C functions' ELSE 'Language ' || l.lanname END,
                                    CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END,
                                    CASE WHEN p.proisstrict THEN ', strict' ELSE '' END,
                                    CASE WHEN p.prosecdef THEN ', security definer' ELSE '' END),
