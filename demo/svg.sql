@@ -15,31 +15,31 @@ BEGIN;
 :as_maya
 
 -- the retention curve: x = position in the video, y = 0 .. top (1, or the
--- highest plays when people rewatched more); plot area 70..700 x 50..300
+-- highest plays when people rewatched more); plot area 70..700 x 70..300
 WITH r AS (
     SELECT bucket, reach, plays FROM chronos.video_retention(:'v_mux', 50)
 ), scale AS (
     SELECT greatest(1, ceil(max(plays) * 2) / 2) AS top, count(*) AS n FROM r
 ), pts AS (
     SELECT string_agg(format('%s,%s', round(70 + 630 * (r.bucket + 0.5) / s.n, 1),
-                                      round(300 - 250 * r.reach / s.top, 1)), ' ' ORDER BY r.bucket) AS reach,
+                                      round(300 - 230 * r.reach / s.top, 1)), ' ' ORDER BY r.bucket) AS reach,
            string_agg(format('%s,%s', round(70 + 630 * (r.bucket + 0.5) / s.n, 1),
-                                      round(300 - 250 * r.plays / s.top, 1)), ' ' ORDER BY r.bucket) AS plays
+                                      round(300 - 230 * r.plays / s.top, 1)), ' ' ORDER BY r.bucket) AS plays
     FROM r, scale s
 ), ticks AS (
     SELECT string_agg(format('<line x1="66" y1="%1$s" x2="700" y2="%1$s" stroke="#dddddd"/>'
                              '<text x="60" y="%2$s" text-anchor="end">%3$s</text>',
-                             round(300 - 250 * t / s.top, 1), round(304 - 250 * t / s.top, 1), t), '') AS y,
+                             round(300 - 230 * t / s.top, 1), round(304 - 230 * t / s.top, 1), t), '') AS y,
            (SELECT string_agg(format('<text x="%s" y="320" text-anchor="middle">%s</text>',
                                      round(70 + 630 * m / 13.0, 1), m || ':00'), '')
               FROM generate_series(0, 13) AS m) AS x
-    FROM scale s, generate_series(0, (s.top * 2)::int) AS k, LATERAL (SELECT k / 2.0 AS t) AS tt
+    FROM scale s, generate_series(0, (s.top * 2)::int) AS k, LATERAL (SELECT round(k / 2.0, 1) AS t) AS tt
 )
 SELECT '<svg xmlns="http://www.w3.org/2000/svg" width="720" height="360" viewBox="0 0 720 360" font-family="sans-serif" font-size="12">'
     || '<rect width="720" height="360" fill="#ffffff"/>'
     || '<text x="360" y="24" text-anchor="middle" font-size="15">Audience retention: Variables and types (13:00)</text>'
     || ticks.y || ticks.x
-    || '<line x1="70" y1="300" x2="700" y2="300" stroke="#333333"/><line x1="70" y1="50" x2="70" y2="300" stroke="#333333"/>'
+    || '<line x1="70" y1="300" x2="700" y2="300" stroke="#333333"/><line x1="70" y1="70" x2="70" y2="300" stroke="#333333"/>'
     || format('<polyline id="plays" fill="none" stroke="#e4572e" stroke-width="2.5" stroke-dasharray="6 3" points="%s"/>', pts.plays)
     || format('<polyline id="reach" fill="none" stroke="#2e86de" stroke-width="3" points="%s"/>', pts.reach)
     || '<text x="385" y="345" text-anchor="middle">position in the video (minutes)</text>'
