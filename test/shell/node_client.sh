@@ -18,6 +18,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 fail() { echo "FAIL: $*"; exit 1; }
 
 shell_test_begin node chronos_s_node_client 56512
+command -v python3 >/dev/null || ensure_packages python3
 command -v node >/dev/null || ensure_packages nodejs
 command -v npm >/dev/null || ensure_packages npm
 CACHE=${CHRONOS_NODE_CACHE:-/var/cache/chronos-node}
