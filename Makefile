@@ -35,9 +35,13 @@ $(shell echo '$(PG_BUILDING_FOR)' >$(PG_BUILT_FOR))
 endif
 $(OBJS) $(OBJS:.o=.bc): $(PG_BUILT_FOR) $(wildcard src/*.h)
 
-.PHONY: demo check-all bench
+.PHONY: demo check-all bench docs
 demo:
 	bash demo/run.sh
+# docs/reference.md from the catalog of a fresh CREATE EXTENSION chronos
+# (test/reference.sh; test/shell/reference.sh fails when it is stale)
+docs:
+	bash test/reference.sh
 check-all:
 	bash test/run.sh
 bench:
@@ -45,7 +49,7 @@ bench:
 
 # Memory and undefined-behaviour checks: the whole suite, fuzzer included,
 # against chronos built with AddressSanitizer and UndefinedBehaviorSanitizer
-# (test/sanitize.sh; README, "Fuzzing and memory checks").  Not run by CI.
+# (test/sanitize.sh; docs/testing.md, "Fuzzing and memory checks").  Not run by CI.
 .PHONY: sanitize-check
 sanitize-check:
 	bash test/sanitize.sh

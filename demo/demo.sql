@@ -1,247 +1,38 @@
--- demo/demo.sql: a small, realistic chronos data set, and what a user sees.
+-- demo/demo.sql: the demo: chronos's data set, and what its users see.
 --
 -- demo/run.sh runs this file with psql as the superuser, in database
--- chronos_demo where CREATE EXTENSION chronos has already run.  It is plain
--- psql: run it again by hand with
---     psql -h <dir> -p <port> -U postgres -d chronos_demo -f demo/demo.sql
--- after TRUNCATE chronos.creators CASCADE.
+-- chronos_demo where CREATE EXTENSION chronos has already run.  It loads
+-- demo/data.sql (the data set: creators, students, videos, courses,
+-- sessions, events, and the calls the application makes), then prints what
+-- three kinds of caller see: the service (the superuser, who sees
+-- everything), a creator and a student, each of the latter two as the role
+-- authenticated with JWT claims, exactly as PostgREST calls chronos, so that
+-- row-level security decides what they see.  Pictures are drawn with text;
+-- with -v svg_dir=DIR (bash demo/run.sh --svg DIR) the retention curve and the
+-- weekly heatmap are also written to DIR/retention.svg and DIR/heatmap.svg.
 --
--- Layout (add to the section that fits; keep the printed part last):
---   0. ids         fixed ids as psql variables, so any section can name a row:
---                  :'c_ny' is a creator, :'v_youtube' a video, and so on
---   1-6. data      creators, students, videos, courses, watch sessions and
---                  analytics events, as plain INSERTs
---   7. functions   calls of chronos's functions (track_video_event, the
---                  session functions, rollups ...) on the rows above
---   8. show        the tables a user wants to see, printed with psql
+-- Layout: data (\ir data.sql); 1. the service's view; 2. who sees what;
+-- 3. the creator's view (dashboard, views per day, heatmap, retention);
+-- 4. the student's view; 5. storage; 6. the SVG files.
 
-\set ON_ERROR_STOP on
-\set QUIET on
-SET client_min_messages = warning;
-
--- 0. ids ----------------------------------------------------------------------
-
--- creators: Maya teaches Python from New York, Kenji filmmaking from Tokyo
-\set c_ny       '10000000-0000-4000-8000-000000000001'
-\set c_tokyo    '10000000-0000-4000-8000-000000000002'
--- students: Ana (Whop user user_ana) learns from both creators, so she is two
--- student rows; Ben and Chloe learn from Maya, Daichi from Kenji
-\set s_ana_ny      '20000000-0000-4000-8000-000000000001'
-\set s_ben_ny      '20000000-0000-4000-8000-000000000002'
-\set s_chloe_ny    '20000000-0000-4000-8000-000000000003'
-\set s_ana_tokyo   '20000000-0000-4000-8000-000000000004'
-\set s_daichi_tokyo '20000000-0000-4000-8000-000000000005'
--- videos: one of each source type
-\set v_youtube  '30000000-0000-4000-8000-000000000001'
-\set v_loom     '30000000-0000-4000-8000-000000000002'
-\set v_mux      '30000000-0000-4000-8000-000000000003'
-\set v_upload   '30000000-0000-4000-8000-000000000004'
-\set v_vimeo    '30000000-0000-4000-8000-000000000005'
-\set v_wistia   '30000000-0000-4000-8000-000000000006'
--- courses and modules
-\set course_python   '40000000-0000-4000-8000-000000000001'
-\set course_film     '40000000-0000-4000-8000-000000000002'
-\set m_python_start  '50000000-0000-4000-8000-000000000001'
-\set m_python_core   '50000000-0000-4000-8000-000000000002'
-\set m_film_light    '50000000-0000-4000-8000-000000000003'
--- watch sessions
-\set ws_ana_youtube    '60000000-0000-4000-8000-000000000001'
-\set ws_ana_mux        '60000000-0000-4000-8000-000000000002'
-\set ws_ben_youtube_1  '60000000-0000-4000-8000-000000000003'
-\set ws_ben_youtube_2  '60000000-0000-4000-8000-000000000004'
-\set ws_chloe_loom     '60000000-0000-4000-8000-000000000005'
-\set ws_chloe_upload   '60000000-0000-4000-8000-000000000006'
-\set ws_ana_vimeo      '60000000-0000-4000-8000-000000000007'
-\set ws_daichi_vimeo   '60000000-0000-4000-8000-000000000008'
-\set ws_daichi_wistia  '60000000-0000-4000-8000-000000000009'
-
--- 1. creators -----------------------------------------------------------------
-
-INSERT INTO chronos.creators
-    (id, whop_company_id, whop_user_id, email, name, subscription_tier, timezone, last_login_at)
-VALUES
-    (:'c_ny', 'biz_brooklyn_code', 'user_maya', 'maya@brooklyncode.example',
-     'Brooklyn Code School', 'pro', 'America/New_York', now() - interval '3 hours'),
-    (:'c_tokyo', 'biz_tokyo_film_lab', 'user_kenji', 'kenji@tokyofilmlab.example',
-     'Tokyo Film Lab', 'enterprise', 'Asia/Tokyo', now() - interval '1 day');
-
--- 2. students -----------------------------------------------------------------
-
-INSERT INTO chronos.students
-    (id, creator_id, whop_user_id, whop_membership_id, email, name, last_active_at)
-VALUES
-    (:'s_ana_ny',       :'c_ny',    'user_ana',    'mem_ana_bcs',    'ana@mail.example',    'Ana Lima',     now() - interval '2 hours'),
-    (:'s_ben_ny',       :'c_ny',    'user_ben',    'mem_ben_bcs',    'ben@mail.example',    'Ben Okafor',   now() - interval '1 day'),
-    (:'s_chloe_ny',     :'c_ny',    'user_chloe',  'mem_chloe_bcs',  'chloe@mail.example',  'Chloe Martin', now() - interval '5 hours'),
-    (:'s_ana_tokyo',    :'c_tokyo', 'user_ana',    'mem_ana_tfl',    'ana@mail.example',    'Ana Lima',     now() - interval '30 minutes'),
-    (:'s_daichi_tokyo', :'c_tokyo', 'user_daichi', 'mem_daichi_tfl', 'daichi@mail.example', 'Daichi Mori',  now() - interval '4 hours');
-
--- 3. videos: one per source type, each with exactly its own source ids --------
-
-INSERT INTO chronos.videos
-    (id, creator_id, title, source_type, url, duration_seconds, status, transcript_language,
-     youtube_video_id, youtube_channel_id, mux_asset_id, mux_playback_id, embed_type, embed_id,
-     storage_path, file_size_bytes)
-VALUES
-    (:'v_youtube', :'c_ny', 'Why Python?', 'youtube', 'https://www.youtube.com/watch?v=pyWhy00001',
-     420, 'completed', 'en', 'pyWhy00001', 'UCbrooklyncode', NULL, NULL, NULL, NULL, NULL, NULL),
-    (:'v_loom', :'c_ny', 'Setting up your editor', 'loom', 'https://www.loom.com/share/5e7b1c2a9d',
-     300, 'completed', 'en', NULL, NULL, NULL, NULL, 'loom', '5e7b1c2a9d', NULL, NULL),
-    (:'v_mux', :'c_ny', 'Variables and types', 'mux', NULL,
-     780, 'completed', 'en', NULL, NULL, 'mux_asset_vars01', 'mux_play_vars01', NULL, NULL, NULL, NULL),
-    (:'v_upload', :'c_ny', 'Functions in depth', 'upload', NULL,
-     1260, 'completed', 'en', NULL, NULL, NULL, NULL, NULL, NULL,
-     'brooklyn-code/functions.mp4', 734003200),
-    (:'v_vimeo', :'c_tokyo', 'Three-point lighting', 'vimeo', 'https://vimeo.com/812345678',
-     900, 'completed', 'ja', NULL, NULL, NULL, NULL, 'vimeo', '812345678', NULL, NULL),
-    (:'v_wistia', :'c_tokyo', 'Colour grading basics', 'wistia', 'https://tokyofilmlab.wistia.com/medias/g7h8j9k0',
-     NULL, 'transcribing', NULL, NULL, NULL, NULL, NULL, 'wistia', 'g7h8j9k0', NULL, NULL);
-
--- The Wistia video's length became known once processing finished.
-UPDATE chronos.videos SET duration_seconds = 1080, status = 'completed', transcript_language = 'ja'
-WHERE id = :'v_wistia';
-
--- 4. courses, modules and lessons ---------------------------------------------
--- creator_id of modules and lessons is copied from their course by a trigger.
-
-INSERT INTO chronos.courses (id, creator_id, title, description, is_published, published_at, display_order)
-VALUES
-    (:'course_python', :'c_ny', 'Python from Zero', 'From installing Python to writing your own functions.',
-     true, now() - interval '30 days', 1),
-    (:'course_film', :'c_tokyo', 'Cinematography Essentials', 'Light and colour for small crews.',
-     true, now() - interval '12 days', 1);
-
-INSERT INTO chronos.course_modules (id, course_id, title, display_order)
-VALUES
-    (:'m_python_start', :'course_python', 'Getting started', 1),
-    (:'m_python_core',  :'course_python', 'The core language', 2),
-    (:'m_film_light',   :'course_film',   'Light and colour', 1);
-
-INSERT INTO chronos.module_lessons (module_id, video_id, lesson_order, title, estimated_duration_minutes, is_required)
-VALUES
-    (:'m_python_start', :'v_youtube', 1, NULL, 7, true),
-    (:'m_python_start', :'v_loom',    2, 'Install VS Code and Python', 10, true),
-    (:'m_python_core',  :'v_mux',     1, NULL, 15, true),
-    (:'m_python_core',  :'v_upload',  2, NULL, 25, false),
-    (:'m_film_light',   :'v_vimeo',   1, NULL, 15, true),
-    (:'m_film_light',   :'v_wistia',  2, NULL, 20, true);
-
--- 5. watch sessions -------------------------------------------------------------
--- creator_id is copied from the video.  completed follows percent_complete and
--- chronos.completion_threshold (90 by default).  These are history, loaded as
--- the service; live sessions go through the session functions (section 7).
-
-INSERT INTO chronos.video_watch_sessions
-    (id, video_id, student_id, course_id, module_id, session_start, session_end, last_heartbeat_at,
-     watch_time_seconds, watched, percent_complete, completed, completed_at, last_position_seconds,
-     device_type, referrer_type)
-SELECT s.id, s.video_id, s.student_id, s.course_id, s.module_id,
-       s.started, s.started + make_interval(secs => s.watched + 30),
-       s.started + make_interval(secs => s.watched),
-       s.watched, format('{[0,%s)}', s.watched)::chronos.watch_ranges, s.pct, s.pct >= 90,
-       CASE WHEN s.pct >= 90 THEN s.started + make_interval(secs => s.watched) END,
-       s.position, s.device, s.referrer
-FROM (VALUES
-    (:'ws_ana_youtube'::uuid,   :'v_youtube'::uuid, :'s_ana_ny'::uuid,       :'course_python'::uuid, :'m_python_start'::uuid, now() - interval '6 days',         420, 100, 420.0, 'desktop', 'course_page'),
-    (:'ws_ana_mux',             :'v_mux',           :'s_ana_ny',             :'course_python',       :'m_python_core',        now() - interval '2 hours',        351,  45, 351.0, 'mobile',  'course_page'),
-    (:'ws_ben_youtube_1',       :'v_youtube',       :'s_ben_ny',             NULL,                   NULL,                    now() - interval '3 days',         126,  30, 126.0, 'mobile',  'direct_link'),
-    (:'ws_ben_youtube_2',       :'v_youtube',       :'s_ben_ny',             :'course_python',       :'m_python_start',       now() - interval '1 day',          400,  95, 399.0, 'desktop', 'course_page'),
-    (:'ws_chloe_loom',          :'v_loom',          :'s_chloe_ny',           :'course_python',       :'m_python_start',       now() - interval '2 days',         300, 100, 300.0, 'tablet',  'course_page'),
-    (:'ws_chloe_upload',        :'v_upload',        :'s_chloe_ny',           :'course_python',       :'m_python_core',        now() - interval '5 hours',        126,  10, 126.0, 'tablet',  'search'),
-    (:'ws_ana_vimeo',           :'v_vimeo',         :'s_ana_tokyo',          :'course_film',         :'m_film_light',         now() - interval '40 minutes',     830,  92, 828.0, 'desktop', 'chat_reference'),
-    (:'ws_daichi_vimeo',        :'v_vimeo',         :'s_daichi_tokyo',       :'course_film',         :'m_film_light',         now() - interval '4 days',         900, 100, 900.0, 'desktop', 'course_page'),
-    (:'ws_daichi_wistia',       :'v_wistia',        :'s_daichi_tokyo',       :'course_film',         :'m_film_light',         now() - interval '4 hours',        648,  60, 648.0, 'mobile',  'course_page')
-) AS s(id, video_id, student_id, course_id, module_id, started, watched, pct, position, device, referrer);
-
--- 6. analytics events -------------------------------------------------------------
--- Inserted directly here; applications send them with chronos.track_video_event.
-
--- the creators' side: imports, transcripts, course building
-INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, course_id, metadata, "timestamp")
-SELECT e.event_type::chronos.video_event_type, v.id, v.creator_id, e.course_id, e.metadata::jsonb,
-       now() - e.ago
-FROM chronos.videos v
-CROSS JOIN LATERAL (VALUES
-    ('video_imported',        NULL::uuid, format('{"source": "%s"}', v.source_type), interval '40 days'),
-    ('video_transcribed',     NULL,       '{"transcript_method": "whisper", "cost_usd": 0.12}', interval '39 days'),
-    ('video_added_to_course', (SELECT c.id FROM chronos.courses c WHERE c.creator_id = v.creator_id),
-                                          '{}', interval '31 days')
-) AS e(event_type, course_id, metadata, ago);
-
--- the students' side: what the player reported during the sessions above
-INSERT INTO chronos.video_analytics_events
-    (event_type, video_id, creator_id, student_id, course_id, module_id, session_id, metadata, "timestamp")
-SELECT e.event_type::chronos.video_event_type, s.video_id, s.creator_id, s.student_id, s.course_id,
-       s.module_id, s.id, e.metadata::jsonb, s.session_start + e.after
-FROM chronos.video_watch_sessions s
-CROSS JOIN LATERAL (VALUES
-    ('video_started',  '{}', interval '0 seconds', true),
-    ('video_progress', '{"percent_complete": 25}', interval '1 minute', s.percent_complete >= 25),
-    ('video_progress', '{"percent_complete": 50}', interval '3 minutes', s.percent_complete >= 50),
-    ('video_paused',   '{"position_seconds": 200}', interval '4 minutes', s.percent_complete >= 50),
-    ('video_resumed',  '{"position_seconds": 200}', interval '5 minutes', s.percent_complete >= 50),
-    ('video_progress', '{"percent_complete": 75}', interval '6 minutes', s.percent_complete >= 75),
-    ('video_completed', format('{"percent_complete": %s}', s.percent_complete), interval '7 minutes', s.completed)
-) AS e(event_type, metadata, after, happened)
-WHERE e.happened;
-
--- Ben came back to the Python intro: a rewatch, at a higher speed, skipping ahead.
-INSERT INTO chronos.video_analytics_events
-    (event_type, video_id, creator_id, student_id, session_id, metadata, "timestamp")
-VALUES
-    ('video_rewatched', :'v_youtube', :'c_ny', :'s_ben_ny', :'ws_ben_youtube_2', '{}', now() - interval '1 day'),
-    ('playback_speed_changed', :'v_youtube', :'c_ny', :'s_ben_ny', :'ws_ben_youtube_2',
-     '{"from": 1.0, "to": 1.5}', now() - interval '1 day' + interval '10 seconds'),
-    ('video_seeked', :'v_youtube', :'c_ny', :'s_ben_ny', :'ws_ben_youtube_2',
-     '{"from_seconds": 12, "to_seconds": 95}', now() - interval '1 day' + interval '20 seconds');
-
--- 7. chronos functions ------------------------------------------------------------
--- What the application does through chronos's functions, acting as the people
--- involved (identity from JWT-style claims, exactly as PostgREST passes them).
-
--- Maya's server records that she imported a video (one event, idempotent id).
-SELECT set_config('request.jwt.claims', format('{"creator_id": "%s"}', :'c_ny'), false);
-SELECT chronos.track_video_event('video_embedded', :'v_loom', :'c_ny',
-                                 p_metadata => '{"embed_type": "loom"}',
-                                 p_event_id => '70000000-0000-4000-8000-000000000001') AS embedded_event \gset
--- a retry of the same request writes nothing and returns the same id
-SELECT chronos.track_video_event('video_embedded', :'v_loom', :'c_ny',
-                                 p_metadata => '{"embed_type": "loom"}',
-                                 p_event_id => '70000000-0000-4000-8000-000000000001') = :'embedded_event' AS retry_is_idempotent \gset
-
--- Chloe (a student) watches "Variables and types" (Mux) in her browser.
-SELECT set_config('request.jwt.claims', format('{"student_id": "%s"}', :'s_chloe_ny'), false);
-SELECT chronos.start_watch_session(:'s_chloe_ny', :'v_mux', 'desktop', 'course_page',
-                                   :'course_python', :'m_python_core') AS live_session \gset
-RESET request.jwt.claims;
--- (the demo runs in an instant: pretend the player opened 20 minutes ago, so
--- the guard against faked playback lets the heartbeats below through)
-UPDATE chronos.video_watch_sessions SET session_start = now() - interval '20 minutes'
- WHERE id = :'live_session';
-SELECT set_config('request.jwt.claims', format('{"student_id": "%s"}', :'s_chloe_ny'), false);
--- heartbeats: she plays the first two minutes, skips ahead, comes back, finishes
-SELECT 1 FROM chronos.record_watch_progress(:'live_session', 0, 120);
-SELECT 1 FROM chronos.record_watch_progress(:'live_session', 600, 780);
-SELECT 1 FROM chronos.record_watch_progress(:'live_session', 120, 600);
-SELECT 1 FROM chronos.record_watch_progress(:'live_session', 60, 120);
-SELECT 1 FROM chronos.end_watch_session(:'live_session');
-RESET request.jwt.claims;
-
--- The nightly (or every-few-minutes) job runs as the service.
-SELECT chronos.refresh_video_analytics(now() - interval '30 days') AS rollup_rows \gset
--- So does the partition maintenance: the events above landed in the default
--- partition; this gives each month its own partition and makes the next ones.
-SELECT partitions_created, rows_moved FROM chronos.maintain_event_partitions() \gset
-
-
--- 8. show ---------------------------------------------------------------------------
+\ir data.sql
 
 \pset footer off
 \pset null '-'
 
+-- as CALLER: what PostgREST does at the start of a request's transaction
+\set as_maya 'SELECT set_config(''role'', ''authenticated'', true), set_config(''request.jwt.claims'', ''{"role": "authenticated", "sub": "user_maya"}'', true) \\g /dev/null'
+\set as_chloe 'SELECT set_config(''role'', ''authenticated'', true), set_config(''request.jwt.claims'', ''{"role": "authenticated", "sub": "user_chloe"}'', true) \\g /dev/null'
+\set as_anon 'SELECT set_config(''role'', ''anon'', true) \\g /dev/null'
+
+-- 1. the service's view ---------------------------------------------------------
+
+\echo '1. The platform, as the service sees it (psql as postgres, a superuser)'
+\echo '======================================================================='
+\echo
 \echo 'Creators'
 \echo '--------'
-SELECT c.name AS creator, c.timezone, c.subscription_tier AS tier,
+SELECT c.name AS creator, c.whop_user_id AS "user", c.timezone, c.subscription_tier AS tier,
        (SELECT count(*) FROM chronos.students s WHERE s.creator_id = c.id) AS students,
        (SELECT count(*) FROM chronos.videos v WHERE v.creator_id = c.id) AS videos,
        (SELECT count(*) FROM chronos.courses co WHERE co.creator_id = c.id) AS courses,
@@ -250,13 +41,12 @@ SELECT c.name AS creator, c.timezone, c.subscription_tier AS tier,
 FROM chronos.creators c
 ORDER BY c.name;
 
-\echo 'One Whop user, several creators: user_ana is a student of both'
-\echo '--------------------------------------------------------------'
-SELECT s.whop_user_id, s.name AS student, c.name AS creator, s.whop_membership_id AS membership
+\echo 'Students (one Whop user, user_ana, learns from both creators: two rows)'
+\echo '-----------------------------------------------------------------------'
+SELECT s.name AS student, s.whop_user_id AS "user", c.name AS creator, s.whop_membership_id AS membership
 FROM chronos.students s
 JOIN chronos.creators c ON c.id = s.creator_id
-WHERE s.whop_user_id = 'user_ana'
-ORDER BY c.name;
+ORDER BY s.name, c.name;
 
 \echo 'Course outline'
 \echo '--------------'
@@ -273,71 +63,161 @@ JOIN chronos.module_lessons l ON l.module_id = m.id
 JOIN chronos.videos v ON v.id = l.video_id
 ORDER BY c.name, co.display_order, co.title, m.display_order, l.lesson_order;
 
-\echo 'Watch sessions per student (times in the creator''s time zone)'
-\echo '--------------------------------------------------------------'
-SELECT st.name AS student, c.name AS creator, v.title AS video,
-       w.percent_complete || '%' AS watched,
+\echo 'Watch sessions (times in the creator''s time zone)'
+\echo '--------------------------------------------------'
+SELECT st.name AS student, v.title AS video,
+       w.percent_complete || '%' AS covered,
        CASE WHEN w.completed THEN 'yes' ELSE 'no' END AS completed,
        to_char(make_interval(secs => w.watch_time_seconds), 'MI:SS') AS watch_time,
        w.device_type AS device,
-       to_char(w.session_start AT TIME ZONE c.timezone, 'Mon DD HH24:MI') AS started
+       to_char(w.session_start AT TIME ZONE c.timezone, 'Dy Mon DD HH24:MI') AS started
 FROM chronos.video_watch_sessions w
 JOIN chronos.students st ON st.id = w.student_id
 JOIN chronos.creators c ON c.id = w.creator_id
 JOIN chronos.videos v ON v.id = w.video_id
 ORDER BY st.name, c.name, w.session_start;
 
-\echo 'A live session, recorded by heartbeats (coverage decides completion)'
-\echo '--------------------------------------------------------------------'
+\echo 'Chloe''s live session, recorded by numbered heartbeats (heartbeat 3 was sent twice; it counted once)'
+\echo '----------------------------------------------------------------------------------------------------'
 SELECT w.watched, chronos.coverage(w.watched) AS distinct_seconds, w.watch_time_seconds,
-       w.percent_complete || '%' AS watched_pct, w.completed,
+       w.heartbeat_seqs, w.percent_complete || '%' AS covered, w.completed,
        w.last_position_seconds AS resume_at
 FROM chronos.video_watch_sessions w WHERE w.id = :'live_session';
 SELECT e.event_type, e.metadata
 FROM chronos.video_analytics_events e WHERE e.session_id = :'live_session'
-ORDER BY e.created_at, e.event_type, e.metadata::text;
+ORDER BY e.created_at, e.event_type, e.metadata->>'milestone';
 
-\echo 'Audience retention of the Mux video (10 buckets)'
-\echo '------------------------------------------------'
-SELECT bucket, start_seconds, reach, plays,
-       repeat('#', (reach * 40)::int) AS curve
-FROM chronos.video_retention(:'v_mux', 10);
+-- 2. who sees what ---------------------------------------------------------------
 
-\echo 'Daily rollups (the creator''s local days)'
-\echo '----------------------------------------'
-SELECT c.name AS creator, a.date, v.title AS video, a.views, a.unique_viewers,
-       a.total_watch_time_seconds AS watch_s, a.completions, a.completion_rate, a.rewatches
-FROM chronos.video_analytics a
-JOIN chronos.videos v ON v.id = a.video_id
-JOIN chronos.creators c ON c.id = a.creator_id
-ORDER BY c.name, a.date, v.title;
+\set count_rows 'SELECT (SELECT count(*) FROM chronos.students) AS students, (SELECT count(*) FROM chronos.videos) AS videos, (SELECT count(*) FROM chronos.courses) AS courses, (SELECT count(*) FROM chronos.video_watch_sessions) AS sessions, (SELECT count(*) FROM chronos.video_analytics_events) AS events, (SELECT count(*) FROM chronos.video_analytics) AS rollups'
+:count_rows \gset svc_
+BEGIN;
+:as_maya
+:count_rows \gset maya_
+COMMIT;
+BEGIN;
+:as_chloe
+:count_rows \gset chloe_
+COMMIT;
+BEGIN;
+:as_anon
+:count_rows \gset anon_
+COMMIT;
 
-\echo 'Course progress of Chloe in the Python course (as Chloe)'
-\echo '--------------------------------------------------------'
-SELECT set_config('request.jwt.claims', format('{"student_id": "%s"}', :'s_chloe_ny'), false) \g /dev/null
-SELECT jsonb_pretty(chronos.course_progress(:'s_chloe_ny', :'course_python')) AS course_progress;
-RESET request.jwt.claims;
+\echo '2. Row-level security: the same six counts, run by four callers'
+\echo '==============================================================='
+\echo 'Maya and Chloe run as the role authenticated with their JWT claims (sub = their Whop user id), as PostgREST runs them.'
+SELECT * FROM (VALUES
+    ('the service (postgres)',          :svc_students,   :svc_videos,   :svc_courses,   :svc_sessions,   :svc_events,   :svc_rollups),
+    ('Maya, creator {"sub": "user_maya"}', :maya_students,  :maya_videos,  :maya_courses,  :maya_sessions,  :maya_events,  :maya_rollups),
+    ('Chloe, student {"sub": "user_chloe"}', :chloe_students, :chloe_videos, :chloe_courses, :chloe_sessions, :chloe_events, :chloe_rollups),
+    ('anon (no claims)',                :anon_students,  :anon_videos,  :anon_courses,  :anon_sessions,  :anon_events,  :anon_rollups)
+) AS t(caller, students, videos, courses, sessions, events, rollups);
 
-\echo 'Maya''s dashboard for the last 60 days (as Maya; the daily series and heatmap left out)'
-\echo '------------------------------------------------------------------------------------'
-SELECT set_config('request.jwt.claims', format('{"creator_id": "%s"}', :'c_ny'), false) \g /dev/null
-SELECT chronos.creator_dashboard(:'c_ny', current_date - 59, current_date) AS d \gset
-SELECT jsonb_pretty(:'d'::jsonb - 'daily' - 'heatmap' - 'videos' - 'top_by_views' - 'top_by_engagement') AS dashboard;
-SELECT v.title, x.views, x.unique_viewers, x.completion_rate, x.engagement_score
+-- 3. the creator's view ------------------------------------------------------------
+
+BEGIN;
+:as_maya
+SELECT (now() AT TIME ZONE timezone)::date AS today FROM chronos.creators WHERE id = :'c_ny' \gset
+SELECT chronos.creator_dashboard(:'c_ny', :'today'::date - 13, :'today'::date) AS d \gset
+
+\echo '3. Maya''s view (role authenticated, claims {"sub": "user_maya"}): her dashboard for the last 14 days'
+\echo '===================================================================================================='
+\echo
+\echo 'Totals'
+\echo '------'
+SELECT t.key AS measure, t.value AS value
+FROM jsonb_each(:'d'::jsonb -> 'totals') AS t
+ORDER BY array_position(ARRAY['views', 'unique_viewers', 'active_learners', 'videos_watched', 'watch_time_seconds',
+                              'average_watch_time_seconds', 'completions', 'completion_rate', 'rewatches'], t.key), t.key;
+
+\echo 'Her videos'
+\echo '----------'
+SELECT x.title, x.views, x.unique_viewers AS viewers, x.watch_time_seconds AS watch_s,
+       x.completions, x.completion_rate AS "completion %", x.engagement_score AS engagement
 FROM jsonb_to_recordset(:'d'::jsonb -> 'videos')
-     AS x(video_id uuid, views int, unique_viewers int, completion_rate numeric, engagement_score numeric)
-JOIN chronos.videos v ON v.id = x.video_id
-ORDER BY x.engagement_score DESC;
-RESET request.jwt.claims;
+     AS x(title text, views int, unique_viewers int, watch_time_seconds int, completions int,
+          completion_rate numeric, engagement_score numeric)
+ORDER BY x.engagement_score DESC, x.title;
 
-\echo 'Event storage: one partition per month (UTC), made by maintain_event_partitions()'
+\echo 'Views per day (her local days)'
+\echo '------------------------------'
+SELECT to_char(x.date, 'Dy DD Mon') AS day, x.views,
+       repeat('█', x.views * 4) AS " "
+FROM jsonb_to_recordset(:'d'::jsonb -> 'daily') AS x(date date, views int)
+ORDER BY x.date;
+
+\echo 'When her students start watching: sessions by weekday and hour, America/New_York (· = none)'
+\echo '--------------------------------------------------------------------------------------------'
+SELECT day, hours FROM (
+SELECT 'hour' AS day, string_agg(lpad(h::text, 3), '' ORDER BY h) AS hours, 0 AS dow
+FROM generate_series(0, 23) AS h
+UNION ALL
+SELECT (ARRAY['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'])[r.dow],
+       string_agg(CASE WHEN c.n = 0 THEN '  ·' ELSE lpad(c.n::text, 3) END, '' ORDER BY c.hour), r.dow
+FROM jsonb_array_elements(:'d'::jsonb -> 'heatmap') WITH ORDINALITY AS r(hours, dow)
+CROSS JOIN LATERAL jsonb_array_elements_text(r.hours) WITH ORDINALITY AS c0(n_text, hour)
+CROSS JOIN LATERAL (SELECT c0.n_text::int AS n, c0.hour) AS c
+GROUP BY r.dow
+) AS t ORDER BY dow \g (tuples_only=on)
+\echo
+
+\echo 'Audience retention of "Variables and types" (13:00, 10 buckets): █ reach, the share of sessions that played the part; ░ plays above reach: rewatching'
+\echo '------------------------------------------------------------------------------------------------------------------------------------------------------'
+SELECT r.bucket, to_char(make_interval(secs => r.start_seconds), 'MI:SS') AS "from", r.reach, r.plays,
+       repeat('█', round(r.reach * 30)::int) || repeat('░', round((r.plays - r.reach) * 30)::int) AS " "
+FROM chronos.video_retention(:'v_mux', 10) AS r
+ORDER BY r.bucket;
+COMMIT;
+
+-- 4. the student's view -------------------------------------------------------------
+
+\echo '4. Chloe''s view (role authenticated, claims {"sub": "user_chloe"})'
+\echo '=================================================================='
+\echo
+BEGIN;
+:as_chloe
+\echo 'Her sessions: she sees only her own, and resumes where she stopped'
+\echo '------------------------------------------------------------------'
+SELECT v.title AS video, w.percent_complete || '%' AS covered, w.completed,
+       chronos.get_resume_position(w.student_id, w.video_id) AS resume_at
+FROM chronos.video_watch_sessions w JOIN chronos.videos v ON v.id = w.video_id
+ORDER BY v.title;
+
+SELECT chronos.course_progress(:'s_chloe_ny', :'course_python') AS p \gset
+\echo 'Her progress in "Python from Zero" (chronos.course_progress)'
+\echo '------------------------------------------------------------'
+SELECT 'the course' AS part, (:'p'::jsonb ->> 'lessons')::int AS lessons,
+       (:'p'::jsonb ->> 'completed_required_lessons') || ' of ' || (:'p'::jsonb ->> 'required_lessons') AS "required done",
+       (:'p'::jsonb ->> 'percent_complete') || '%' AS progress, (:'p'::jsonb ->> 'completed')::boolean AS completed
+UNION ALL
+SELECT x.title, x.lessons, x.completed_required_lessons || ' of ' || x.required_lessons,
+       x.percent_complete || '%', x.completed
+FROM jsonb_to_recordset(:'p'::jsonb -> 'modules')
+     AS x(title text, lessons int, required_lessons int, completed_required_lessons int,
+          percent_complete numeric, completed boolean);
+
+\echo 'She asks for Maya''s dashboard: refused (42501), she is a student, not the creator'
 \echo '---------------------------------------------------------------------------------'
+\set ON_ERROR_STOP off
+\set VERBOSITY terse
+SAVEPOINT refused;
+SELECT chronos.creator_dashboard(:'c_ny', current_date - 6, current_date) IS NOT NULL AS dashboard;
+ROLLBACK TO SAVEPOINT refused;
+\set VERBOSITY default
+\set ON_ERROR_STOP on
+COMMIT;
+\echo
+
+-- 5. storage -----------------------------------------------------------------------
+
+\echo '5. Event storage: one partition per month (UTC), made by maintain_event_partitions()'
+\echo '===================================================================================='
 SELECT c.relname AS "partition", pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS bounds,
        (SELECT count(*) FROM chronos.video_analytics_events e WHERE e.tableoid = c.oid) AS events
 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
 WHERE i.inhparent = 'chronos.video_analytics_events'::regclass
 ORDER BY c.relname;
-\echo
 
 \echo 'Analytics events by type'
 \echo '------------------------'
@@ -347,3 +227,9 @@ SELECT e.event_type, count(*) AS events,
 FROM chronos.video_analytics_events e
 GROUP BY e.event_type
 ORDER BY e.event_type;
+
+-- 6. the SVG files (bash demo/run.sh --svg DIR) ------------------------------------
+
+\if :{?svg_dir}
+\ir svg.sql
+\endif
