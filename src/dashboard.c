@@ -44,9 +44,12 @@
 #include "utils/uuid.h"
 
 #include "args.h"
+#include "concurrent_viewers.h"
 #include "identity.h"
 #include "owner.h"
+#include "retention.h"
 #include "spi_sql.h"
+#include "watch_ranges.h"
 
 #ifndef HAVE_INT128
 #error "creator_dashboard needs a 128-bit integer type for exact engagement scores"
@@ -61,6 +64,10 @@
 /* How many engagement-ranked and view-ranked videos the top lists hold. */
 #define DASHBOARD_TOP 10
 
+/* Drop-off points: each video cut into this many buckets (video_dropoff's default), the top ones listed. */
+#define DASHBOARD_DROPOFF_BUCKETS 100
+#define DASHBOARD_DROPOFF_TOP 10
+
 /* $1 creator: its zone, and its local midnights that bound the range $2 .. $3. */
 static const char *const creator_sql =
 "SELECT c.timezone, $2::pg_catalog.timestamp AT TIME ZONE c.timezone,"
@@ -73,7 +80,8 @@ static const char *const creator_sql =
  * only the sessions of the range are read.
  */
 static const char *const sessions_sql =
-"SELECT s.video_id, s.student_id, s.completed, s.watch_time_seconds" SQL_GT "0, s.session_start"
+"SELECT s.video_id, s.student_id, s.completed, s.watch_time_seconds" SQL_GT "0, s.session_start,"
+"       s.watched"
 "  FROM chronos.video_watch_sessions s"
 " WHERE s.video_id" SQL_EQ "ANY (ARRAY(SELECT v.id FROM chronos.videos v WHERE v.creator_id" SQL_EQ "$1))"
 "   AND s.creator_id" SQL_EQ "$1 AND s.session_start" SQL_GE "$2 AND s.session_start" SQL_LT "$3";
@@ -87,6 +95,11 @@ static const char *const rollups_sql =
 "  FROM chronos.video_analytics a"
 " WHERE a.creator_id" SQL_EQ "$1 AND a.date" SQL_GE "$2 AND a.date" SQL_LE "$3"
 " GROUP BY GROUPING SETS ((a.video_id), (a.date))";
+
+/* $1 creator: its videos whose duration is known, for the drop-off points. */
+static const char *const durations_sql =
+"SELECT v.id, v.duration_seconds FROM chronos.videos v"
+" WHERE v.creator_id" SQL_EQ "$1 AND v.duration_seconds IS NOT NULL";
 
 /* $1 creator, $2 the videos to describe. */
 static const char *const videos_sql =
@@ -136,6 +149,7 @@ static SPIPlanPtr sessions_plan;
 static SPIPlanPtr rollups_plan;
 static SPIPlanPtr videos_plan;
 static SPIPlanPtr costs_plan;
+static SPIPlanPtr durations_plan;
 
 /* One (video, student) pair of the range. */
 typedef struct PairKey
@@ -201,10 +215,28 @@ HashWords(const char *bytes, int nwords)
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
+/* Where the sessions of the range of one video with a known duration stopped. */
+typedef struct DropoffEntry
+{
+	pg_uuid_t	video;			/* hash key */
+	int64		duration_ms;
+	int64		viewings;		/* sessions that played something before the end */
+	int64		stopped[DASHBOARD_DROPOFF_BUCKETS];	/* ... by the bucket of their last position */
+} DropoffEntry;
+
+/* One bucket of one video where sessions stopped, a candidate drop-off point. */
+typedef struct DropoffPoint
+{
+	DropoffEntry *video;
+	int32		bucket;
+	int64		stopped;
+	int64		percent;		/* hundredths of a percent of the video's viewings */
+} DropoffPoint;
+
 /*
  * Receives the sessions of the range straight from the executor (no copy
- * into an SPI tuple table): each (video, student) pair once, and the count
- * of session starts per quarter hour.
+ * into an SPI tuple table): each (video, student) pair once, the count of
+ * session starts per quarter hour, and where each session stopped.
  */
 typedef struct SessionReceiver
 {
@@ -212,6 +244,7 @@ typedef struct SessionReceiver
 	pairs_hash *pairs;
 	int32	   *quarters;
 	TimestampTz range_start;
+	HTAB	   *dropoff;		/* DropoffEntry by video id */
 } SessionReceiver;
 
 static bool
@@ -232,6 +265,27 @@ ReceiveSession(TupleTableSlot *slot, DestReceiver *self)
 	pair->played |= DatumGetBool(slot->tts_values[3]);
 	receiver->quarters[(DatumGetTimestampTz(slot->tts_values[4]) - receiver->range_start) /
 					   USECS_PER_QUARTER]++;
+
+	/* where it stopped, when the video's duration is known */
+	{
+		DropoffEntry *video = hash_search(receiver->dropoff, &key.video, HASH_FIND, NULL);
+
+		if (video != NULL)
+		{
+			WatchRanges *watched = DatumGetWatchRangesP(slot->tts_values[5]);
+			int32		first;
+			int32		last;
+
+			if (RetentionFirstLastBuckets(watched, video->duration_ms, DASHBOARD_DROPOFF_BUCKETS,
+										  &first, &last))
+			{
+				video->viewings++;
+				video->stopped[last]++;
+			}
+			if ((Pointer) watched != DatumGetPointer(slot->tts_values[5]))
+				pfree(watched);
+		}
+	}
 	return true;
 }
 
@@ -485,6 +539,14 @@ typedef struct Dashboard
 	VideoEntry **by_views;
 	VideoEntry **by_engagement;
 
+	/* drop-off points, the largest first; the peak of concurrent viewers */
+	HTAB	   *dropoff;
+	int			ndropoff;
+	DropoffPoint *dropoff_points;
+	int64		peak;
+	TimestampTz peak_at;
+	TimestampTz peak_until;
+
 	/* transcription costs, most expensive first */
 	int			ncosts;
 	char	  **cost_methods;
@@ -530,7 +592,36 @@ ReadCreator(Dashboard *d)
 	SPI_freetuptable(SPI_tuptable);
 }
 
-/* The sessions of the range, straight into d->pairs and d->quarters. */
+/* The creator's videos whose duration is known, into d->dropoff. */
+static void
+ReadDurations(Dashboard *d)
+{
+	static const Oid types[1] = {UUIDOID};
+	Datum		args[1] = {UUIDPGetDatum(d->creator_id)};
+	MemoryContext old_context;
+
+	if (SPI_execute_plan(ChronosKeptPlan(&durations_plan, durations_sql, 1, types),
+						 args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read video durations");
+	old_context = MemoryContextSwitchTo(d->context);
+	d->dropoff = NewTable("creator_dashboard drop-off", sizeof(pg_uuid_t), sizeof(DropoffEntry),
+						  Max((long) SPI_processed, 16));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		DropoffEntry *video = hash_search(d->dropoff, DatumGetUUIDP(SPI_getbinval(tuple, desc, 1, &isnull)),
+										  HASH_ENTER, NULL);
+
+		memset((char *) video + sizeof(pg_uuid_t), 0, sizeof(DropoffEntry) - sizeof(pg_uuid_t));
+		video->duration_ms = 1000 * (int64) DatumGetInt32(SPI_getbinval(tuple, desc, 2, &isnull));
+	}
+	MemoryContextSwitchTo(old_context);
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* The sessions of the range, straight into d->pairs, d->quarters and d->dropoff. */
 static void
 ReadSessions(Dashboard *d)
 {
@@ -543,6 +634,7 @@ ReadSessions(Dashboard *d)
 	d->quarters = palloc0(sizeof(int32) * d->nquarters);
 	d->pairs = pairs_create(d->context, 4096, NULL);
 	MemoryContextSwitchTo(old_context);
+	ReadDurations(d);
 
 	memset(&receiver, 0, sizeof(receiver));
 	receiver.pub.receiveSlot = ReceiveSession;
@@ -554,6 +646,7 @@ ReadSessions(Dashboard *d)
 	receiver.pairs = d->pairs;
 	receiver.quarters = d->quarters;
 	receiver.range_start = d->range_start;
+	receiver.dropoff = d->dropoff;
 
 	memset(&options, 0, sizeof(options));
 	options.params = makeParamList(3);
@@ -796,6 +889,65 @@ RankVideos(Dashboard *d)
 	MemoryContextSwitchTo(old_context);
 }
 
+/* Most stopped first, then the larger share of the video's viewings, then video id and bucket. */
+static int
+CompareDropoff(const void *a, const void *b)
+{
+	const DropoffPoint *x = (const DropoffPoint *) a;
+	const DropoffPoint *y = (const DropoffPoint *) b;
+	int			c;
+
+	if (x->stopped != y->stopped)
+		return x->stopped > y->stopped ? -1 : 1;
+	if (x->percent != y->percent)
+		return x->percent > y->percent ? -1 : 1;
+	c = memcmp(x->video->video.data, y->video->video.data, UUID_LEN);
+	if (c != 0)
+		return c;
+	return (x->bucket > y->bucket) - (x->bucket < y->bucket);
+}
+
+/*
+ * The largest drop-off points: of every bucket but the last (stopping there
+ * is watching to the end) of every video, where sessions of the range
+ * stopped, the DASHBOARD_DROPOFF_TOP where most stopped.
+ */
+static void
+RankDropoff(Dashboard *d)
+{
+	MemoryContext old_context = MemoryContextSwitchTo(d->context);
+	HASH_SEQ_STATUS scan;
+	DropoffEntry *video;
+	DropoffPoint *points;
+	int64		n = 0;
+	int64		allocated = 64;
+
+	points = palloc(sizeof(DropoffPoint) * allocated);
+	hash_seq_init(&scan, d->dropoff);
+	while ((video = hash_seq_search(&scan)) != NULL)
+	{
+		for (int k = 0; k < DASHBOARD_DROPOFF_BUCKETS - 1; k++)
+		{
+			if (video->stopped[k] == 0)
+				continue;
+			if (n == allocated)
+			{
+				allocated *= 2;
+				points = repalloc(points, sizeof(DropoffPoint) * allocated);
+			}
+			points[n].video = video;
+			points[n].bucket = k;
+			points[n].stopped = video->stopped[k];
+			points[n].percent = Hundredths(100 * (int128) video->stopped[k], video->viewings);
+			n++;
+		}
+	}
+	qsort(points, n, sizeof(DropoffPoint), CompareDropoff);
+	d->dropoff_points = points;
+	d->ndropoff = (int) Min(n, DASHBOARD_DROPOFF_TOP);
+	MemoryContextSwitchTo(old_context);
+}
+
 /* At most DASHBOARD_TOP ids of the videos with views, in the order given. */
 static void
 PushTop(JsonbParseState **state, VideoEntry **videos, long nvideos)
@@ -912,6 +1064,60 @@ PushCosts(JsonbParseState **state, Dashboard *d)
 	pushJsonbValue(state, WJB_END_ARRAY, NULL);
 }
 
+/* Bucket k's start of a video cut into DASHBOARD_DROPOFF_BUCKETS, in seconds to the millisecond (as video_dropoff). */
+static Numeric
+DropoffBucketStart(const DropoffEntry *video, int64 k)
+{
+	int64		nb = DASHBOARD_DROPOFF_BUCKETS;
+
+	return WatchMsToSeconds((2 * k * video->duration_ms + nb) / (2 * nb));
+}
+
+/* "dropoff_points": the largest drop-off points, ranked. */
+static void
+PushDropoff(JsonbParseState **state, Dashboard *d)
+{
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < d->ndropoff; i++)
+	{
+		DropoffPoint *point = &d->dropoff_points[i];
+
+		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+		PushIntField(state, "rank", i + 1);
+		PushKey(state, "video_id");
+		PushUuid(state, WJB_VALUE, &point->video->video);
+		PushIntField(state, "bucket", point->bucket);
+		PushKey(state, "start_seconds");
+		PushNumeric(state, WJB_VALUE, DropoffBucketStart(point->video, point->bucket));
+		PushKey(state, "end_seconds");
+		PushNumeric(state, WJB_VALUE, DropoffBucketStart(point->video, point->bucket + 1));
+		PushIntField(state, "stopped", point->stopped);
+		PushIntField(state, "viewings", point->video->viewings);
+		PushHundredthsField(state, "stopped_percent", point->percent);
+		pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(state, WJB_END_ARRAY, NULL);
+}
+
+/* "peak_concurrent_viewers": the peak over the range, when it began and ended. */
+static void
+PushPeak(JsonbParseState **state, Dashboard *d)
+{
+	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	PushIntField(state, "peak", d->peak);
+	PushKey(state, "at");
+	if (d->peak > 0)
+		PushDateTime(state, WJB_VALUE, TimestampTzGetDatum(d->peak_at), TIMESTAMPTZOID);
+	else
+		PushString(state, WJB_VALUE, NULL);
+	PushKey(state, "until");
+	if (d->peak > 0)
+		PushDateTime(state, WJB_VALUE, TimestampTzGetDatum(d->peak_until), TIMESTAMPTZOID);
+	else
+		PushString(state, WJB_VALUE, NULL);
+	pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+
 /* The document (in the caller's memory context). */
 static Jsonb *
 BuildDocument(Dashboard *d)
@@ -946,6 +1152,10 @@ BuildDocument(Dashboard *d)
 	PushHeatmap(&state, d);
 	PushKey(&state, "costs");
 	PushCosts(&state, d);
+	PushKey(&state, "dropoff_points");
+	PushDropoff(&state, d);
+	PushKey(&state, "peak_concurrent_viewers");
+	PushPeak(&state, d);
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 }
 
@@ -1010,10 +1220,17 @@ creator_dashboard(PG_FUNCTION_ARGS)
 	ReadRollups(&d);
 	ReadVideos(&d);
 	ReadCosts(&d);
+	{
+		ViewerSpans spans;
+
+		ConcurrentReadSpans(&spans, d.context, d.creator_id, NULL, d.range_start, d.range_end);
+		d.peak = ConcurrentPeak(&spans, &d.peak_at, &d.peak_until);
+	}
 	SPI_finish();
 	ChronosRestoreUser(&saved);
 
 	RankVideos(&d);
+	RankDropoff(&d);
 	document = BuildDocument(&d);
 	MemoryContextDelete(d.context);
 	PG_RETURN_JSONB_P(document);
