@@ -233,6 +233,13 @@ ConcurrentPeak(const ViewerSpans *spans, TimestampTz *at, TimestampTz *until)
 	return peak;
 }
 
+/* A time as text for messages, in ISO form whatever DateStyle says (a copy: timestamptz_to_str reuses its buffer). */
+static char *
+TimeText(TimestampTz t)
+{
+	return pstrdup(timestamptz_to_str(t));
+}
+
 /* The checks both functions share: the range, the caller, the references. */
 static void
 CheckRequest(FunctionCallInfo fcinfo, const char *what, pg_uuid_t *creator_id, pg_uuid_t *video_id,
@@ -251,7 +258,7 @@ CheckRequest(FunctionCallInfo fcinfo, const char *what, pg_uuid_t *creator_id, p
 	if (from >= to)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("p_from %s is not before p_to %s", timestamptz_to_str(from), timestamptz_to_str(to)),
+				 errmsg("p_from %s is not before p_to %s", TimeText(from), TimeText(to)),
 				 errhint("The range runs from p_from, included, to p_to, excluded.")));
 
 	/* the caller, before anything is read */
@@ -406,7 +413,7 @@ concurrent_viewers_series(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("the range from %s to %s holds " INT64_FORMAT " intervals of %s",
-							timestamptz_to_str(from), timestamptz_to_str(to), nintervals,
+							TimeText(from), TimeText(to), nintervals,
 							DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(interval)))),
 					 errhint("Ask for at most %d intervals: a longer p_interval or a shorter range.",
 							 CONCURRENT_MAX_INTERVALS)));

@@ -38,6 +38,10 @@ BEGIN;
 SET LOCAL ROLE analytics_errors_role;
 SELECT set_config('request.jwt.claims', '{"creator_id": "a1800000-0000-4000-8000-00000000000b"}', true) \g /dev/null
 SELECT * FROM chronos.video_dropoff('a1800000-0000-4000-8002-0000000000a1', 4);
+ROLLBACK;
+BEGIN;
+SET LOCAL ROLE analytics_errors_role;
+SELECT set_config('request.jwt.claims', '{"creator_id": "a1800000-0000-4000-8000-00000000000b"}', true) \g /dev/null
 SELECT * FROM chronos.video_relative_retention('a1800000-0000-4000-8002-0000000000a1', 4);
 ROLLBACK;
 -- the aggregate's own checks
@@ -65,8 +69,14 @@ SELECT * FROM chronos.peak_concurrent_viewers('a1800000-0000-4000-8000-000000000
 BEGIN;
 SET LOCAL ROLE analytics_errors_role;
 SELECT * FROM chronos.peak_concurrent_viewers('a1800000-0000-4000-8000-00000000000a', '2026-01-01', '2026-01-02');
+ROLLBACK;
+BEGIN;
+SET LOCAL ROLE analytics_errors_role;
 SELECT set_config('request.jwt.claims', '{"creator_id": "a1800000-0000-4000-8000-00000000000b"}', true) \g /dev/null
 SELECT * FROM chronos.peak_concurrent_viewers('a1800000-0000-4000-8000-00000000000a', '2026-01-01', '2026-01-02');
+ROLLBACK;
+BEGIN;
+SET LOCAL ROLE analytics_errors_role;
 SELECT set_config('request.jwt.claims', '{"student_id": "a1800000-0000-4000-8001-0000000000a1"}', true) \g /dev/null
 SELECT * FROM chronos.peak_concurrent_viewers('a1800000-0000-4000-8000-00000000000a', '2026-01-01', '2026-01-02');
 ROLLBACK;
