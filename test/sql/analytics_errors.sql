@@ -11,6 +11,7 @@ SET client_min_messages = warning;
 SET timezone = 'UTC';
 \set ids 'a1800000-0000-4000-800%s-%s'
 \set kinds 012346
+\set whop analytics_errors_
 \set creators 'a b'
 \set students 'a1 b1'
 \set videos 'a1=100 a0 b1=100'
