@@ -20,6 +20,9 @@
  *     EXECUTE granted to PUBLIC as every function is); creator_dashboard's
  *     comment names its new keys dropoff_points and peak_concurrent_viewers,
  *     which the C library adds (also for a database still at 1.0).
+ *   - video_event_type gains video_startup, video_rebuffer and video_error,
+ *     player events whose metadata the C library checks (startup_ms,
+ *     duration_ms, code).
  *
  * Locks, each held until the update commits (it runs in one transaction):
  *   - ACCESS EXCLUSIVE on video_watch_sessions for ADD COLUMN: a catalog
@@ -33,6 +36,9 @@
  *   - the new functions and aggregate, and the new comment on
  *     creator_dashboard, are catalog rows only: no table is locked, read or
  *     written.
+ *   - ALTER TYPE video_event_type ADD VALUE (three labels) adds rows to
+ *     pg_enum and locks the type, not the tables using it: nothing is read
+ *     or rewritten.
  * Nothing else is read or written.  The C library serves 1.0's three-argument
  * record_watch_progress until this runs.
  */
@@ -287,6 +293,20 @@ AS 'MODULE_PATHNAME', 'concurrent_viewers_series'
 LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 100;
 COMMENT ON FUNCTION @extschema@.concurrent_viewers_series(uuid, timestamptz, timestamptz, interval, uuid) IS
 'Viewers over time: p_from to p_to cut into intervals of p_interval (fixed length: days of 24 hours, hours, minutes, seconds; at most 10000 intervals; the last one ends at p_to), per interval the sessions of the creator''s videos (or of p_video_id only) that watched at some instant of it (viewers) and the most that watched at one instant (peak). Sessions span as in peak_concurrent_viewers. The creator itself or the service only.';
+
+-- Quality-of-experience events (issue 17, part 4: the events only; the
+-- rollups and the dashboard's figures of them are still to come): what a
+-- player reports about playback.  Appended after playback_speed_changed, so
+-- they are player events (a student may send them for its own sessions,
+-- src/event_model.c); their metadata is checked by the C library
+-- (video_startup: startup_ms, video_rebuffer: duration_ms, milliseconds from
+-- 0 to a day; video_error: code, a non-empty string or a number).  ADD VALUE
+-- inside the update's transaction: the new labels are usable once it commits.
+ALTER TYPE @extschema@.video_event_type ADD VALUE 'video_startup';
+ALTER TYPE @extschema@.video_event_type ADD VALUE 'video_rebuffer';
+ALTER TYPE @extschema@.video_event_type ADD VALUE 'video_error';
+COMMENT ON TYPE @extschema@.video_event_type IS
+'The kinds of analytics event: the eight lifecycle and viewing events, the four a real player emits (paused, resumed, seeked, speed changed), and, since 1.1, three about the quality of playback: video_startup (metadata startup_ms: time to the first frame), video_rebuffer (duration_ms: how long playback stalled) and video_error (code).';
 
 COMMENT ON FUNCTION @extschema@.creator_dashboard(uuid, date, date) IS
 'The creator''s dashboard for its local days p_from to p_to (at most 366): totals, views and watch time per day (zero-filled), per-video views, unique viewers, completion rate and engagement score, the top 10 videos by views and by engagement, a 7 x 24 heatmap of session starts (Monday first, local hours), transcription costs by method, the 10 largest drop-off points of the range''s sessions (dropoff_points: video, bucket of 100, sessions that stopped there; the last bucket, watched to the end, left out) and the peak of concurrent viewers (peak_concurrent_viewers: peak, at, until). Sums of days come from the rollups (as of the last refresh_video_analytics), distinct students, rates and drop-off from the sessions of the range. The creator itself or the service only.';

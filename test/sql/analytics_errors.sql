@@ -102,4 +102,29 @@ ROLLBACK;
 -- the intervals, the last one cut short
 SELECT * FROM chronos.concurrent_viewers_series('a1800000-0000-4000-8000-00000000000a', '2026-01-01', '2026-01-01 02:30', '1 hour');
 
+
+
+--
+-- The quality-of-experience events (video_startup, video_rebuffer,
+-- video_error): what their metadata must hold
+--
+SELECT chronos.track_video_event('video_startup', 'a1800000-0000-4000-8002-0000000000a1', 'a1800000-0000-4000-8000-00000000000a');
+SELECT chronos.track_video_event('video_startup', 'a1800000-0000-4000-8002-0000000000a1', 'a1800000-0000-4000-8000-00000000000a',
+                                 p_metadata => '{"startup_ms": "850"}');
+SELECT chronos.track_video_event('video_startup', 'a1800000-0000-4000-8002-0000000000a1', 'a1800000-0000-4000-8000-00000000000a',
+                                 p_metadata => '{"startup_ms": -5}');
+SELECT chronos.track_video_event('video_rebuffer', 'a1800000-0000-4000-8002-0000000000a1', 'a1800000-0000-4000-8000-00000000000a',
+                                 p_metadata => '{"duration_ms": [1]}');
+SELECT chronos.track_video_event('video_rebuffer', 'a1800000-0000-4000-8002-0000000000a1', 'a1800000-0000-4000-8000-00000000000a',
+                                 p_metadata => '{"duration_ms": 86400001}');
+SELECT chronos.track_video_event('video_error', 'a1800000-0000-4000-8002-0000000000a1', 'a1800000-0000-4000-8000-00000000000a',
+                                 p_metadata => '{"code": null}');
+SELECT chronos.track_video_event('video_error', 'a1800000-0000-4000-8002-0000000000a1', 'a1800000-0000-4000-8000-00000000000a',
+                                 p_metadata => '{"code": ""}');
+SELECT chronos.track_video_event('video_error', 'a1800000-0000-4000-8002-0000000000a1', 'a1800000-0000-4000-8000-00000000000a',
+                                 p_metadata => '{"code": {"n": 1}}');
+SELECT chronos.track_video_events('[{"event_type": "video_startup", "video_id": "a1800000-0000-4000-8002-0000000000a1",
+                                    "creator_id": "a1800000-0000-4000-8000-00000000000a", "metadata": {"startup_ms": 20}},
+                                   {"event_type": "video_rebuffer", "video_id": "a1800000-0000-4000-8002-0000000000a1",
+                                    "creator_id": "a1800000-0000-4000-8000-00000000000a", "metadata": {"stall": 20}}]');
 DROP ROLE analytics_errors_role;
