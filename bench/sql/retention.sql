@@ -148,4 +148,28 @@ SELECT :nsess AS sessions,
                              now() - interval '90 days', now(), '1 hour', '00000000-0000-4000-8002-0000000000f1')$$,
                          :runs) AS series_hourly_ms;
 COMMIT;
+
+-- video_relative_retention against similar videos: three more videos of the
+-- creator (540, 600 and 720 s, within 25 % of 600 s) with :nsess / 5
+-- sessions each, every one played from 0 to a random point; one line of
+-- three columns (sessions of the video, sessions of the similar videos,
+-- median ms).
+INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path, duration_seconds)
+SELECT ('00000000-0000-4000-8002-0000000000f' || k)::uuid, '00000000-0000-4000-8000-0000000000c1', 'similar ' || k,
+       'upload', 'bench/similar_' || k || '.mp4', d
+  FROM (VALUES (2, 540), (3, 600), (4, 720)) AS v (k, d);
+INSERT INTO chronos.video_watch_sessions (video_id, student_id, creator_id, session_start, session_end,
+                                          last_heartbeat_at, watched)
+SELECT ('00000000-0000-4000-8002-0000000000f' || k)::uuid,
+       ('00000000-0000-4000-8001-' || lpad(to_hex(1 + n % 2000), 12, '0'))::uuid,
+       '00000000-0000-4000-8000-0000000000c1',
+       now() - (n % 90) * interval '1 day', now() - (n % 90) * interval '1 day' + interval '20 minutes',
+       now() - (n % 90) * interval '1 day' + interval '20 minutes',
+       format('{[0,%s)}', round((1 + random() * (d - 1))::numeric, 3))::chronos.watch_ranges
+  FROM (VALUES (2, 540), (3, 600), (4, 720)) AS v (k, d), generate_series(1, :nsess / 5) AS n;
+VACUUM (ANALYZE) chronos.video_watch_sessions;
+\echo video_relative_retention against three similar videos: median of :runs runs, in milliseconds
+SELECT :nsess AS sessions, 3 * (:nsess / 5) AS similar_sessions,
+       pg_temp.median_ms($$SELECT count(*) FROM chronos.video_relative_retention('00000000-0000-4000-8002-0000000000f1', 100)$$,
+                         :runs) AS relative_with_similar_ms;
 DROP ROLE bench_retention_app;
