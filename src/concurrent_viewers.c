@@ -95,35 +95,54 @@ static SPIPlanPtr references_plan;
 typedef struct SpanReceiver
 {
 	DestReceiver pub;
-	MemoryContext cxt;
 	ViewerSpans *spans;
-	int64		allocated;
 	TimestampTz from;
 	TimestampTz to;
 } SpanReceiver;
+
+void
+ConcurrentInitSpans(ViewerSpans *spans, MemoryContext cxt)
+{
+	spans->n = 0;
+	spans->allocated = 1024;
+	spans->starts = MemoryContextAllocHuge(cxt, spans->allocated * sizeof(TimestampTz));
+	spans->ends = MemoryContextAllocHuge(cxt, spans->allocated * sizeof(TimestampTz));
+}
+
+void
+ConcurrentAddSpan(ViewerSpans *spans, TimestampTz start, TimestampTz end, TimestampTz from, TimestampTz to)
+{
+	start = Max(start, from);
+	end = Min(end, to);
+	if (start >= end)
+		return;
+	if (spans->n == spans->allocated)
+	{
+		/* repalloc keeps each array in the context it was allocated in */
+		spans->allocated *= 2;
+		spans->starts = repalloc_huge(spans->starts, spans->allocated * sizeof(TimestampTz));
+		spans->ends = repalloc_huge(spans->ends, spans->allocated * sizeof(TimestampTz));
+	}
+	spans->starts[spans->n] = start;
+	spans->ends[spans->n] = end;
+	spans->n++;
+}
+
+void
+ConcurrentSortSpans(ViewerSpans *spans)
+{
+	SortTimestamps(spans->starts, spans->n);
+	SortTimestamps(spans->ends, spans->n);
+}
 
 static bool
 ReceiveSpan(TupleTableSlot *slot, DestReceiver *self)
 {
 	SpanReceiver *r = (SpanReceiver *) self;
-	ViewerSpans *spans = r->spans;
-	TimestampTz start;
-	TimestampTz end;
 
 	slot_getallattrs(slot);
-	start = Max(DatumGetTimestampTz(slot->tts_values[0]), r->from);
-	end = Min(DatumGetTimestampTz(slot->tts_values[1]), r->to);
-	if (start >= end)
-		return true;			/* cannot happen: the statement selects overlapping spans */
-	if (spans->n == r->allocated)
-	{
-		r->allocated *= 2;
-		spans->starts = repalloc_huge(spans->starts, r->allocated * sizeof(TimestampTz));
-		spans->ends = repalloc_huge(spans->ends, r->allocated * sizeof(TimestampTz));
-	}
-	spans->starts[spans->n] = start;
-	spans->ends[spans->n] = end;
-	spans->n++;
+	ConcurrentAddSpan(r->spans, DatumGetTimestampTz(slot->tts_values[0]),
+					  DatumGetTimestampTz(slot->tts_values[1]), r->from, r->to);
 	return true;
 }
 
@@ -159,14 +178,10 @@ ConcurrentReadSpans(ViewerSpans *spans, MemoryContext cxt, pg_uuid_t *creator_id
 	receiver.pub.rDestroy = SpanReceiverDestroy;
 	/* not DestNone, which SPI reports as discarded, nor DestSPI, whose tuple table it checks */
 	receiver.pub.mydest = DestTuplestore;
-	receiver.cxt = cxt;
 	receiver.spans = spans;
-	receiver.allocated = 1024;
 	receiver.from = from;
 	receiver.to = to;
-	spans->n = 0;
-	spans->starts = MemoryContextAllocHuge(cxt, receiver.allocated * sizeof(TimestampTz));
-	spans->ends = MemoryContextAllocHuge(cxt, receiver.allocated * sizeof(TimestampTz));
+	ConcurrentInitSpans(spans, cxt);
 
 	memset(&options, 0, sizeof(options));
 	options.params = makeParamList(nargs);
@@ -192,8 +207,7 @@ ConcurrentReadSpans(ViewerSpans *spans, MemoryContext cxt, pg_uuid_t *creator_id
 										  CURSOR_OPT_CUSTOM_PLAN);
 	if (SPI_execute_plan_extended(plan, &options) != SPI_OK_SELECT)
 		elog(ERROR, "could not read watch sessions");
-	SortTimestamps(spans->starts, spans->n);
-	SortTimestamps(spans->ends, spans->n);
+	ConcurrentSortSpans(spans);
 }
 
 int64

@@ -17,9 +17,20 @@
 typedef struct ViewerSpans
 {
 	int64		n;
+	int64		allocated;
 	TimestampTz *starts;
 	TimestampTz *ends;
 } ViewerSpans;
+
+/* An empty set of spans, its arrays allocated in cxt. */
+extern void ConcurrentInitSpans(ViewerSpans *spans, MemoryContext cxt);
+
+/* Adds the span [start, end) clipped to [from, to), unless that leaves nothing. */
+extern void ConcurrentAddSpan(ViewerSpans *spans, TimestampTz start, TimestampTz end,
+							  TimestampTz from, TimestampTz to);
+
+/* Sorts the starts and the ends, each on its own: ConcurrentPeak needs them so. */
+extern void ConcurrentSortSpans(ViewerSpans *spans);
 
 /*
  * Reads into *spans (allocated in cxt) the spans of the creator's sessions,

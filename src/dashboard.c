@@ -9,7 +9,10 @@
  * range, read once through (video_id, session_start), one range per video
  * of the creator: the distinct students over the whole range (unique
  * viewers and active learners, per video and overall), the completion
- * rates, and the heatmap of session starts by local weekday and hour.  The sessions are folded into hash
+ * rates, the heatmap of session starts by local weekday and hour, where
+ * sessions stopped (the drop-off points, each video in 100 buckets) and how
+ * many watched at once (the peak, from each session's start and end or last
+ * heartbeat, concurrent_viewers.c).  The sessions are folded into hash
  * tables here rather than grouped by SQL: the range of a large creator holds
  * tens of thousands of sessions, nearly one (video, student) pair each, and
  * this is where the time goes.  The document is built with pushJsonbValue,
@@ -81,7 +84,7 @@ static const char *const creator_sql =
  */
 static const char *const sessions_sql =
 "SELECT s.video_id, s.student_id, s.completed, s.watch_time_seconds" SQL_GT "0, s.session_start,"
-"       s.watched"
+"       s.watched, COALESCE(s.session_end, s.last_heartbeat_at)"
 "  FROM chronos.video_watch_sessions s"
 " WHERE s.video_id" SQL_EQ "ANY (ARRAY(SELECT v.id FROM chronos.videos v WHERE v.creator_id" SQL_EQ "$1))"
 "   AND s.creator_id" SQL_EQ "$1 AND s.session_start" SQL_GE "$2 AND s.session_start" SQL_LT "$3";
@@ -244,7 +247,9 @@ typedef struct SessionReceiver
 	pairs_hash *pairs;
 	int32	   *quarters;
 	TimestampTz range_start;
+	TimestampTz range_end;
 	HTAB	   *dropoff;		/* DropoffEntry by video id */
+	ViewerSpans *spans;			/* when each session watched */
 } SessionReceiver;
 
 static bool
@@ -286,6 +291,11 @@ ReceiveSession(TupleTableSlot *slot, DestReceiver *self)
 				pfree(watched);
 		}
 	}
+
+	/* when it watched: until its end, or while open its last heartbeat (none: no time) */
+	if (!slot->tts_isnull[6])
+		ConcurrentAddSpan(receiver->spans, DatumGetTimestampTz(slot->tts_values[4]),
+						  DatumGetTimestampTz(slot->tts_values[6]), receiver->range_start, receiver->range_end);
 	return true;
 }
 
@@ -543,6 +553,7 @@ typedef struct Dashboard
 	HTAB	   *dropoff;
 	int			ndropoff;
 	DropoffPoint *dropoff_points;
+	ViewerSpans spans;			/* of the sessions of the range */
 	int64		peak;
 	TimestampTz peak_at;
 	TimestampTz peak_until;
@@ -646,7 +657,10 @@ ReadSessions(Dashboard *d)
 	receiver.pairs = d->pairs;
 	receiver.quarters = d->quarters;
 	receiver.range_start = d->range_start;
+	receiver.range_end = d->range_end;
 	receiver.dropoff = d->dropoff;
+	ConcurrentInitSpans(&d->spans, d->context);
+	receiver.spans = &d->spans;
 
 	memset(&options, 0, sizeof(options));
 	options.params = makeParamList(3);
@@ -1220,17 +1234,13 @@ creator_dashboard(PG_FUNCTION_ARGS)
 	ReadRollups(&d);
 	ReadVideos(&d);
 	ReadCosts(&d);
-	{
-		ViewerSpans spans;
-
-		ConcurrentReadSpans(&spans, d.context, d.creator_id, NULL, d.range_start, d.range_end);
-		d.peak = ConcurrentPeak(&spans, &d.peak_at, &d.peak_until);
-	}
 	SPI_finish();
 	ChronosRestoreUser(&saved);
 
 	RankVideos(&d);
 	RankDropoff(&d);
+	ConcurrentSortSpans(&d.spans);
+	d.peak = ConcurrentPeak(&d.spans, &d.peak_at, &d.peak_until);
 	document = BuildDocument(&d);
 	MemoryContextDelete(d.context);
 	PG_RETURN_JSONB_P(document);

@@ -12,7 +12,7 @@
 SET client_min_messages = warning;
 SET timezone = 'UTC';
 BEGIN;
-SELECT plan(54);
+SELECT plan(55);
 
 \set ids 'a1700000-0000-4000-800%s-%s'
 \set kinds 012346
@@ -267,14 +267,23 @@ SELECT is((SELECT max(peak) FROM chronos.concurrent_viewers_series('a1700000-000
 --
 -- The dashboard: drop-off points of the day's sessions (each video in 100
 -- buckets, the last left out: stopping there is watching to the end), most
--- stopped first, then the larger share; and the day's peak.
+-- stopped first, then the larger share; and the peak of the day's sessions.
 --   a1: C and H stopped at 35 s (bucket 87, [34.8, 35.2)): 2 of 8 = 25 %;
 --       G 6 s (14), I 8 s (19), B 15 s (37), E 18 s (44), F 30 s (74):
 --       1 of 8 each; A watched to the end
 --   a3: K stopped at 12.5 s (bucket 24, [12, 12.5)): 1 of 2 = 50 %; J to the end
 --
+-- The dashboard's peak is that of the range's sessions (those that started
+-- in it, like its other figures): a session of a4 from 23:00 the day before
+-- to 10:16 counts for peak_concurrent_viewers, not for the dashboard.
+SELECT pg_temp.session('21', 'a4', 'a5', -660, 16, 16, '{[0,30)}') \g /dev/null
+SELECT is((SELECT row(peak, peak_at, peak_until)::text FROM chronos.peak_concurrent_viewers(
+              'a1700000-0000-4000-8000-00000000000a', '2026-01-01 00:00+00', '2026-01-02 00:00+00')),
+    row(6, '2026-01-01 10:15+00'::timestamptz, '2026-01-01 10:16+00'::timestamptz)::text,
+    'peak_concurrent_viewers counts a session started the day before: 6 from 10:15 to 10:16');
 CREATE TEMP TABLE dash AS
 SELECT chronos.creator_dashboard('a1700000-0000-4000-8000-00000000000a', '2026-01-01', '2026-01-01') AS j;
+DELETE FROM chronos.video_watch_sessions WHERE id = 'a1700000-0000-4000-8006-000000000021';
 SELECT is((SELECT j->'dropoff_points' FROM dash),
     '[{"rank": 1, "video_id": "a1700000-0000-4000-8002-0000000000a1", "bucket": 87, "start_seconds": 34.8, "end_seconds": 35.2, "stopped": 2, "viewings": 8, "stopped_percent": 25.00},
       {"rank": 2, "video_id": "a1700000-0000-4000-8002-0000000000a3", "bucket": 24, "start_seconds": 12, "end_seconds": 12.5, "stopped": 1, "viewings": 2, "stopped_percent": 50.00},
@@ -286,7 +295,7 @@ SELECT is((SELECT j->'dropoff_points' FROM dash),
     'dashboard: the drop-off points of the day, ranked');
 SELECT is((SELECT j->'peak_concurrent_viewers' FROM dash),
     '{"peak": 5, "at": "2026-01-01T10:15:00+00:00", "until": "2026-01-01T10:18:00+00:00"}'::jsonb,
-    'dashboard: the day''s peak of concurrent viewers');
+    'dashboard: the peak of the day''s sessions (not the one started the day before)');
 SELECT is((SELECT j->'peak_concurrent_viewers' FROM chronos.creator_dashboard('a1700000-0000-4000-8000-00000000000a', '2025-06-01', '2025-06-02') AS j),
     '{"peak": 0, "at": null, "until": null}'::jsonb, 'dashboard: a range nobody watched in');
 SELECT is((SELECT j->'dropoff_points' FROM chronos.creator_dashboard('a1700000-0000-4000-8000-00000000000a', '2025-06-01', '2025-06-02') AS j),
