@@ -22,7 +22,10 @@
  *     which the C library adds (also for a database still at 1.0).
  *   - video_event_type gains video_startup, video_rebuffer and video_error,
  *     player events whose metadata the C library checks (startup_ms,
- *     duration_ms, code).
+ *     duration_ms, code); video_analytics gains their daily figures
+ *     (startup_p50_ms, startup_p95_ms, exits_before_start, rebuffer_count,
+ *     rebuffer_ms, rebuffer_ratio), which refresh_video_analytics computes
+ *     where the columns exist.
  *
  * Locks, each held until the update commits (it runs in one transaction):
  *   - ACCESS EXCLUSIVE on video_watch_sessions for ADD COLUMN: a catalog
@@ -39,6 +42,10 @@
  *   - ALTER TYPE video_event_type ADD VALUE (three labels) adds rows to
  *     pg_enum and locks the type, not the tables using it: nothing is read
  *     or rewritten.
+ *   - ACCESS EXCLUSIVE on video_analytics for ADD COLUMN (six columns, NULL
+ *     or constant defaults): a catalog change, no rewrite and no scan; it
+ *     waits for the dashboards and the refresh reading or writing the
+ *     rollups, normally milliseconds.
  * Nothing else is read or written.  The C library serves 1.0's three-argument
  * record_watch_progress until this runs.
  */
@@ -305,6 +312,28 @@ COMMENT ON FUNCTION @extschema@.concurrent_viewers_series(uuid, timestamptz, tim
 ALTER TYPE @extschema@.video_event_type ADD VALUE 'video_startup';
 ALTER TYPE @extschema@.video_event_type ADD VALUE 'video_rebuffer';
 ALTER TYPE @extschema@.video_event_type ADD VALUE 'video_error';
+-- Their daily figures, per video and local day like the other rollups
+-- (refresh_video_analytics computes them where these columns exist; new
+-- columns go last).  Constant defaults: no rewrite, no scan.
+ALTER TABLE @extschema@.video_analytics
+    ADD COLUMN startup_p50_ms     numeric,
+    ADD COLUMN startup_p95_ms     numeric,
+    ADD COLUMN exits_before_start integer NOT NULL DEFAULT 0,
+    ADD COLUMN rebuffer_count     integer NOT NULL DEFAULT 0,
+    ADD COLUMN rebuffer_ms        bigint  NOT NULL DEFAULT 0,
+    ADD COLUMN rebuffer_ratio     numeric;
+COMMENT ON COLUMN @extschema@.video_analytics.startup_p50_ms IS
+'Median time to the first frame of the day''s sessions, in milliseconds: the startup_ms of each session''s first video_startup event, percentile_disc(0.5); NULL when none reported one.';
+COMMENT ON COLUMN @extschema@.video_analytics.startup_p95_ms IS
+'95th percentile of the same startup times (percentile_disc(0.95)); NULL when none reported one.';
+COMMENT ON COLUMN @extschema@.video_analytics.exits_before_start IS
+'Sessions of the day that ended (or were closed as stale) having played nothing and reported no video_startup: viewers who left before the video started.';
+COMMENT ON COLUMN @extschema@.video_analytics.rebuffer_count IS
+'video_rebuffer events of the day''s sessions: how often playback stalled.';
+COMMENT ON COLUMN @extschema@.video_analytics.rebuffer_ms IS
+'Their summed duration_ms: how long playback stalled, in milliseconds.';
+COMMENT ON COLUMN @extschema@.video_analytics.rebuffer_ratio IS
+'rebuffer_ms / the watch_time_ms of the day''s sessions (six decimals): stalled time per time played; NULL when they played nothing.';
 COMMENT ON TYPE @extschema@.video_event_type IS
 'The kinds of analytics event: the eight lifecycle and viewing events, the four a real player emits (paused, resumed, seeked, speed changed), and, since 1.1, three about the quality of playback: video_startup (metadata startup_ms: time to the first frame), video_rebuffer (duration_ms: how long playback stalled) and video_error (code).';
 
