@@ -18,8 +18,9 @@
  *     (reach against the creator's videos of similar length),
  *     peak_concurrent_viewers and concurrent_viewers_series (new functions,
  *     EXECUTE granted to PUBLIC as every function is); creator_dashboard's
- *     comment names its new keys dropoff_points and peak_concurrent_viewers,
- *     which the C library adds (also for a database still at 1.0).
+ *     comment names its new keys dropoff_points, peak_concurrent_viewers and
+ *     quality_of_experience, which the C library adds (also for a database
+ *     still at 1.0, where quality_of_experience is null).
  *   - video_event_type gains video_startup, video_rebuffer and video_error,
  *     player events whose metadata the C library checks (startup_ms,
  *     duration_ms, code); video_analytics gains their daily figures
@@ -338,6 +339,6 @@ COMMENT ON TYPE @extschema@.video_event_type IS
 'The kinds of analytics event: the eight lifecycle and viewing events, the four a real player emits (paused, resumed, seeked, speed changed), and, since 1.1, three about the quality of playback: video_startup (metadata startup_ms: time to the first frame), video_rebuffer (duration_ms: how long playback stalled) and video_error (code).';
 
 COMMENT ON FUNCTION @extschema@.creator_dashboard(uuid, date, date) IS
-'The creator''s dashboard for its local days p_from to p_to (at most 366): totals, views and watch time per day (zero-filled), per-video views, unique viewers, completion rate and engagement score, the top 10 videos by views and by engagement, a 7 x 24 heatmap of session starts (Monday first, local hours), transcription costs by method, the 10 largest drop-off points of the range''s sessions (dropoff_points: video, bucket of 100, sessions that stopped there; the last bucket, watched to the end, left out) and the peak of concurrent viewers among the range''s sessions (peak_concurrent_viewers: peak, at, until). Sums of days come from the rollups (as of the last refresh_video_analytics), distinct students, rates, drop-off and peak from the sessions of the range. The creator itself or the service only.';
+'The creator''s dashboard for its local days p_from to p_to (at most 366): totals, views and watch time per day (zero-filled), per-video views, unique viewers, completion rate and engagement score, the top 10 videos by views and by engagement, a 7 x 24 heatmap of session starts (Monday first, local hours), transcription costs by method, the 10 largest drop-off points of the range''s sessions (dropoff_points: video, bucket of 100, sessions that stopped there; the last bucket, watched to the end, left out) and the peak of concurrent viewers among the range''s sessions (peak_concurrent_viewers: peak, at, until) and the quality of experience (quality_of_experience: exits before start, stalls and their milliseconds, over the range and per day; null before 1.1''s rollup columns). Sums of days come from the rollups (as of the last refresh_video_analytics), distinct students, rates, drop-off and peak from the sessions of the range. The creator itself or the service only.';
 
 NOTIFY pgrst, 'reload schema';

@@ -99,6 +99,20 @@ static const char *const rollups_sql =
 " WHERE a.creator_id" SQL_EQ "$1 AND a.date" SQL_GE "$2 AND a.date" SQL_LE "$3"
 " GROUP BY GROUPING SETS ((a.video_id), (a.date))";
 
+/* Whether video_analytics has chronos 1.1's quality-of-experience columns (not at 1.0). */
+static const char *const has_qoe_sql =
+"SELECT EXISTS (SELECT FROM pg_catalog.pg_attribute"
+" WHERE attrelid" SQL_EQ "'chronos.video_analytics'::pg_catalog.regclass"
+"   AND attname" SQL_EQ "'rebuffer_count' AND NOT attisdropped)";
+
+/* $1 creator, its rollups' quality-of-experience sums per day of $2 .. $3 (1.1 only). */
+static const char *const qoe_rollups_sql =
+"SELECT a.date, pg_catalog.sum(a.exits_before_start)::pg_catalog.int8,"
+"       pg_catalog.sum(a.rebuffer_count)::pg_catalog.int8, pg_catalog.sum(a.rebuffer_ms)::pg_catalog.int8"
+"  FROM chronos.video_analytics a"
+" WHERE a.creator_id" SQL_EQ "$1 AND a.date" SQL_GE "$2 AND a.date" SQL_LE "$3"
+" GROUP BY a.date";
+
 /* $1 creator: its videos whose duration is known, for the drop-off points. */
 static const char *const durations_sql =
 "SELECT v.id, v.duration_seconds FROM chronos.videos v"
@@ -153,6 +167,8 @@ static SPIPlanPtr rollups_plan;
 static SPIPlanPtr videos_plan;
 static SPIPlanPtr costs_plan;
 static SPIPlanPtr durations_plan;
+static SPIPlanPtr has_qoe_plan;
+static SPIPlanPtr qoe_rollups_plan;
 
 /* One (video, student) pair of the range. */
 typedef struct PairKey
@@ -339,6 +355,9 @@ typedef struct DayTotals
 	int64		views;
 	int64		watch_time;
 	int64		completions;
+	int64		exits;			/* 1.1: exits before start, stalls and their ms */
+	int64		rebuffers;
+	int64		rebuffer_ms;
 } DayTotals;
 
 /* n / d rounded half up to hundredths (n, d >= 0; 0 when d = 0), as SQL's round(x, 2). */
@@ -554,6 +573,7 @@ typedef struct Dashboard
 	int			ndropoff;
 	DropoffPoint *dropoff_points;
 	ViewerSpans spans;			/* of the sessions of the range */
+	bool		has_qoe;		/* the rollups have 1.1's quality-of-experience columns */
 	int64		peak;
 	TimestampTz peak_at;
 	TimestampTz peak_until;
@@ -797,6 +817,41 @@ ReadRollups(Dashboard *d)
 		}
 	}
 	MemoryContextSwitchTo(old_context);
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* 1.1: the rollups' quality-of-experience sums per day, into d->days; nothing at 1.0. */
+static void
+ReadQoeRollups(Dashboard *d)
+{
+	static const Oid types[3] = {UUIDOID, DATEOID, DATEOID};
+	Datum		args[3] = {UUIDPGetDatum(d->creator_id), DateADTGetDatum(d->from),
+	DateADTGetDatum(d->to)};
+	bool		isnull;
+
+	if (SPI_execute_plan(ChronosKeptPlan(&has_qoe_plan, has_qoe_sql, 0, NULL), NULL, NULL, true, 1)
+		!= SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not look up the columns of chronos.video_analytics");
+	d->has_qoe = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+	if (!d->has_qoe)
+		return;
+	if (SPI_execute_plan(ChronosKeptPlanWithOptions(&qoe_rollups_plan, qoe_rollups_sql, 3, types,
+												CURSOR_OPT_CUSTOM_PLAN),
+						 args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the quality of experience");
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		DateADT		day = DatumGetDateADT(SPI_getbinval(tuple, desc, 1, &isnull));
+
+		if (isnull || day < d->from || day > d->to)
+			continue;
+		d->days[day - d->from].exits = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
+		d->days[day - d->from].rebuffers = DatumGetInt64(SPI_getbinval(tuple, desc, 3, &isnull));
+		d->days[day - d->from].rebuffer_ms = DatumGetInt64(SPI_getbinval(tuple, desc, 4, &isnull));
+	}
 	SPI_freetuptable(SPI_tuptable);
 }
 
@@ -1113,6 +1168,48 @@ PushDropoff(JsonbParseState **state, Dashboard *d)
 	pushJsonbValue(state, WJB_END_ARRAY, NULL);
 }
 
+/*
+ * "quality_of_experience" (1.1; null at 1.0): the rollups' exits before
+ * start, stalls and stalled milliseconds over the range and per day.
+ */
+static void
+PushQoe(JsonbParseState **state, Dashboard *d)
+{
+	int64		exits = 0;
+	int64		rebuffers = 0;
+	int64		rebuffer_ms = 0;
+
+	if (!d->has_qoe)
+	{
+		PushString(state, WJB_VALUE, NULL);
+		return;
+	}
+	for (int i = 0; i < d->ndays; i++)
+	{
+		exits += d->days[i].exits;
+		rebuffers += d->days[i].rebuffers;
+		rebuffer_ms += d->days[i].rebuffer_ms;
+	}
+	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	PushIntField(state, "exits_before_start", exits);
+	PushIntField(state, "rebuffer_count", rebuffers);
+	PushIntField(state, "rebuffer_ms", rebuffer_ms);
+	PushKey(state, "daily");
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < d->ndays; i++)
+	{
+		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+		PushKey(state, "date");
+		PushDateTime(state, WJB_VALUE, DateADTGetDatum(d->from + i), DATEOID);
+		PushIntField(state, "exits_before_start", d->days[i].exits);
+		PushIntField(state, "rebuffer_count", d->days[i].rebuffers);
+		PushIntField(state, "rebuffer_ms", d->days[i].rebuffer_ms);
+		pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(state, WJB_END_ARRAY, NULL);
+	pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+
 /* "peak_concurrent_viewers": the peak over the range, when it began and ended. */
 static void
 PushPeak(JsonbParseState **state, Dashboard *d)
@@ -1170,6 +1267,8 @@ BuildDocument(Dashboard *d)
 	PushDropoff(&state, d);
 	PushKey(&state, "peak_concurrent_viewers");
 	PushPeak(&state, d);
+	PushKey(&state, "quality_of_experience");
+	PushQoe(&state, d);
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 }
 
@@ -1232,6 +1331,7 @@ creator_dashboard(PG_FUNCTION_ARGS)
 	ReadSessions(&d);
 	FoldSessions(&d);
 	ReadRollups(&d);
+	ReadQoeRollups(&d);
 	ReadVideos(&d);
 	ReadCosts(&d);
 	SPI_finish();

@@ -5,7 +5,7 @@
 SET client_min_messages = warning;
 SET timezone = 'UTC';
 BEGIN;
-SELECT plan(8);
+SELECT plan(9);
 
 \set ids 'a1a00000-0000-4000-800%s-%s'
 \set kinds 012346
@@ -86,6 +86,14 @@ SELECT is(chronos.refresh_video_analytics('2026-01-01'), 2, 'a refresh with p_si
 SELECT is((SELECT exits_before_start FROM chronos.video_analytics
             WHERE video_id = 'a1a00000-0000-4000-8002-0000000000a1' AND date = '2026-02-01'),
     2, 'session 4, ended without playing or starting, is an exit too');
+
+-- the dashboard sums them over the range and per day
+SELECT is((SELECT d->'quality_of_experience' FROM chronos.creator_dashboard('a1a00000-0000-4000-8000-00000000000a',
+                                                                            '2026-01-31', '2026-02-01') AS d),
+    '{"exits_before_start": 2, "rebuffer_count": 2, "rebuffer_ms": 1500,
+      "daily": [{"date": "2026-01-31", "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0},
+                {"date": "2026-02-01", "exits_before_start": 2, "rebuffer_count": 2, "rebuffer_ms": 1500}]}'::jsonb,
+    'creator_dashboard: quality_of_experience sums the rollups over the range and per day');
 
 SELECT * FROM finish();
 ROLLBACK;
