@@ -100,6 +100,7 @@ typedef struct SpanReceiver
 	TimestampTz to;
 } SpanReceiver;
 
+/* An empty set of spans (concurrent_viewers.h). */
 void
 ConcurrentInitSpans(ViewerSpans *spans, MemoryContext cxt)
 {
@@ -109,6 +110,7 @@ ConcurrentInitSpans(ViewerSpans *spans, MemoryContext cxt)
 	spans->ends = MemoryContextAllocHuge(cxt, spans->allocated * sizeof(TimestampTz));
 }
 
+/* One span, clipped to the range (concurrent_viewers.h). */
 void
 ConcurrentAddSpan(ViewerSpans *spans, TimestampTz start, TimestampTz end, TimestampTz from, TimestampTz to)
 {
@@ -128,6 +130,7 @@ ConcurrentAddSpan(ViewerSpans *spans, TimestampTz start, TimestampTz end, Timest
 	spans->n++;
 }
 
+/* The starts and the ends sorted, each on its own (concurrent_viewers.h). */
 void
 ConcurrentSortSpans(ViewerSpans *spans)
 {
@@ -135,6 +138,7 @@ ConcurrentSortSpans(ViewerSpans *spans)
 	SortTimestamps(spans->ends, spans->n);
 }
 
+/* One row of the spans' statement: its start and its end or last heartbeat. */
 static bool
 ReceiveSpan(TupleTableSlot *slot, DestReceiver *self)
 {
@@ -161,6 +165,7 @@ SpanReceiverDestroy(DestReceiver *self)
 {
 }
 
+/* The spans of the creator's (or the video's) sessions that overlap [from, to), sorted. */
 void
 ConcurrentReadSpans(ViewerSpans *spans, MemoryContext cxt, pg_uuid_t *creator_id,
 					pg_uuid_t *video_id, TimestampTz from, TimestampTz to)
@@ -210,6 +215,7 @@ ConcurrentReadSpans(ViewerSpans *spans, MemoryContext cxt, pg_uuid_t *creator_id
 	ConcurrentSortSpans(spans);
 }
 
+/* The peak of the spans and its first stretch (concurrent_viewers.h): one merge in time order. */
 int64
 ConcurrentPeak(const ViewerSpans *spans, TimestampTz *at, TimestampTz *until)
 {

@@ -147,6 +147,7 @@ JsonKind(const JsonbValue *v)
 	}
 }
 
+/* What the metadata of a quality-of-experience event must hold (qoe_metadata); 22023 otherwise. */
 void
 CheckEventMetadataOfType(const char *event_type, Jsonb *metadata, const char *argname)
 {
