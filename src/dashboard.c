@@ -90,28 +90,28 @@ static const char *const sessions_sql =
 "   AND s.creator_id" SQL_EQ "$1 AND s.session_start" SQL_GE "$2 AND s.session_start" SQL_LT "$3";
 
 /* $1 creator, its rollups of days $2 .. $3 summed per video (day NULL) and per day (video NULL). */
-static const char *const rollups_sql =
-"SELECT a.video_id, a.date, pg_catalog.sum(a.views)::pg_catalog.int8,"
-"       pg_catalog.sum(a.total_watch_time_seconds)::pg_catalog.int8,"
-"       pg_catalog.sum(a.completions)::pg_catalog.int8, pg_catalog.sum(a.rewatches)::pg_catalog.int8,"
+#define ROLLUPS_SUMS \
+"SELECT a.video_id, a.date, pg_catalog.sum(a.views)::pg_catalog.int8," \
+"       pg_catalog.sum(a.total_watch_time_seconds)::pg_catalog.int8," \
+"       pg_catalog.sum(a.completions)::pg_catalog.int8, pg_catalog.sum(a.rewatches)::pg_catalog.int8," \
 "       pg_catalog.max(a.updated_at)"
-"  FROM chronos.video_analytics a"
-" WHERE a.creator_id" SQL_EQ "$1 AND a.date" SQL_GE "$2 AND a.date" SQL_LE "$3"
-" GROUP BY GROUPING SETS ((a.video_id), (a.date))";
+#define ROLLUPS_FROM \
+"  FROM chronos.video_analytics a" \
+" WHERE a.creator_id" SQL_EQ "$1 AND a.date" SQL_GE "$2 AND a.date" SQL_LE "$3" \
+" GROUP BY GROUPING SETS ((a.video_id), (a.date))"
+static const char *const rollups_sql = ROLLUPS_SUMS ROLLUPS_FROM;
+
+/* The same with chronos 1.1's quality-of-experience sums (columns 8 to 10), where they exist. */
+static const char *const qoe_rollups_sql = ROLLUPS_SUMS ","
+"       pg_catalog.sum(a.exits_before_start)::pg_catalog.int8,"
+"       pg_catalog.sum(a.rebuffer_count)::pg_catalog.int8, pg_catalog.sum(a.rebuffer_ms)::pg_catalog.int8"
+ROLLUPS_FROM;
 
 /* Whether video_analytics has chronos 1.1's quality-of-experience columns (not at 1.0). */
 static const char *const has_qoe_sql =
 "SELECT EXISTS (SELECT FROM pg_catalog.pg_attribute"
 " WHERE attrelid" SQL_EQ "'chronos.video_analytics'::pg_catalog.regclass"
 "   AND attname" SQL_EQ "'rebuffer_count' AND NOT attisdropped)";
-
-/* $1 creator, its rollups' quality-of-experience sums per day of $2 .. $3 (1.1 only). */
-static const char *const qoe_rollups_sql =
-"SELECT a.date, pg_catalog.sum(a.exits_before_start)::pg_catalog.int8,"
-"       pg_catalog.sum(a.rebuffer_count)::pg_catalog.int8, pg_catalog.sum(a.rebuffer_ms)::pg_catalog.int8"
-"  FROM chronos.video_analytics a"
-" WHERE a.creator_id" SQL_EQ "$1 AND a.date" SQL_GE "$2 AND a.date" SQL_LE "$3"
-" GROUP BY a.date";
 
 /* $1 creator: its videos whose duration is known, for the drop-off points. */
 static const char *const durations_sql =
@@ -293,18 +293,15 @@ ReceiveSession(TupleTableSlot *slot, DestReceiver *self)
 
 		if (video != NULL)
 		{
-			WatchRanges *watched = DatumGetWatchRangesP(slot->tts_values[5]);
 			int32		first;
 			int32		last;
 
-			if (RetentionFirstLastBuckets(watched, video->duration_ms, DASHBOARD_DROPOFF_BUCKETS,
-										  &first, &last))
+			if (RetentionFirstLastBucketsOfDatum(slot->tts_values[5], video->duration_ms,
+												 DASHBOARD_DROPOFF_BUCKETS, &first, &last))
 			{
 				video->viewings++;
 				video->stopped[last]++;
 			}
-			if ((Pointer) watched != DatumGetPointer(slot->tts_values[5]))
-				pfree(watched);
 		}
 	}
 
@@ -758,6 +755,21 @@ FoldSessions(Dashboard *d)
 	MemoryContextSwitchTo(old_context);
 }
 
+/* Whether the rollups have chronos 1.1's quality-of-experience columns (a database at 1.0 has not). */
+static bool
+HasQoeColumns(void)
+{
+	bool		isnull;
+	bool		has;
+
+	if (SPI_execute_plan(ChronosKeptPlan(&has_qoe_plan, has_qoe_sql, 0, NULL), NULL, NULL, true, 1)
+		!= SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not look up the columns of chronos.video_analytics");
+	has = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+	return has;
+}
+
 /* The rollups of the range, summed per video (into d->videos) and per day. */
 static void
 ReadRollups(Dashboard *d)
@@ -766,10 +778,16 @@ ReadRollups(Dashboard *d)
 	Datum		args[3] = {UUIDPGetDatum(d->creator_id), DateADTGetDatum(d->from),
 	DateADTGetDatum(d->to)};
 	MemoryContext old_context;
+	SPIPlanPtr	plan;
 
-	if (SPI_execute_plan(ChronosKeptPlanWithOptions(&rollups_plan, rollups_sql, 3, types,
-												CURSOR_OPT_CUSTOM_PLAN),
-						 args, NULL, true, 0) != SPI_OK_SELECT)
+	d->has_qoe = HasQoeColumns();
+	if (d->has_qoe)
+		plan = ChronosKeptPlanWithOptions(&qoe_rollups_plan, qoe_rollups_sql, 3, types,
+										  CURSOR_OPT_CUSTOM_PLAN);
+	else
+		plan = ChronosKeptPlanWithOptions(&rollups_plan, rollups_sql, 3, types,
+										  CURSOR_OPT_CUSTOM_PLAN);
+	if (SPI_execute_plan(plan, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read video analytics");
 	old_context = MemoryContextSwitchTo(d->context);
 	d->days = palloc0(sizeof(DayTotals) * d->ndays);
@@ -801,6 +819,12 @@ ReadRollups(Dashboard *d)
 			d->days[day - d->from].views = views;
 			d->days[day - d->from].watch_time = watch_time;
 			d->days[day - d->from].completions = completions;
+			if (d->has_qoe)
+			{
+				d->days[day - d->from].exits = DatumGetInt64(SPI_getbinval(tuple, desc, 8, &isnull));
+				d->days[day - d->from].rebuffers = DatumGetInt64(SPI_getbinval(tuple, desc, 9, &isnull));
+				d->days[day - d->from].rebuffer_ms = DatumGetInt64(SPI_getbinval(tuple, desc, 10, &isnull));
+			}
 			d->views += views;
 			d->watch_time += watch_time;
 			d->completions += completions;
@@ -817,41 +841,6 @@ ReadRollups(Dashboard *d)
 		}
 	}
 	MemoryContextSwitchTo(old_context);
-	SPI_freetuptable(SPI_tuptable);
-}
-
-/* 1.1: the rollups' quality-of-experience sums per day, into d->days; nothing at 1.0. */
-static void
-ReadQoeRollups(Dashboard *d)
-{
-	static const Oid types[3] = {UUIDOID, DATEOID, DATEOID};
-	Datum		args[3] = {UUIDPGetDatum(d->creator_id), DateADTGetDatum(d->from),
-	DateADTGetDatum(d->to)};
-	bool		isnull;
-
-	if (SPI_execute_plan(ChronosKeptPlan(&has_qoe_plan, has_qoe_sql, 0, NULL), NULL, NULL, true, 1)
-		!= SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not look up the columns of chronos.video_analytics");
-	d->has_qoe = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	SPI_freetuptable(SPI_tuptable);
-	if (!d->has_qoe)
-		return;
-	if (SPI_execute_plan(ChronosKeptPlanWithOptions(&qoe_rollups_plan, qoe_rollups_sql, 3, types,
-												CURSOR_OPT_CUSTOM_PLAN),
-						 args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the quality of experience");
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tuple = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		DateADT		day = DatumGetDateADT(SPI_getbinval(tuple, desc, 1, &isnull));
-
-		if (isnull || day < d->from || day > d->to)
-			continue;
-		d->days[day - d->from].exits = DatumGetInt64(SPI_getbinval(tuple, desc, 2, &isnull));
-		d->days[day - d->from].rebuffers = DatumGetInt64(SPI_getbinval(tuple, desc, 3, &isnull));
-		d->days[day - d->from].rebuffer_ms = DatumGetInt64(SPI_getbinval(tuple, desc, 4, &isnull));
-	}
 	SPI_freetuptable(SPI_tuptable);
 }
 
@@ -1331,7 +1320,6 @@ creator_dashboard(PG_FUNCTION_ARGS)
 	ReadSessions(&d);
 	FoldSessions(&d);
 	ReadRollups(&d);
-	ReadQoeRollups(&d);
 	ReadVideos(&d);
 	ReadCosts(&d);
 	SPI_finish();

@@ -256,6 +256,50 @@ RetentionFirstLastBuckets(const WatchRanges *r, int64 duration_ms, int32 nbucket
 	return true;
 }
 
+/*
+ * RetentionFirstLastBuckets on a datum: the value detoasted only when it is
+ * compressed or stored out of line, its fields read with memcpy (a short
+ * value's payload is not aligned).
+ */
+bool
+RetentionFirstLastBucketsOfDatum(Datum watched, int64 duration_ms, int32 nbuckets,
+								 int32 *first, int32 *last)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(watched);
+	const char *payload = VARDATA_ANY(v);
+	int64		d = duration_ms;
+	int64		nb = nbuckets;
+	int32		n;
+	WatchSegment seg;
+	bool		found = false;
+
+	memcpy(&n, payload, sizeof(int32));
+	payload += sizeof(int32);
+	if (n > 0)
+	{
+		memcpy(&seg, payload, sizeof(WatchSegment));
+		if (seg.start_ms < d)
+		{
+			int			i = n - 1;
+
+			*first = (int32) (seg.start_ms * nb / d);
+			/* the last segment that starts before the end */
+			for (;;)
+			{
+				memcpy(&seg, payload + i * sizeof(WatchSegment), sizeof(WatchSegment));
+				if (seg.start_ms < d)
+					break;
+				i--;
+			}
+			*last = (int32) ((Min((int64) seg.end_ms, d) * nb + d - 1) / d - 1);
+			found = true;
+		}
+	}
+	if ((Pointer) v != DatumGetPointer(watched))
+		pfree(v);
+	return found;
+}
+
 /* The name of the aggregate a state belongs to, for messages. */
 #define AGG_NAME(dropoff) ((dropoff) ? "dropoff_agg" : "retention_agg")
 

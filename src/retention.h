@@ -17,4 +17,12 @@
 extern bool RetentionFirstLastBuckets(const WatchRanges *r, int64 duration_ms, int32 nbuckets,
 									  int32 *first, int32 *last);
 
+/*
+ * The same from a watch_ranges datum as stored, without copying a short
+ * (1-byte header) value: for the dashboard, which looks at every session of
+ * a range.
+ */
+extern bool RetentionFirstLastBucketsOfDatum(Datum watched, int64 duration_ms, int32 nbuckets,
+											 int32 *first, int32 *last);
+
 #endif							/* CHRONOS_RETENTION_H */
