@@ -240,7 +240,7 @@ typedef struct DropoffEntry
 	pg_uuid_t	video;			/* hash key */
 	int64		duration_ms;
 	int64		viewings;		/* sessions that played something before the end */
-	int64		stopped[DASHBOARD_DROPOFF_BUCKETS];	/* ... by the bucket of their last position */
+	int32		stopped[DASHBOARD_DROPOFF_BUCKETS];	/* ... by the bucket of their last position */
 } DropoffEntry;
 
 /* One bucket of one video where sessions stopped, a candidate drop-off point. */
@@ -265,6 +265,9 @@ typedef struct SessionReceiver
 	TimestampTz range_start;
 	TimestampTz range_end;
 	HTAB	   *dropoff;		/* DropoffEntry by video id */
+	bool		have_last;		/* the last video looked up in dropoff (the */
+	pg_uuid_t	last_video;		/* sessions come video by video, through the */
+	DropoffEntry *last_entry;	/* index): NULL when its duration is unknown */
 	ViewerSpans *spans;			/* when each session watched */
 } SessionReceiver;
 
@@ -289,7 +292,15 @@ ReceiveSession(TupleTableSlot *slot, DestReceiver *self)
 
 	/* where it stopped, when the video's duration is known */
 	{
-		DropoffEntry *video = hash_search(receiver->dropoff, &key.video, HASH_FIND, NULL);
+		DropoffEntry *video;
+
+		if (!receiver->have_last || memcmp(&receiver->last_video, &key.video, UUID_LEN) != 0)
+		{
+			receiver->last_entry = hash_search(receiver->dropoff, &key.video, HASH_FIND, NULL);
+			receiver->last_video = key.video;
+			receiver->have_last = true;
+		}
+		video = receiver->last_entry;
 
 		if (video != NULL)
 		{
