@@ -979,42 +979,49 @@ CompareDropoff(const void *a, const void *b)
 /*
  * The largest drop-off points: of every bucket but the last (stopping there
  * is watching to the end) of every video, where sessions of the range
- * stopped, the DASHBOARD_DROPOFF_TOP where most stopped.
+ * stopped, the DASHBOARD_DROPOFF_TOP where most stopped, kept by insertion
+ * into a list that short (a range holds tens of thousands of candidates).
  */
 static void
 RankDropoff(Dashboard *d)
 {
-	MemoryContext old_context = MemoryContextSwitchTo(d->context);
 	HASH_SEQ_STATUS scan;
 	DropoffEntry *video;
-	DropoffPoint *points;
-	int64		n = 0;
-	int64		allocated = 64;
+	DropoffPoint *top = MemoryContextAlloc(d->context, sizeof(DropoffPoint) * DASHBOARD_DROPOFF_TOP);
+	int			n = 0;
 
-	points = palloc(sizeof(DropoffPoint) * allocated);
 	hash_seq_init(&scan, d->dropoff);
 	while ((video = hash_seq_search(&scan)) != NULL)
 	{
+		if (video->viewings == 0)
+			continue;
 		for (int k = 0; k < DASHBOARD_DROPOFF_BUCKETS - 1; k++)
 		{
+			DropoffPoint point;
+			int			at;
+
 			if (video->stopped[k] == 0)
 				continue;
-			if (n == allocated)
-			{
-				allocated *= 2;
-				points = repalloc(points, sizeof(DropoffPoint) * allocated);
-			}
-			points[n].video = video;
-			points[n].bucket = k;
-			points[n].stopped = video->stopped[k];
-			points[n].percent = Hundredths(100 * (int128) video->stopped[k], video->viewings);
-			n++;
+			/* cheaply out: fewer stops than the last of a full list */
+			if (n == DASHBOARD_DROPOFF_TOP && video->stopped[k] < top[n - 1].stopped)
+				continue;
+			point.video = video;
+			point.bucket = k;
+			point.stopped = video->stopped[k];
+			point.percent = Hundredths(100 * (int128) video->stopped[k], video->viewings);
+			/* its place in the list, after every point that ranks before it */
+			for (at = n; at > 0 && CompareDropoff(&point, &top[at - 1]) < 0; at--)
+				;
+			if (at >= DASHBOARD_DROPOFF_TOP)
+				continue;
+			if (n < DASHBOARD_DROPOFF_TOP)
+				n++;
+			memmove(&top[at + 1], &top[at], sizeof(DropoffPoint) * (n - 1 - at));
+			top[at] = point;
 		}
 	}
-	qsort(points, n, sizeof(DropoffPoint), CompareDropoff);
-	d->dropoff_points = points;
-	d->ndropoff = (int) Min(n, DASHBOARD_DROPOFF_TOP);
-	MemoryContextSwitchTo(old_context);
+	d->dropoff_points = top;
+	d->ndropoff = n;
 }
 
 /* At most DASHBOARD_TOP ids of the videos with views, in the order given. */

@@ -12,7 +12,7 @@
 SET client_min_messages = warning;
 SET timezone = 'UTC';
 BEGIN;
-SELECT plan(55);
+SELECT plan(56);
 
 \set ids 'a1700000-0000-4000-800%s-%s'
 \set kinds 012346
@@ -300,6 +300,19 @@ SELECT is((SELECT j->'peak_concurrent_viewers' FROM chronos.creator_dashboard('a
     '{"peak": 0, "at": null, "until": null}'::jsonb, 'dashboard: a range nobody watched in');
 SELECT is((SELECT j->'dropoff_points' FROM chronos.creator_dashboard('a1700000-0000-4000-8000-00000000000a', '2025-06-01', '2025-06-02') AS j),
     '[]'::jsonb, 'dashboard: no drop-off points either');
+-- Only the 10 largest are listed: five more viewings of a3 (50 s, buckets
+-- of 0.5 s) stopping at 1, 2, 3, 4 and 5 s (buckets 1, 3, 5, 7, 9) make a3's
+-- six points 1 of 7 (14.29 %), ahead of a1's single stops (12.5 %); a1's at
+-- 18 and 30 s (buckets 44 and 74) fall off the list.
+SELECT pg_temp.session(k::text, 'a3', 'a' || (k - 21), 200 + k, 201 + k, 201 + k, format('{[0,%s)}', k - 21))
+  FROM generate_series(22, 26) AS k \g /dev/null
+SELECT is((SELECT string_agg(format('%s:%s', right(p->>'video_id', 2), p->>'bucket'), ' ' ORDER BY (p->>'rank')::int)
+             FROM chronos.creator_dashboard('a1700000-0000-4000-8000-00000000000a', '2026-01-01', '2026-01-01') AS d,
+                  jsonb_array_elements(d->'dropoff_points') AS p),
+    'a1:87 a3:1 a3:3 a3:5 a3:7 a3:9 a3:24 a1:14 a1:19 a1:37',
+    'dashboard: only the 10 largest drop-off points, ranked by stops, then share, then video and bucket');
+DELETE FROM chronos.video_watch_sessions
+ WHERE id IN (SELECT format('a1700000-0000-4000-8006-%s', lpad(k::text, 12, '0'))::uuid FROM generate_series(22, 26) AS k);
 SELECT ok((SELECT j ?& ARRAY['creator_id', 'from', 'to', 'timezone', 'totals', 'daily', 'videos', 'top_by_views',
                              'top_by_engagement', 'heatmap', 'costs', 'dropoff_points', 'peak_concurrent_viewers'] FROM dash),
     'the dashboard keeps its keys and adds dropoff_points and peak_concurrent_viewers');
