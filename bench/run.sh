@@ -298,6 +298,8 @@ if speed_on video_retention; then
 	psql -v nsess=100000 -v runs=9 -f "$BENCH/sql/retention.sql" >"$WORK/retention.out"
 	# its last line: sessions | service | as the creator | 1,000 buckets | count(*), medians in ms
 	read -r _ ret_service ret_creator ret_1000 ret_count <<<"$(awk -F'|' '/^ *[0-9]+ *\|/ && NF == 5 { v = $1 " " $2 " " $3 " " $4 " " $5 } END { print v }' "$WORK/retention.out")"
+	# and the audience analytics' line: sessions | dropoff | relative | peak (video) | peak (creator) | series
+	read -r _ aud_dropoff aud_relative aud_peak_video aud_peak_creator aud_series <<<"$(awk -F'|' '/^ *[0-9]+ *\|/ && NF == 6 { v = $1 " " $2 " " $3 " " $4 " " $5 " " $6 } END { print v }' "$WORK/retention.out")"
 	log "latency: video_retention (100 buckets)"
 	latency video_retention s_video_retention
 fi
@@ -415,7 +417,9 @@ SQL
 		echo
 		psql -At -v dashboard_scope="${dashboard_scope:-}" -v new_sessions=$new_sessions \
 			-v ret_service="${ret_service:-}" -v ret_creator="${ret_creator:-}" -v ret_1000="${ret_1000:-}" \
-			-v ret_count="${ret_count:-}" <<'SQL'
+			-v ret_count="${ret_count:-}" -v aud_dropoff="${aud_dropoff:-}" -v aud_relative="${aud_relative:-}" \
+			-v aud_peak_video="${aud_peak_video:-}" -v aud_peak_creator="${aud_peak_creator:-}" \
+			-v aud_series="${aud_series:-}" <<'SQL'
 WITH lat AS (
     SELECT query, count(*) AS n,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY us) / 1000 AS p50,
@@ -468,6 +472,15 @@ SELECT line FROM (
                      l.n, to_char(l.p50, 'FM9,990.00'), to_char(l.p95, 'FM9,990.00'),
                      CASE WHEN l.p50 <= 500 THEN 'yes' ELSE '**no**' END)
     FROM lat l WHERE l.query = 'video_retention'
+    UNION ALL
+    SELECT 7, format('| audience analytics (1.1) | the same 100,000 sessions, in the server (bench/sql/retention.sql, median of 9): video_dropoff %s ms, video_relative_retention %s ms, peak_concurrent_viewers %s ms (the video, 90 days) and %s ms (the creator), concurrent_viewers_series %s ms (hourly, 90 days) | 9 | **%s** | slowest of the five | < 50 ms | %s |',
+                     :'aud_dropoff', :'aud_relative', :'aud_peak_video', :'aud_peak_creator', :'aud_series',
+                     greatest(nullif(:'aud_dropoff', '')::numeric, nullif(:'aud_relative', '')::numeric, nullif(:'aud_peak_video', '')::numeric,
+                              nullif(:'aud_peak_creator', '')::numeric, nullif(:'aud_series', '')::numeric),
+                     CASE WHEN greatest(nullif(:'aud_dropoff', '')::numeric, nullif(:'aud_relative', '')::numeric, nullif(:'aud_peak_video', '')::numeric,
+                                        nullif(:'aud_peak_creator', '')::numeric, nullif(:'aud_series', '')::numeric) < 50
+                          THEN 'yes' ELSE '**no**' END)
+    WHERE :'aud_dropoff' <> ''
 ) x ORDER BY o;
 SQL
 		echo

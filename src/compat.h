@@ -69,6 +69,14 @@ typedef void JsonSemActionResult;
 #endif
 
 /*
+ * PostgreSQL 17: intervals may be infinite (+/-infinity), tested with
+ * INTERVAL_NOT_FINITE; before, every interval is finite.
+ */
+#if PG_VERSION_NUM < 170000
+#define INTERVAL_NOT_FINITE(i) false
+#endif
+
+/*
  * Security releases of 15 and 17 (versioned composite datums, marked by
  * VersionedDatumOffsetNumber) made the inline heap_getattr call
  * heap_datum_check, a function that servers of earlier minor releases lack.

@@ -9,7 +9,10 @@
  * range, read once through (video_id, session_start), one range per video
  * of the creator: the distinct students over the whole range (unique
  * viewers and active learners, per video and overall), the completion
- * rates, and the heatmap of session starts by local weekday and hour.  The sessions are folded into hash
+ * rates, the heatmap of session starts by local weekday and hour, where
+ * sessions stopped (the drop-off points, each video in 100 buckets) and how
+ * many watched at once (the peak, from each session's start and end or last
+ * heartbeat, concurrent_viewers.c).  The sessions are folded into hash
  * tables here rather than grouped by SQL: the range of a large creator holds
  * tens of thousands of sessions, nearly one (video, student) pair each, and
  * this is where the time goes.  The document is built with pushJsonbValue,
@@ -44,9 +47,12 @@
 #include "utils/uuid.h"
 
 #include "args.h"
+#include "concurrent_viewers.h"
 #include "identity.h"
 #include "owner.h"
+#include "retention.h"
 #include "spi_sql.h"
+#include "watch_ranges.h"
 
 #ifndef HAVE_INT128
 #error "creator_dashboard needs a 128-bit integer type for exact engagement scores"
@@ -61,6 +67,10 @@
 /* How many engagement-ranked and view-ranked videos the top lists hold. */
 #define DASHBOARD_TOP 10
 
+/* Drop-off points: each video cut into this many buckets (video_dropoff's default), the top ones listed. */
+#define DASHBOARD_DROPOFF_BUCKETS 100
+#define DASHBOARD_DROPOFF_TOP 10
+
 /* $1 creator: its zone, and its local midnights that bound the range $2 .. $3. */
 static const char *const creator_sql =
 "SELECT c.timezone, $2::pg_catalog.timestamp AT TIME ZONE c.timezone,"
@@ -73,20 +83,40 @@ static const char *const creator_sql =
  * only the sessions of the range are read.
  */
 static const char *const sessions_sql =
-"SELECT s.video_id, s.student_id, s.completed, s.watch_time_seconds" SQL_GT "0, s.session_start"
+"SELECT s.video_id, s.student_id, s.completed, s.watch_time_seconds" SQL_GT "0, s.session_start,"
+"       s.watched, COALESCE(s.session_end, s.last_heartbeat_at)"
 "  FROM chronos.video_watch_sessions s"
 " WHERE s.video_id" SQL_EQ "ANY (ARRAY(SELECT v.id FROM chronos.videos v WHERE v.creator_id" SQL_EQ "$1))"
 "   AND s.creator_id" SQL_EQ "$1 AND s.session_start" SQL_GE "$2 AND s.session_start" SQL_LT "$3";
 
 /* $1 creator, its rollups of days $2 .. $3 summed per video (day NULL) and per day (video NULL). */
-static const char *const rollups_sql =
-"SELECT a.video_id, a.date, pg_catalog.sum(a.views)::pg_catalog.int8,"
-"       pg_catalog.sum(a.total_watch_time_seconds)::pg_catalog.int8,"
-"       pg_catalog.sum(a.completions)::pg_catalog.int8, pg_catalog.sum(a.rewatches)::pg_catalog.int8,"
+#define ROLLUPS_SUMS \
+"SELECT a.video_id, a.date, pg_catalog.sum(a.views)::pg_catalog.int8," \
+"       pg_catalog.sum(a.total_watch_time_seconds)::pg_catalog.int8," \
+"       pg_catalog.sum(a.completions)::pg_catalog.int8, pg_catalog.sum(a.rewatches)::pg_catalog.int8," \
 "       pg_catalog.max(a.updated_at)"
-"  FROM chronos.video_analytics a"
-" WHERE a.creator_id" SQL_EQ "$1 AND a.date" SQL_GE "$2 AND a.date" SQL_LE "$3"
-" GROUP BY GROUPING SETS ((a.video_id), (a.date))";
+#define ROLLUPS_FROM \
+"  FROM chronos.video_analytics a" \
+" WHERE a.creator_id" SQL_EQ "$1 AND a.date" SQL_GE "$2 AND a.date" SQL_LE "$3" \
+" GROUP BY GROUPING SETS ((a.video_id), (a.date))"
+static const char *const rollups_sql = ROLLUPS_SUMS ROLLUPS_FROM;
+
+/* The same with chronos 1.1's quality-of-experience sums (columns 8 to 10), where they exist. */
+static const char *const qoe_rollups_sql = ROLLUPS_SUMS ","
+"       pg_catalog.sum(a.exits_before_start)::pg_catalog.int8,"
+"       pg_catalog.sum(a.rebuffer_count)::pg_catalog.int8, pg_catalog.sum(a.rebuffer_ms)::pg_catalog.int8"
+ROLLUPS_FROM;
+
+/* Whether video_analytics has chronos 1.1's quality-of-experience columns (not at 1.0). */
+static const char *const has_qoe_sql =
+"SELECT EXISTS (SELECT FROM pg_catalog.pg_attribute"
+" WHERE attrelid" SQL_EQ "'chronos.video_analytics'::pg_catalog.regclass"
+"   AND attname" SQL_EQ "'rebuffer_count' AND NOT attisdropped)";
+
+/* $1 creator: its videos whose duration is known, for the drop-off points. */
+static const char *const durations_sql =
+"SELECT v.id, v.duration_seconds FROM chronos.videos v"
+" WHERE v.creator_id" SQL_EQ "$1 AND v.duration_seconds IS NOT NULL";
 
 /* $1 creator, $2 the videos to describe. */
 static const char *const videos_sql =
@@ -136,6 +166,9 @@ static SPIPlanPtr sessions_plan;
 static SPIPlanPtr rollups_plan;
 static SPIPlanPtr videos_plan;
 static SPIPlanPtr costs_plan;
+static SPIPlanPtr durations_plan;
+static SPIPlanPtr has_qoe_plan;
+static SPIPlanPtr qoe_rollups_plan;
 
 /* One (video, student) pair of the range. */
 typedef struct PairKey
@@ -201,10 +234,28 @@ HashWords(const char *bytes, int nwords)
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
+/* Where the sessions of the range of one video with a known duration stopped. */
+typedef struct DropoffEntry
+{
+	pg_uuid_t	video;			/* hash key */
+	int64		duration_ms;
+	int64		viewings;		/* sessions that played something before the end */
+	int32		stopped[DASHBOARD_DROPOFF_BUCKETS];	/* ... by the bucket of their last position */
+} DropoffEntry;
+
+/* One bucket of one video where sessions stopped, a candidate drop-off point. */
+typedef struct DropoffPoint
+{
+	DropoffEntry *video;
+	int32		bucket;
+	int64		stopped;
+	int64		percent;		/* hundredths of a percent of the video's viewings */
+} DropoffPoint;
+
 /*
  * Receives the sessions of the range straight from the executor (no copy
- * into an SPI tuple table): each (video, student) pair once, and the count
- * of session starts per quarter hour.
+ * into an SPI tuple table): each (video, student) pair once, the count of
+ * session starts per quarter hour, and where each session stopped.
  */
 typedef struct SessionReceiver
 {
@@ -212,6 +263,12 @@ typedef struct SessionReceiver
 	pairs_hash *pairs;
 	int32	   *quarters;
 	TimestampTz range_start;
+	TimestampTz range_end;
+	HTAB	   *dropoff;		/* DropoffEntry by video id */
+	bool		have_last;		/* the last video looked up in dropoff (the */
+	pg_uuid_t	last_video;		/* sessions come video by video, through the */
+	DropoffEntry *last_entry;	/* index): NULL when its duration is unknown */
+	ViewerSpans *spans;			/* when each session watched */
 } SessionReceiver;
 
 static bool
@@ -232,6 +289,37 @@ ReceiveSession(TupleTableSlot *slot, DestReceiver *self)
 	pair->played |= DatumGetBool(slot->tts_values[3]);
 	receiver->quarters[(DatumGetTimestampTz(slot->tts_values[4]) - receiver->range_start) /
 					   USECS_PER_QUARTER]++;
+
+	/* where it stopped, when the video's duration is known */
+	{
+		DropoffEntry *video;
+
+		if (!receiver->have_last || memcmp(&receiver->last_video, &key.video, UUID_LEN) != 0)
+		{
+			receiver->last_entry = hash_search(receiver->dropoff, &key.video, HASH_FIND, NULL);
+			receiver->last_video = key.video;
+			receiver->have_last = true;
+		}
+		video = receiver->last_entry;
+
+		if (video != NULL)
+		{
+			int32		first;
+			int32		last;
+
+			if (RetentionFirstLastBucketsOfDatum(slot->tts_values[5], video->duration_ms,
+												 DASHBOARD_DROPOFF_BUCKETS, &first, &last))
+			{
+				video->viewings++;
+				video->stopped[last]++;
+			}
+		}
+	}
+
+	/* when it watched: until its end, or while open its last heartbeat (none: no time) */
+	if (!slot->tts_isnull[6])
+		ConcurrentAddSpan(receiver->spans, DatumGetTimestampTz(slot->tts_values[4]),
+						  DatumGetTimestampTz(slot->tts_values[6]), receiver->range_start, receiver->range_end);
 	return true;
 }
 
@@ -275,6 +363,9 @@ typedef struct DayTotals
 	int64		views;
 	int64		watch_time;
 	int64		completions;
+	int64		exits;			/* 1.1: exits before start, stalls and their ms */
+	int64		rebuffers;
+	int64		rebuffer_ms;
 } DayTotals;
 
 /* n / d rounded half up to hundredths (n, d >= 0; 0 when d = 0), as SQL's round(x, 2). */
@@ -485,6 +576,16 @@ typedef struct Dashboard
 	VideoEntry **by_views;
 	VideoEntry **by_engagement;
 
+	/* drop-off points, the largest first; the peak of concurrent viewers */
+	HTAB	   *dropoff;
+	int			ndropoff;
+	DropoffPoint *dropoff_points;
+	ViewerSpans spans;			/* of the sessions of the range */
+	bool		has_qoe;		/* the rollups have 1.1's quality-of-experience columns */
+	int64		peak;
+	TimestampTz peak_at;
+	TimestampTz peak_until;
+
 	/* transcription costs, most expensive first */
 	int			ncosts;
 	char	  **cost_methods;
@@ -530,7 +631,36 @@ ReadCreator(Dashboard *d)
 	SPI_freetuptable(SPI_tuptable);
 }
 
-/* The sessions of the range, straight into d->pairs and d->quarters. */
+/* The creator's videos whose duration is known, into d->dropoff. */
+static void
+ReadDurations(Dashboard *d)
+{
+	static const Oid types[1] = {UUIDOID};
+	Datum		args[1] = {UUIDPGetDatum(d->creator_id)};
+	MemoryContext old_context;
+
+	if (SPI_execute_plan(ChronosKeptPlan(&durations_plan, durations_sql, 1, types),
+						 args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read video durations");
+	old_context = MemoryContextSwitchTo(d->context);
+	d->dropoff = NewTable("creator_dashboard drop-off", sizeof(pg_uuid_t), sizeof(DropoffEntry),
+						  Max((long) SPI_processed, 16));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		DropoffEntry *video = hash_search(d->dropoff, DatumGetUUIDP(SPI_getbinval(tuple, desc, 1, &isnull)),
+										  HASH_ENTER, NULL);
+
+		memset((char *) video + sizeof(pg_uuid_t), 0, sizeof(DropoffEntry) - sizeof(pg_uuid_t));
+		video->duration_ms = 1000 * (int64) DatumGetInt32(SPI_getbinval(tuple, desc, 2, &isnull));
+	}
+	MemoryContextSwitchTo(old_context);
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* The sessions of the range, straight into d->pairs, d->quarters and d->dropoff. */
 static void
 ReadSessions(Dashboard *d)
 {
@@ -543,6 +673,7 @@ ReadSessions(Dashboard *d)
 	d->quarters = palloc0(sizeof(int32) * d->nquarters);
 	d->pairs = pairs_create(d->context, 4096, NULL);
 	MemoryContextSwitchTo(old_context);
+	ReadDurations(d);
 
 	memset(&receiver, 0, sizeof(receiver));
 	receiver.pub.receiveSlot = ReceiveSession;
@@ -554,6 +685,10 @@ ReadSessions(Dashboard *d)
 	receiver.pairs = d->pairs;
 	receiver.quarters = d->quarters;
 	receiver.range_start = d->range_start;
+	receiver.range_end = d->range_end;
+	receiver.dropoff = d->dropoff;
+	ConcurrentInitSpans(&d->spans, d->context);
+	receiver.spans = &d->spans;
 
 	memset(&options, 0, sizeof(options));
 	options.params = makeParamList(3);
@@ -631,6 +766,21 @@ FoldSessions(Dashboard *d)
 	MemoryContextSwitchTo(old_context);
 }
 
+/* Whether the rollups have chronos 1.1's quality-of-experience columns (a database at 1.0 has not). */
+static bool
+HasQoeColumns(void)
+{
+	bool		isnull;
+	bool		has;
+
+	if (SPI_execute_plan(ChronosKeptPlan(&has_qoe_plan, has_qoe_sql, 0, NULL), NULL, NULL, true, 1)
+		!= SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not look up the columns of chronos.video_analytics");
+	has = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+	return has;
+}
+
 /* The rollups of the range, summed per video (into d->videos) and per day. */
 static void
 ReadRollups(Dashboard *d)
@@ -639,10 +789,16 @@ ReadRollups(Dashboard *d)
 	Datum		args[3] = {UUIDPGetDatum(d->creator_id), DateADTGetDatum(d->from),
 	DateADTGetDatum(d->to)};
 	MemoryContext old_context;
+	SPIPlanPtr	plan;
 
-	if (SPI_execute_plan(ChronosKeptPlanWithOptions(&rollups_plan, rollups_sql, 3, types,
-												CURSOR_OPT_CUSTOM_PLAN),
-						 args, NULL, true, 0) != SPI_OK_SELECT)
+	d->has_qoe = HasQoeColumns();
+	if (d->has_qoe)
+		plan = ChronosKeptPlanWithOptions(&qoe_rollups_plan, qoe_rollups_sql, 3, types,
+										  CURSOR_OPT_CUSTOM_PLAN);
+	else
+		plan = ChronosKeptPlanWithOptions(&rollups_plan, rollups_sql, 3, types,
+										  CURSOR_OPT_CUSTOM_PLAN);
+	if (SPI_execute_plan(plan, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read video analytics");
 	old_context = MemoryContextSwitchTo(d->context);
 	d->days = palloc0(sizeof(DayTotals) * d->ndays);
@@ -674,6 +830,12 @@ ReadRollups(Dashboard *d)
 			d->days[day - d->from].views = views;
 			d->days[day - d->from].watch_time = watch_time;
 			d->days[day - d->from].completions = completions;
+			if (d->has_qoe)
+			{
+				d->days[day - d->from].exits = DatumGetInt64(SPI_getbinval(tuple, desc, 8, &isnull));
+				d->days[day - d->from].rebuffers = DatumGetInt64(SPI_getbinval(tuple, desc, 9, &isnull));
+				d->days[day - d->from].rebuffer_ms = DatumGetInt64(SPI_getbinval(tuple, desc, 10, &isnull));
+			}
 			d->views += views;
 			d->watch_time += watch_time;
 			d->completions += completions;
@@ -796,6 +958,72 @@ RankVideos(Dashboard *d)
 	MemoryContextSwitchTo(old_context);
 }
 
+/* Most stopped first, then the larger share of the video's viewings, then video id and bucket. */
+static int
+CompareDropoff(const void *a, const void *b)
+{
+	const DropoffPoint *x = (const DropoffPoint *) a;
+	const DropoffPoint *y = (const DropoffPoint *) b;
+	int			c;
+
+	if (x->stopped != y->stopped)
+		return x->stopped > y->stopped ? -1 : 1;
+	if (x->percent != y->percent)
+		return x->percent > y->percent ? -1 : 1;
+	c = memcmp(x->video->video.data, y->video->video.data, UUID_LEN);
+	if (c != 0)
+		return c;
+	return (x->bucket > y->bucket) - (x->bucket < y->bucket);
+}
+
+/*
+ * The largest drop-off points: of every bucket but the last (stopping there
+ * is watching to the end) of every video, where sessions of the range
+ * stopped, the DASHBOARD_DROPOFF_TOP where most stopped, kept by insertion
+ * into a list that short (a range holds tens of thousands of candidates).
+ */
+static void
+RankDropoff(Dashboard *d)
+{
+	HASH_SEQ_STATUS scan;
+	DropoffEntry *video;
+	DropoffPoint *top = MemoryContextAlloc(d->context, sizeof(DropoffPoint) * DASHBOARD_DROPOFF_TOP);
+	int			n = 0;
+
+	hash_seq_init(&scan, d->dropoff);
+	while ((video = hash_seq_search(&scan)) != NULL)
+	{
+		if (video->viewings == 0)
+			continue;
+		for (int k = 0; k < DASHBOARD_DROPOFF_BUCKETS - 1; k++)
+		{
+			DropoffPoint point;
+			int			at;
+
+			if (video->stopped[k] == 0)
+				continue;
+			/* cheaply out: fewer stops than the last of a full list */
+			if (n == DASHBOARD_DROPOFF_TOP && video->stopped[k] < top[n - 1].stopped)
+				continue;
+			point.video = video;
+			point.bucket = k;
+			point.stopped = video->stopped[k];
+			point.percent = Hundredths(100 * (int128) video->stopped[k], video->viewings);
+			/* its place in the list, after every point that ranks before it */
+			for (at = n; at > 0 && CompareDropoff(&point, &top[at - 1]) < 0; at--)
+				;
+			if (at >= DASHBOARD_DROPOFF_TOP)
+				continue;
+			if (n < DASHBOARD_DROPOFF_TOP)
+				n++;
+			memmove(&top[at + 1], &top[at], sizeof(DropoffPoint) * (n - 1 - at));
+			top[at] = point;
+		}
+	}
+	d->dropoff_points = top;
+	d->ndropoff = n;
+}
+
 /* At most DASHBOARD_TOP ids of the videos with views, in the order given. */
 static void
 PushTop(JsonbParseState **state, VideoEntry **videos, long nvideos)
@@ -912,6 +1140,102 @@ PushCosts(JsonbParseState **state, Dashboard *d)
 	pushJsonbValue(state, WJB_END_ARRAY, NULL);
 }
 
+/* Bucket k's start of a video cut into DASHBOARD_DROPOFF_BUCKETS, in seconds to the millisecond (as video_dropoff). */
+static Numeric
+DropoffBucketStart(const DropoffEntry *video, int64 k)
+{
+	int64		nb = DASHBOARD_DROPOFF_BUCKETS;
+
+	return WatchMsToSeconds((2 * k * video->duration_ms + nb) / (2 * nb));
+}
+
+/* "dropoff_points": the largest drop-off points, ranked. */
+static void
+PushDropoff(JsonbParseState **state, Dashboard *d)
+{
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < d->ndropoff; i++)
+	{
+		DropoffPoint *point = &d->dropoff_points[i];
+
+		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+		PushIntField(state, "rank", i + 1);
+		PushKey(state, "video_id");
+		PushUuid(state, WJB_VALUE, &point->video->video);
+		PushIntField(state, "bucket", point->bucket);
+		PushKey(state, "start_seconds");
+		PushNumeric(state, WJB_VALUE, DropoffBucketStart(point->video, point->bucket));
+		PushKey(state, "end_seconds");
+		PushNumeric(state, WJB_VALUE, DropoffBucketStart(point->video, point->bucket + 1));
+		PushIntField(state, "stopped", point->stopped);
+		PushIntField(state, "viewings", point->video->viewings);
+		PushHundredthsField(state, "stopped_percent", point->percent);
+		pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(state, WJB_END_ARRAY, NULL);
+}
+
+/*
+ * "quality_of_experience" (1.1; null at 1.0): the rollups' exits before
+ * start, stalls and stalled milliseconds over the range and per day.
+ */
+static void
+PushQoe(JsonbParseState **state, Dashboard *d)
+{
+	int64		exits = 0;
+	int64		rebuffers = 0;
+	int64		rebuffer_ms = 0;
+
+	if (!d->has_qoe)
+	{
+		PushString(state, WJB_VALUE, NULL);
+		return;
+	}
+	for (int i = 0; i < d->ndays; i++)
+	{
+		exits += d->days[i].exits;
+		rebuffers += d->days[i].rebuffers;
+		rebuffer_ms += d->days[i].rebuffer_ms;
+	}
+	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	PushIntField(state, "exits_before_start", exits);
+	PushIntField(state, "rebuffer_count", rebuffers);
+	PushIntField(state, "rebuffer_ms", rebuffer_ms);
+	PushKey(state, "daily");
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (int i = 0; i < d->ndays; i++)
+	{
+		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+		PushKey(state, "date");
+		PushDateTime(state, WJB_VALUE, DateADTGetDatum(d->from + i), DATEOID);
+		PushIntField(state, "exits_before_start", d->days[i].exits);
+		PushIntField(state, "rebuffer_count", d->days[i].rebuffers);
+		PushIntField(state, "rebuffer_ms", d->days[i].rebuffer_ms);
+		pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(state, WJB_END_ARRAY, NULL);
+	pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+
+/* "peak_concurrent_viewers": the peak over the range, when it began and ended. */
+static void
+PushPeak(JsonbParseState **state, Dashboard *d)
+{
+	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	PushIntField(state, "peak", d->peak);
+	PushKey(state, "at");
+	if (d->peak > 0)
+		PushDateTime(state, WJB_VALUE, TimestampTzGetDatum(d->peak_at), TIMESTAMPTZOID);
+	else
+		PushString(state, WJB_VALUE, NULL);
+	PushKey(state, "until");
+	if (d->peak > 0)
+		PushDateTime(state, WJB_VALUE, TimestampTzGetDatum(d->peak_until), TIMESTAMPTZOID);
+	else
+		PushString(state, WJB_VALUE, NULL);
+	pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+
 /* The document (in the caller's memory context). */
 static Jsonb *
 BuildDocument(Dashboard *d)
@@ -946,6 +1270,12 @@ BuildDocument(Dashboard *d)
 	PushHeatmap(&state, d);
 	PushKey(&state, "costs");
 	PushCosts(&state, d);
+	PushKey(&state, "dropoff_points");
+	PushDropoff(&state, d);
+	PushKey(&state, "peak_concurrent_viewers");
+	PushPeak(&state, d);
+	PushKey(&state, "quality_of_experience");
+	PushQoe(&state, d);
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 }
 
@@ -1014,6 +1344,9 @@ creator_dashboard(PG_FUNCTION_ARGS)
 	ChronosRestoreUser(&saved);
 
 	RankVideos(&d);
+	RankDropoff(&d);
+	ConcurrentSortSpans(&d.spans);
+	d.peak = ConcurrentPeak(&d.spans, &d.peak_at, &d.peak_until);
 	document = BuildDocument(&d);
 	MemoryContextDelete(d.context);
 	PG_RETURN_JSONB_P(document);

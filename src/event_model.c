@@ -22,6 +22,7 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
@@ -100,6 +101,101 @@ CheckEventMetadata(Jsonb *metadata, const char *argname)
 				 errdetail("The value given is a JSON %s.",
 						   JB_ROOT_IS_SCALAR(metadata) ? "scalar" : "array"),
 				 errhint("Pass an object such as {\"source\": \"web\"}, or {} for none.")));
+}
+
+/*
+ * The metadata each quality-of-experience event (chronos 1.1) must hold: one
+ * key, a number of milliseconds from 0 to a day, or (video_error) a
+ * non-empty string or a number.  Other event types hold what they like.
+ */
+typedef struct QoeMetadata
+{
+	const char *event_type;
+	const char *key;
+	bool		milliseconds;	/* a number of milliseconds; else a code */
+	const char *meaning;
+	const char *example;
+} QoeMetadata;
+
+static const QoeMetadata qoe_metadata[] = {
+	{"video_startup", "startup_ms", true, "the milliseconds from pressing play to the first frame", "850"},
+	{"video_rebuffer", "duration_ms", true, "how many milliseconds the playback stalled", "1200"},
+	{"video_error", "code", false, "the player's error code", "\"MEDIA_ERR_NETWORK\""},
+};
+
+/* The most milliseconds a startup or a stall may last: a day. */
+#define QOE_MAX_MS 86400000
+
+/* The kind of a JSON value, for messages. */
+static const char *
+JsonKind(const JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			return "null";
+		case jbvString:
+			return "a string";
+		case jbvNumeric:
+			return "a number";
+		case jbvBool:
+			return "a boolean";
+		case jbvBinary:
+			return JsonContainerIsArray(v->val.binary.data) ? "an array" : "an object";
+		default:
+			return "a JSON value";
+	}
+}
+
+/* What the metadata of a quality-of-experience event must hold (qoe_metadata); 22023 otherwise. */
+void
+CheckEventMetadataOfType(const char *event_type, Jsonb *metadata, const char *argname)
+{
+	for (int i = 0; i < (int) lengthof(qoe_metadata); i++)
+	{
+		const QoeMetadata *q = &qoe_metadata[i];
+		JsonbValue *v;
+
+		if (strcmp(event_type, q->event_type) != 0)
+			continue;
+		v = getKeyJsonValueFromContainer(&metadata->root, q->key, strlen(q->key), NULL);
+		if (v == NULL || v->type == jbvNull)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s of a %s event must hold \"%s\"", argname, event_type, q->key),
+					 errdetail("\"%s\" is %s.", q->key, q->meaning),
+					 errhint("For example {\"%s\": %s}.", q->key, q->example)));
+		if (q->milliseconds)
+		{
+			bool		in_range = false;
+
+			if (v->type == jbvNumeric && !numeric_is_nan(v->val.numeric))
+			{
+				Datum		n = NumericGetDatum(v->val.numeric);
+
+				in_range = DatumGetInt32(DirectFunctionCall2(numeric_cmp, n,
+															 NumericGetDatum(int64_to_numeric(0)))) >= 0 &&
+					DatumGetInt32(DirectFunctionCall2(numeric_cmp, n,
+													  NumericGetDatum(int64_to_numeric(QOE_MAX_MS)))) <= 0;
+			}
+			if (!in_range)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("\"%s\" in %s must be a number of milliseconds from 0 to %d", q->key, argname,
+								QOE_MAX_MS),
+						 errdetail("It is %s%s%s.", JsonKind(v), v->type == jbvNumeric ? ", " : "",
+								   v->type == jbvNumeric ?
+								   DatumGetCString(DirectFunctionCall1(numeric_out,
+																	   NumericGetDatum(v->val.numeric))) : ""),
+						 errhint("For example {\"%s\": %s}.", q->key, q->example)));
+		}
+		else if (!(v->type == jbvNumeric || (v->type == jbvString && v->val.string.len > 0)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" in %s must be a non-empty string or a number", q->key, argname),
+					 errdetail("It is %s.", v->type == jbvString ? "an empty string" : JsonKind(v)),
+					 errhint("For example {\"%s\": %s}.", q->key, q->example)));
+	}
 }
 
 /*

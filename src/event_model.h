@@ -45,6 +45,13 @@ extern const char *const event_ref_columns[NUM_EVENT_REFS];
 extern const char *CheckEventType(const char *name);
 
 extern void CheckEventMetadata(Jsonb *metadata, const char *argname);
+
+/*
+ * What the metadata of some event types must hold (chronos 1.1's
+ * quality-of-experience events: video_startup startup_ms, video_rebuffer
+ * duration_ms, video_error code); invalid_parameter_value otherwise.
+ */
+extern void CheckEventMetadataOfType(const char *event_type, Jsonb *metadata, const char *argname);
 extern void CheckEventTimestamp(TimestampTz timestamp, const char *argname);
 extern void CheckMayTrackEvent(const EventRow *row);
 extern Jsonb *EmptyJsonbObject(void);

@@ -17,6 +17,13 @@
  *
  * Two refreshes serialize on a SHARE ROW EXCLUSIVE lock of video_analytics,
  * which readers (ACCESS SHARE) and the session functions never wait for.
+ *
+ * Where video_analytics has chronos 1.1's quality-of-experience columns, a
+ * second statement (qoe_sql) fills them for the same (video, day) rows from
+ * the video_startup and video_rebuffer events of their sessions; on a
+ * database still at 1.0 it is not run.  Only the session functions log
+ * work, so an event, or a session's end, alone does not bring its day into
+ * the incremental refresh: a refresh with p_since recomputes it.
  */
 #include "postgres.h"
 
@@ -176,6 +183,111 @@ static const char *const citus_creators_sql =
 "SELECT DISTINCT c FROM pg_catalog.unnest($1) AS c WHERE $2 IS NULL"
 " UNION SELECT id FROM chronos.creators WHERE $2 IS NOT NULL";
 
+/*
+ * Whether video_analytics has the quality-of-experience columns of chronos
+ * 1.1 (a database still at 1.0 has not): looked up on each refresh, which
+ * is far costlier than this.
+ */
+static const char *const has_qoe_sql =
+"SELECT EXISTS (SELECT FROM pg_catalog.pg_attribute"
+" WHERE attrelid" SQL_EQ "'chronos.video_analytics'::pg_catalog.regclass"
+"   AND attname" SQL_EQ "'rebuffer_count' AND NOT attisdropped)";
+
+/* The number in metadata key KEY of event e, NULL when it is not a JSON number. */
+#define QOE_NUMBER(KEY) \
+"CASE WHEN pg_catalog.jsonb_typeof(e.metadata" SQL_JSON_FIELD "'" KEY "')" SQL_EQ "'number'" \
+"     THEN (e.metadata" SQL_JSON_FIELD_TEXT "'" KEY "')::pg_catalog.numeric END"
+
+/*
+ * Chronos 1.1: the quality-of-experience columns of the same targets as
+ * recompute_sql ($1 .. $4), after it wrote their rows; $5 one creator (on
+ * Citus) or NULL.  Per (video, local day), over the sessions that started
+ * that day: the median and 95th percentile (percentile_disc: a startup
+ * time some viewing had) of each session's first video_startup's
+ * startup_ms; the sessions that ended having played nothing and reported
+ * no startup (exits before the video started); the video_rebuffer events
+ * and their summed duration_ms; and that sum over the sessions'
+ * watch_time_ms (NULL when they watched nothing).
+ */
+static const char *const qoe_sql =
+"WITH targets AS ("
+"  SELECT DISTINCT p.video_id, p.creator_id,"
+"         (p.bucket_start AT TIME ZONE c.timezone)::pg_catalog.date AS day"
+"    FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3))"
+"         AS p (video_id, creator_id, bucket_start)"
+"    JOIN chronos.creators c ON c.id" SQL_EQ "p.creator_id"
+"   WHERE $5 IS NULL OR p.creator_id" SQL_EQ "$5"
+"  UNION"
+"  SELECT a.video_id, a.creator_id, a.date FROM chronos.video_analytics a"
+"   WHERE $4 IS NOT NULL AND ($5 IS NULL OR a.creator_id" SQL_EQ "$5)"
+"     AND a.date" SQL_GE "($4" SQL_MINUS "'1 day'::pg_catalog.interval)::pg_catalog.date"
+"), computed AS ("
+"  SELECT t.video_id, t.creator_id, t.day,"
+"         pg_catalog.percentile_disc(0.5) WITHIN GROUP (ORDER BY q.startup) AS p50,"
+"         pg_catalog.percentile_disc(0.95) WITHIN GROUP (ORDER BY q.startup) AS p95,"
+"         pg_catalog.count(s.id) FILTER (WHERE s.session_end IS NOT NULL AND NOT q.started"
+"             AND chronos.range_count(s.watched)" SQL_EQ "0)::pg_catalog.int4 AS exits,"
+"         COALESCE(pg_catalog.sum(q.rebuffers), 0)::pg_catalog.int4 AS rebuffers,"
+"         COALESCE(pg_catalog.sum(q.rebuffer_ms), 0) AS rebuffer_ms,"
+"         COALESCE(pg_catalog.sum(s.watch_time_ms), 0) AS watch_ms"
+"    FROM targets t"
+"    JOIN chronos.creators c ON c.id" SQL_EQ "t.creator_id"
+"    JOIN chronos.video_watch_sessions s ON s.video_id" SQL_EQ "t.video_id"
+"     AND s.creator_id" SQL_EQ "t.creator_id"
+"     AND s.session_start" SQL_GE "(t.day::pg_catalog.timestamp AT TIME ZONE c.timezone)"
+"     AND s.session_start" SQL_LT "((t.day" SQL_PLUS "1)::pg_catalog.timestamp AT TIME ZONE c.timezone)"
+"    CROSS JOIN LATERAL ("
+"      SELECT COALESCE(pg_catalog.bool_or(e.event_type" SQL_EQ "'video_startup'::chronos.video_event_type), false)"
+"                 AS started,"
+"             (pg_catalog.array_agg(" QOE_NUMBER("startup_ms") " ORDER BY e.\"timestamp\", e.id)"
+"                 FILTER (WHERE e.event_type" SQL_EQ "'video_startup'::chronos.video_event_type))[1] AS startup,"
+"             pg_catalog.count(*) FILTER (WHERE e.event_type" SQL_EQ "'video_rebuffer'::chronos.video_event_type)"
+"                 AS rebuffers,"
+"             COALESCE(pg_catalog.sum(" QOE_NUMBER("duration_ms") ")"
+"                 FILTER (WHERE e.event_type" SQL_EQ "'video_rebuffer'::chronos.video_event_type), 0) AS rebuffer_ms"
+"        FROM chronos.video_analytics_events e"
+"       WHERE e.session_id" SQL_EQ "s.id AND e.creator_id" SQL_EQ "s.creator_id"
+"         AND e.event_type" SQL_EQ "ANY ('{video_startup,video_rebuffer}'::chronos.video_event_type[])"
+"    ) AS q"
+"   GROUP BY t.video_id, t.creator_id, t.day"
+")"
+"UPDATE chronos.video_analytics a SET"
+"       startup_p50_ms = c.p50, startup_p95_ms = c.p95, exits_before_start = c.exits,"
+"       rebuffer_count = c.rebuffers, rebuffer_ms = c.rebuffer_ms::pg_catalog.int8,"
+"       rebuffer_ratio = CASE WHEN c.watch_ms" SQL_GT "0 THEN pg_catalog.trim_scale(pg_catalog.round(c.rebuffer_ms"
+"           " SQL_DIVIDE "c.watch_ms, 6)) END"
+"  FROM computed c"
+" WHERE a.video_id" SQL_EQ "c.video_id AND a.date" SQL_EQ "c.day AND a.creator_id" SQL_EQ "c.creator_id";
+
+static SPIPlanPtr has_qoe_plan;
+static SPIPlanPtr qoe_plan;
+
+/* Whether video_analytics has 1.1's quality-of-experience columns. */
+static bool
+HasQoeColumns(void)
+{
+	bool		isnull;
+
+	if (SPI_execute_plan(ChronosKeptPlan(&has_qoe_plan, has_qoe_sql, 0, NULL), NULL, NULL, true, 1)
+		!= SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not look up the columns of chronos.video_analytics");
+	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/* The quality-of-experience columns of the targets (qoe_sql); creator (Datum) 0 for all. */
+static void
+RecomputeQoe(Datum *args, char *nulls, Datum creator)
+{
+	Oid			types[5] = {UUIDARRAYOID, UUIDARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID, UUIDOID};
+	Datum		qoe_args[5] = {args[0], args[1], args[2], args[3], creator};
+	char		qoe_nulls[5] = {' ', ' ', ' ', nulls[3], creator == (Datum) 0 ? 'n' : ' '};
+
+	/* planned for each call's values: on Citus, creator_id = $5 routes it to one shard */
+	if (SPI_execute_plan(ChronosKeptPlanWithOptions(&qoe_plan, qoe_sql, 5, types, CURSOR_OPT_CUSTOM_PLAN),
+						 qoe_args, qoe_nulls, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "could not recompute the quality of experience");
+}
+
 static SPIPlanPtr citus_recompute_plan;
 static SPIPlanPtr citus_creators_plan;
 
@@ -201,7 +313,7 @@ ClaimedColumn(int col, Oid elemtype, int16 len, bool byval, char align)
  * for recompute_sql.  Returns the rows written.
  */
 static int32
-RecomputePerCreator(Datum *args, char *nulls)
+RecomputePerCreator(Datum *args, char *nulls, bool qoe)
 {
 	Oid			creators_types[2] = {UUIDARRAYOID, TIMESTAMPTZOID};
 	Oid			types[5] = {UUIDARRAYOID, UUIDARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID, UUIDOID};
@@ -229,6 +341,8 @@ RecomputePerCreator(Datum *args, char *nulls)
 			elog(ERROR, "could not recompute video analytics");
 		written += DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
 											   &isnull));
+		if (qoe)
+			RecomputeQoe(args, nulls, recompute_args[4]);
 	}
 	return written;
 }
@@ -249,6 +363,7 @@ refresh_video_analytics(PG_FUNCTION_ARGS)
 	char		nulls[4] = {' ', ' ', ' ', ' '};
 	ChronosSavedUser saved;
 	bool		isnull;
+	bool		qoe;
 	int32		written;
 
 	if (!PG_ARGISNULL(0) && TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(0)))
@@ -278,8 +393,9 @@ refresh_video_analytics(PG_FUNCTION_ARGS)
 	args[3] = PG_ARGISNULL(0) ? (Datum) 0 : PG_GETARG_DATUM(0);
 	nulls[3] = PG_ARGISNULL(0) ? 'n' : ' ';
 
+	qoe = HasQoeColumns();
 	if (ChronosCitusLoaded())
-		written = RecomputePerCreator(args, nulls);
+		written = RecomputePerCreator(args, nulls, qoe);
 	else
 	{
 		/* a new snapshot: it sees every session change whose entry was claimed */
@@ -288,6 +404,8 @@ refresh_video_analytics(PG_FUNCTION_ARGS)
 			elog(ERROR, "could not recompute video analytics");
 		written = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
 											  &isnull));
+		if (qoe)
+			RecomputeQoe(args, nulls, (Datum) 0);
 	}
 
 	SPI_finish();

@@ -71,6 +71,7 @@ track_video_event(PG_FUNCTION_ARGS)
 		row.metadata = PG_GETARG_JSONB_P(6);
 		CheckEventMetadata(row.metadata, "p_metadata");
 	}
+	CheckEventMetadataOfType(row.event_type, row.metadata, "p_metadata");
 	row.timestamp = PG_ARGISNULL(7) ? GetCurrentTransactionStartTimestamp()
 		: PG_GETARG_TIMESTAMPTZ(7);
 	CheckEventTimestamp(row.timestamp, "p_timestamp");
@@ -305,6 +306,7 @@ ParseBatchElement(JsonbValue *element, EventRow *row)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("\"creator_id\" is required")));
 	CheckSessionNeedsStudent(row, "\"session_id\"", "\"student_id\"");
+	CheckEventMetadataOfType(row->event_type, row->metadata, "\"metadata\"");
 	if (!row->id_given)
 		NewEventId(&row->id);
 }

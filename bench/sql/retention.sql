@@ -11,7 +11,10 @@
 -- EXPLAIN ANALYZE of one call, then the median of :runs timed calls of
 -- video_retention (100 buckets) as the service and as the video's creator
 -- (through row-level security), beside the median of a plain count(*) of
--- the same rows (the cost of reading them) for scale.
+-- the same rows (the cost of reading them) for scale; then the same for
+-- the audience analytics of chronos 1.1 (video_dropoff,
+-- video_relative_retention, peak_concurrent_viewers,
+-- concurrent_viewers_series).
 
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
@@ -120,4 +123,53 @@ SELECT :nsess AS sessions,
        pg_temp.median_ms($$SELECT count(watched) FROM chronos.video_watch_sessions
                             WHERE video_id = '00000000-0000-4000-8002-0000000000f1'$$, :runs) AS plain_count_ms;
 COMMIT;
+
+-- The audience analytics of chronos 1.1 over the same 100,000 sessions, one
+-- line of six columns (sessions, then medians in ms): video_dropoff (100
+-- buckets), video_relative_retention (100 buckets; the creator has no other
+-- video, so this is the video's own curve and the search for similar ones),
+-- peak_concurrent_viewers of the video over its 90 days and of the creator,
+-- and concurrent_viewers_series of the video by the hour over 90 days
+-- (2,160 intervals).
+\echo audience analytics: median of :runs runs, in milliseconds
+BEGIN;
+SELECT :nsess AS sessions,
+       pg_temp.median_ms($$SELECT count(*) FROM chronos.video_dropoff('00000000-0000-4000-8002-0000000000f1', 100)$$,
+                         :runs) AS video_dropoff_ms,
+       pg_temp.median_ms($$SELECT count(*) FROM chronos.video_relative_retention('00000000-0000-4000-8002-0000000000f1', 100)$$,
+                         :runs) AS video_relative_retention_ms,
+       pg_temp.median_ms($$SELECT peak FROM chronos.peak_concurrent_viewers('00000000-0000-4000-8000-0000000000c1',
+                             now() - interval '91 days', now(), '00000000-0000-4000-8002-0000000000f1')$$,
+                         :runs) AS peak_video_ms,
+       pg_temp.median_ms($$SELECT peak FROM chronos.peak_concurrent_viewers('00000000-0000-4000-8000-0000000000c1',
+                             now() - interval '91 days', now())$$,
+                         :runs) AS peak_creator_ms,
+       pg_temp.median_ms($$SELECT count(*) FROM chronos.concurrent_viewers_series('00000000-0000-4000-8000-0000000000c1',
+                             now() - interval '90 days', now(), '1 hour', '00000000-0000-4000-8002-0000000000f1')$$,
+                         :runs) AS series_hourly_ms;
+COMMIT;
+
+-- video_relative_retention against similar videos: three more videos of the
+-- creator (540, 600 and 720 s, within 25 % of 600 s) with :nsess / 5
+-- sessions each, every one played from 0 to a random point; one line of
+-- three columns (sessions of the video, sessions of the similar videos,
+-- median ms).
+INSERT INTO chronos.videos (id, creator_id, title, source_type, storage_path, duration_seconds)
+SELECT ('00000000-0000-4000-8002-0000000000f' || k)::uuid, '00000000-0000-4000-8000-0000000000c1', 'similar ' || k,
+       'upload', 'bench/similar_' || k || '.mp4', d
+  FROM (VALUES (2, 540), (3, 600), (4, 720)) AS v (k, d);
+INSERT INTO chronos.video_watch_sessions (video_id, student_id, creator_id, session_start, session_end,
+                                          last_heartbeat_at, watched)
+SELECT ('00000000-0000-4000-8002-0000000000f' || k)::uuid,
+       ('00000000-0000-4000-8001-' || lpad(to_hex(1 + n % 2000), 12, '0'))::uuid,
+       '00000000-0000-4000-8000-0000000000c1',
+       now() - (n % 90) * interval '1 day', now() - (n % 90) * interval '1 day' + interval '20 minutes',
+       now() - (n % 90) * interval '1 day' + interval '20 minutes',
+       format('{[0,%s)}', round((1 + random() * (d - 1))::numeric, 3))::chronos.watch_ranges
+  FROM (VALUES (2, 540), (3, 600), (4, 720)) AS v (k, d), generate_series(1, :nsess / 5) AS n;
+VACUUM (ANALYZE) chronos.video_watch_sessions;
+\echo video_relative_retention against three similar videos: median of :runs runs, in milliseconds
+SELECT :nsess AS sessions, 3 * (:nsess / 5) AS similar_sessions,
+       pg_temp.median_ms($$SELECT count(*) FROM chronos.video_relative_retention('00000000-0000-4000-8002-0000000000f1', 100)$$,
+                         :runs) AS relative_with_similar_ms;
 DROP ROLE bench_retention_app;

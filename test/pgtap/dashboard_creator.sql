@@ -189,8 +189,12 @@ SELECT is(chronos.creator_dashboard('a9100000-0000-4000-8000-00000000000a', '202
                    {"date": "2024-03-04", "views": 0, "watch_time_seconds": 0, "completions": 0}]'::jsonb,
         'videos', '[]'::jsonb, 'top_by_views', '[]'::jsonb, 'top_by_engagement', '[]'::jsonb,
         'heatmap', (SELECT jsonb_agg(r) FROM (SELECT jsonb_agg(0) AS r FROM generate_series(1, 7) d, generate_series(1, 24) h GROUP BY d) x),
-        'costs', '[]'::jsonb),
-    'a range without activity: zeros, empty lists, a heatmap of zeros');
+        'costs', '[]'::jsonb, 'dropoff_points', '[]'::jsonb,
+        'peak_concurrent_viewers', '{"peak": 0, "at": null, "until": null}'::jsonb,
+        'quality_of_experience', '{"exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0,
+            "daily": [{"date": "2024-03-03", "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0},
+                      {"date": "2024-03-04", "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0}]}'::jsonb),
+    'a range without activity: zeros, empty lists, a heatmap of zeros, no drop-off, no peak, no stalls (1.1''s keys)');
 SELECT is(chronos.creator_dashboard('a9100000-0000-4000-8000-00000000000b', '2025-03-04', '2025-03-04')->'totals'->'views',
     '1'::jsonb, 'creator O sees only its own session');
 

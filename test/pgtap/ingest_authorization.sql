@@ -64,9 +64,10 @@ SELECT pg_temp.refused('anon', $$INSERT INTO chronos.video_analytics_events (eve
 --
 SELECT is(pg_temp.as_who('creator:e4100000-0000-4000-8000-00000000000a', $$
     SELECT count(chronos.track_video_event(t::text, 'e4300000-0000-4000-8000-0000000000a1',
-                                           'e4100000-0000-4000-8000-00000000000a'))
-      FROM unnest(enum_range(NULL::chronos.video_event_type)) AS t$$), '12',
-    'a creator tracks each of the twelve event types on its own video');
+                                           'e4100000-0000-4000-8000-00000000000a',
+                                           p_metadata => '{"startup_ms": 1, "duration_ms": 1, "code": 1}'))
+      FROM unnest(enum_range(NULL::chronos.video_event_type)) AS t$$), '15',
+    'a creator tracks each of the fifteen event types on its own video (1.1''s three with the metadata they need)');
 SELECT is(pg_temp.as_who('creator:e4100000-0000-4000-8000-00000000000a', $$
     SELECT chronos.track_video_event('video_progress', 'e4300000-0000-4000-8000-0000000000a1',
         'e4100000-0000-4000-8000-00000000000a', 'e4200000-0000-4000-8000-0000000000a1',
@@ -160,7 +161,7 @@ SELECT pg_temp.refused('student:e4200000-0000-4000-8000-0000000000a1', format($$
         'e4200000-0000-4000-8000-0000000000a1')$$, t),
     '42501', format('permission denied to track event type "%s" as a student', t),
     format('a student may not track %s', t),
-    'Students may track only player events: video_started, video_progress, video_completed, video_rewatched, video_paused, video_resumed, video_seeked, playback_speed_changed.')
+    'Students may track only player events: video_started, video_progress, video_completed, video_rewatched, video_paused, video_resumed, video_seeked, playback_speed_changed, video_startup, video_rebuffer, video_error.')
   FROM unnest(ARRAY['video_imported', 'video_transcribed', 'video_embedded', 'video_added_to_course']) AS t;
 SELECT pg_temp.refused('student:e4200000-0000-4000-8000-0000000000a1', $$SELECT chronos.track_video_events(jsonb_build_array(
         jsonb_build_object('event_type', 'video_started', 'video_id', 'e4300000-0000-4000-8000-0000000000a1',
@@ -267,7 +268,7 @@ SELECT is(chronos.track_video_event('video_added_to_course', 'e4300000-0000-4000
 -- refused call
 --
 SELECT is(current_user::text, 'postgres', 'the caller is itself again after the functions');
-SELECT is((SELECT count(*) FROM chronos.video_analytics_events), 12::bigint + 1 + 2 + 2 + 8 + 1 + 2 + 2 + 1 + 3 + 1 + 1,
+SELECT is((SELECT count(*) FROM chronos.video_analytics_events), 15::bigint + 1 + 2 + 2 + 8 + 1 + 2 + 2 + 1 + 3 + 1 + 1,
           'exactly the accepted events were written');
 SELECT is((SELECT count(*) FROM chronos.video_analytics_events WHERE creator_id = 'e4100000-0000-4000-8000-00000000000b'),
           5::bigint, 'creator b has the service''s events and its student b2''s');

@@ -104,11 +104,12 @@ SELECT results_eq(
              'e4900000-0000-4000-8000-000000000002', 'e4900000-0000-4000-8000-000000000003')$$,
     $$VALUES (NULL::uuid, NULL::uuid, NULL::uuid, NULL::uuid, '{}'::jsonb, now(), '4')$$,
     '... and taken as absent: NULLs, {}, now() and a new version 4 id');
--- all twelve event types in one batch
+-- all fifteen event types in one batch (1.1's three with the metadata they need)
 SELECT is(chronos.track_video_events((SELECT jsonb_agg(pg_temp.ev(jsonb_build_object('event_type', t,
-              'video_id', 'e4300000-0000-4000-8000-0000000000a2')) ORDER BY n)
-          FROM unnest(enum_range(NULL::chronos.video_event_type)) WITH ORDINALITY AS u (t, n))), 12,
-    'a batch of the twelve event types returns 12');
+              'video_id', 'e4300000-0000-4000-8000-0000000000a2',
+              'metadata', '{"startup_ms": 1, "duration_ms": 1, "code": 1}'::jsonb)) ORDER BY n)
+          FROM unnest(enum_range(NULL::chronos.video_event_type)) WITH ORDINALITY AS u (t, n))), 15,
+    'a batch of the fifteen event types returns 15');
 SELECT is((SELECT array_agg(event_type ORDER BY event_type) FROM chronos.video_analytics_events
             WHERE video_id = 'e4300000-0000-4000-8000-0000000000a2'),
           enum_range(NULL::chronos.video_event_type), '... and stores each of them');

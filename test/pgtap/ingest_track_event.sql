@@ -94,17 +94,18 @@ SELECT is((SELECT ("timestamp", created_at) FROM chronos.video_analytics_events
             WHERE id = 'e4900000-0000-4000-8000-000000000005'),
           ('2099-12-31 23:59:59+00'::timestamptz, now()), '... stored as given; created_at is the time received');
 
--- all twelve event types, in enum order
+-- all fifteen event types, in enum order (1.1's three with the metadata they need)
 CREATE TEMP TABLE all_types AS
 SELECT t, chronos.track_video_event(t::text, 'e4300000-0000-4000-8000-0000000000a2',
-                                    'e4100000-0000-4000-8000-00000000000a') AS id
+                                    'e4100000-0000-4000-8000-00000000000a',
+                                    p_metadata => '{"startup_ms": 1, "duration_ms": 1, "code": 1}') AS id
   FROM unnest(enum_range(NULL::chronos.video_event_type)) WITH ORDINALITY AS u (t, n) ORDER BY n;
-SELECT is((SELECT count(*) FROM all_types), 12::bigint, 'the enum has twelve event types');
+SELECT is((SELECT count(*) FROM all_types), 15::bigint, 'the enum has fifteen event types');
 SELECT is((SELECT array_agg(e.event_type ORDER BY e.event_type)
              FROM chronos.video_analytics_events e JOIN all_types a USING (id)),
-          enum_range(NULL::chronos.video_event_type), 'each of the twelve is accepted and stored as given');
+          enum_range(NULL::chronos.video_event_type), 'each of the fifteen is accepted and stored as given');
 SELECT is((SELECT count(*) FROM all_types a JOIN chronos.video_analytics_events e USING (id) WHERE e.event_type = a.t),
-          12::bigint, 'each call stored its own type');
+          15::bigint, 'each call stored its own type');
 
 -- references that are right: a module without a course, a course and its
 -- module, a student's own session

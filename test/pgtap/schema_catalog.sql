@@ -140,13 +140,14 @@ SELECT is_empty(
                                WHERE attrelid = ('chronos.' || quote_ident(t))::regclass AND attname = c)) IS NULL$$,
     'every column that is not obvious has a comment');
 
--- type video_event_type: the twelve event kinds, in this order ------------
+-- type video_event_type: the fifteen event kinds (three since 1.1), in this order ------------
 SELECT has_enum('chronos', 'video_event_type', 'enum chronos.video_event_type exists');
 SELECT enum_has_labels('chronos', 'video_event_type',
     ARRAY['video_imported', 'video_transcribed', 'video_embedded', 'video_added_to_course',
           'video_started', 'video_progress', 'video_completed', 'video_rewatched',
-          'video_paused', 'video_resumed', 'video_seeked', 'playback_speed_changed']::name[],
-    'video_event_type has the report''s eight values and the player''s four');
+          'video_paused', 'video_resumed', 'video_seeked', 'playback_speed_changed',
+          'video_startup', 'video_rebuffer', 'video_error']::name[],
+    'video_event_type has the report''s eight values and the player''s four, and the three quality-of-experience events of 1.1');
 
 -- functions of the foundation (C) -----------------------------------------
 SELECT has_function('chronos', 'is_valid_timezone', ARRAY['text'], 'is_valid_timezone(text) exists');

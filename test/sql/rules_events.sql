@@ -1,7 +1,7 @@
 --
 -- Row rules of video_analytics_events and video_analytics (daily rollups).
 --
--- event_type is the enum chronos.video_event_type with twelve values.  An
+-- event_type is the enum chronos.video_event_type with fifteen values.  An
 -- event's video, student, course and module are the event creator's, its
 -- module belongs to its course, its session is a session of the same student
 -- and video (so a session needs a student); metadata is a JSON object.
@@ -9,7 +9,7 @@
 -- Ids: prefix f5.
 --
 \set VERBOSITY terse
--- the twelve event types, in order
+-- the fifteen event types (three since 1.1), in order
 SELECT unnest(enum_range(NULL::chronos.video_event_type)) AS event_type;
 \set ids 'f5%s00000-0000-4000-8000-%s'
 \set whop rules_events_

@@ -79,10 +79,13 @@ SELECT 'rollup', v.title, a."date", a.views, a.unique_viewers, a.total_watch_tim
   FROM chronos.video_analytics a JOIN chronos.videos v ON v.id = a.video_id
  ORDER BY v.title, a."date";
 
--- (less rollups_updated_at: when the last refresh ran)
+-- (less rollups_updated_at: when the last refresh ran; and 1.1's
+-- peak_concurrent_viewers, whose stretch may end when the session written
+-- above ended, at the clock of the run)
 SELECT 'dashboard', c.name,
        chronos.creator_dashboard(c.id, (current_setting('chronos_upgrade.t0')::timestamptz - interval '45 days')::date,
                                  current_setting('chronos_upgrade.t0')::date) - 'rollups_updated_at'
+           - 'peak_concurrent_viewers'
   FROM chronos.creators c ORDER BY c.name;
 
 SELECT 'course_progress', s.email, co.title, chronos.course_progress(s.id, co.id)

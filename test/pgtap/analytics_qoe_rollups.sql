@@ -1,0 +1,99 @@
+-- The quality-of-experience figures of the daily rollups (chronos 1.1,
+-- issue 17 item 4), computed by refresh_video_analytics from the
+-- video_startup and video_rebuffer events of each day's sessions, against a
+-- fixture computed by hand.  Ids: prefix a1a.
+SET client_min_messages = warning;
+SET timezone = 'UTC';
+BEGIN;
+SELECT plan(9);
+
+\set ids 'a1a00000-0000-4000-800%s-%s'
+\set kinds 012346
+\set whop qoe_rollups_
+\set creators 'a'
+\set students 'a1 a2 a3 a4 a5 a6'
+\set videos 'a1=100 a2=100'
+\ir ../fixtures/people.sql
+\ir ../fixtures/catalog.sql
+
+-- session(key, video, student, ended, watched, watch ms): on 2026-02-01 at 10:00 UTC
+CREATE FUNCTION pg_temp.session(p_key text, p_video text, p_student text, p_ended boolean, p_watched text,
+                                p_watch_ms bigint) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO chronos.video_watch_sessions (id, video_id, student_id, session_start, session_end,
+                                              last_heartbeat_at, watched, watch_time_ms, watch_time_seconds)
+    VALUES (format('a1a00000-0000-4000-8006-%s', lpad(p_key, 12, '0'))::uuid,
+            format('a1a00000-0000-4000-8002-%s', lpad(p_video, 12, '0'))::uuid,
+            format('a1a00000-0000-4000-8001-%s', lpad(p_student, 12, '0'))::uuid,
+            '2026-02-01 10:00+00', CASE WHEN p_ended THEN '2026-02-01 10:30+00'::timestamptz END,
+            '2026-02-01 10:20+00', p_watched::chronos.watch_ranges, p_watch_ms, p_watch_ms / 1000)
+$$;
+-- event(session, student, type, metadata, minute)
+CREATE FUNCTION pg_temp.event(p_session text, p_student text, p_type text, p_metadata jsonb, p_minute int) RETURNS void
+LANGUAGE sql AS $$
+    SELECT NULL::void FROM chronos.track_video_event(p_type, 'a1a00000-0000-4000-8002-0000000000a1',
+        'a1a00000-0000-4000-8000-00000000000a', format('a1a00000-0000-4000-8001-%s', lpad(p_student, 12, '0'))::uuid,
+        p_metadata => p_metadata, p_timestamp => '2026-02-01 10:00+00'::timestamptz + p_minute * interval '1 minute',
+        p_session_id => format('a1a00000-0000-4000-8006-%s', lpad(p_session, 12, '0'))::uuid)
+$$;
+-- Video a1, 2026-02-01:
+--   1  ended, played [0,50), 50 s: startup 800 ms, stalls of 1000 and 500 ms
+--   2  ended, played [0,20), 20 s: startup 1200, then another of 5000 (only the first counts)
+--   3  ended, played nothing, no startup: an exit before the video started
+--   4  open, played nothing, no startup: not (yet) an exit
+--   5  ended, played nothing, but a startup of 3000: it started
+--   6  ended, played [0,10), 10 s, reported nothing (a player without these events): it started
+SELECT pg_temp.session('1', 'a1', 'a1', true, '{[0,50)}', 50000) \g /dev/null
+SELECT pg_temp.session('2', 'a1', 'a2', true, '{[0,20)}', 20000) \g /dev/null
+SELECT pg_temp.session('3', 'a1', 'a3', true, '{}', 0) \g /dev/null
+SELECT pg_temp.session('4', 'a1', 'a4', false, '{}', 0) \g /dev/null
+SELECT pg_temp.session('5', 'a1', 'a5', true, '{}', 0) \g /dev/null
+SELECT pg_temp.session('6', 'a1', 'a6', true, '{[0,10)}', 10000) \g /dev/null
+SELECT pg_temp.event('1', 'a1', 'video_startup', '{"startup_ms": 800}', 1) \g /dev/null
+SELECT pg_temp.event('1', 'a1', 'video_rebuffer', '{"duration_ms": 1000}', 2) \g /dev/null
+SELECT pg_temp.event('1', 'a1', 'video_rebuffer', '{"duration_ms": 500}', 3) \g /dev/null
+SELECT pg_temp.event('2', 'a2', 'video_startup', '{"startup_ms": 1200}', 1) \g /dev/null
+SELECT pg_temp.event('2', 'a2', 'video_startup', '{"startup_ms": 5000}', 9) \g /dev/null
+SELECT pg_temp.event('5', 'a5', 'video_startup', '{"startup_ms": 3000}', 1) \g /dev/null
+SELECT pg_temp.event('6', 'a6', 'video_paused', '{}', 1) \g /dev/null
+-- Video a2: one session that played 30 s and reported nothing.
+INSERT INTO chronos.video_watch_sessions (video_id, student_id, session_start, session_end, watched, watch_time_ms)
+VALUES ('a1a00000-0000-4000-8002-0000000000a2', 'a1a00000-0000-4000-8001-0000000000a1', '2026-02-01 11:00+00',
+        '2026-02-01 11:10+00', '{[0,30)}', 30000);
+
+SELECT is(chronos.refresh_video_analytics('2026-01-01'), 2, 'the refresh writes the two (video, day) rows');
+-- startups (each session's first): 800, 1200, 3000 -> median 1200, 95th percentile 3000
+SELECT is((SELECT row(startup_p50_ms, startup_p95_ms)::text FROM chronos.video_analytics
+            WHERE video_id = 'a1a00000-0000-4000-8002-0000000000a1' AND date = '2026-02-01'),
+    row(1200::numeric, 3000::numeric)::text, 'startup p50 1200 ms and p95 3000 ms, of each session''s first startup');
+SELECT is((SELECT exits_before_start FROM chronos.video_analytics
+            WHERE video_id = 'a1a00000-0000-4000-8002-0000000000a1' AND date = '2026-02-01'),
+    1, 'one exit before the video started (session 3: ended, nothing played, no startup)');
+-- stalls 1000 + 500 over 50 + 20 + 10 s played: 1500 / 80000 = 0.01875
+SELECT is((SELECT row(rebuffer_count, rebuffer_ms, rebuffer_ratio)::text FROM chronos.video_analytics
+            WHERE video_id = 'a1a00000-0000-4000-8002-0000000000a1' AND date = '2026-02-01'),
+    row(2, 1500::bigint, 0.01875::numeric)::text, 'two stalls of 1500 ms in all, 0.01875 of the time played');
+SELECT is((SELECT row(startup_p50_ms, startup_p95_ms, exits_before_start, rebuffer_count, rebuffer_ms, rebuffer_ratio)::text
+             FROM chronos.video_analytics WHERE video_id = 'a1a00000-0000-4000-8002-0000000000a2'),
+    row(NULL::numeric, NULL::numeric, 0, 0, 0::bigint, 0::numeric)::text,
+    'a video whose sessions reported nothing: no startup times, no stalls, a ratio of 0');
+-- Session 4 ends having played nothing.  Ending a session logs no rollup
+-- work (nor does an event), so the incremental refresh leaves the day as it
+-- was; a refresh with p_since recomputes it (docs/audience.md).
+SELECT chronos.end_watch_session('a1a00000-0000-4000-8006-000000000004') \g /dev/null
+SELECT is(chronos.refresh_video_analytics(), 0, 'the incremental refresh has no work logged for an ended session');
+SELECT is(chronos.refresh_video_analytics('2026-01-01'), 2, 'a refresh with p_since recomputes the days');
+SELECT is((SELECT exits_before_start FROM chronos.video_analytics
+            WHERE video_id = 'a1a00000-0000-4000-8002-0000000000a1' AND date = '2026-02-01'),
+    2, 'session 4, ended without playing or starting, is an exit too');
+
+-- the dashboard sums them over the range and per day
+SELECT is((SELECT d->'quality_of_experience' FROM chronos.creator_dashboard('a1a00000-0000-4000-8000-00000000000a',
+                                                                            '2026-01-31', '2026-02-01') AS d),
+    '{"exits_before_start": 2, "rebuffer_count": 2, "rebuffer_ms": 1500,
+      "daily": [{"date": "2026-01-31", "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0},
+                {"date": "2026-02-01", "exits_before_start": 2, "rebuffer_count": 2, "rebuffer_ms": 1500}]}'::jsonb,
+    'creator_dashboard: quality_of_experience sums the rollups over the range and per day');
+
+SELECT * FROM finish();
+ROLLBACK;
