@@ -55,9 +55,16 @@
 
 \echo Use "ALTER EXTENSION chronos UPDATE TO '1.1'" to load this file. \quit
 
--- IF NOT EXISTS: on a Citus cluster the coordinator's ALTER TABLE reaches the
--- workers' copy of the (distributed) table before they run this script
-ALTER TABLE @extschema@.video_watch_sessions ADD COLUMN IF NOT EXISTS heartbeat_seqs pg_catalog.int8multirange;
+-- In a DO block and IF NOT EXISTS, for Citus: there the coordinator's ALTER
+-- TABLE of a distributed table is sent on to the workers (their copy and the
+-- shards) as the text of the statement, which outside a DO block is this
+-- whole script; and it reaches the workers' copy before they run this script
+-- themselves.
+DO $$
+BEGIN
+    ALTER TABLE @extschema@.video_watch_sessions ADD COLUMN IF NOT EXISTS heartbeat_seqs pg_catalog.int8multirange;
+END
+$$;
 COMMENT ON COLUMN @extschema@.video_watch_sessions.heartbeat_seqs IS
 'The sequence numbers (p_seq) of the heartbeats the session recorded, as ranges ({[1,42)} after heartbeats 1 to 41); NULL until a heartbeat carries one. A heartbeat whose number is here is a retry: it changes nothing.';
 
@@ -314,12 +321,30 @@ COMMENT ON FUNCTION @extschema@.concurrent_viewers_series(uuid, timestamptz, tim
 -- (video_startup: startup_ms, video_rebuffer: duration_ms, milliseconds from
 -- 0 to a day; video_error: code, a non-empty string or a number).  ADD VALUE
 -- inside the update's transaction: the new labels are usable once it commits.
-ALTER TYPE @extschema@.video_event_type ADD VALUE IF NOT EXISTS 'video_startup';
-ALTER TYPE @extschema@.video_event_type ADD VALUE IF NOT EXISTS 'video_rebuffer';
-ALTER TYPE @extschema@.video_event_type ADD VALUE IF NOT EXISTS 'video_error';
+-- On a Citus cluster with DDL propagation off: Citus would send the whole
+-- script text to the workers as the command, which they refuse; each worker
+-- adds the labels when it runs this script itself.
+DO $$
+DECLARE
+    v_propagation text := pg_catalog.current_setting('citus.enable_ddl_propagation', true);
+BEGIN
+    IF v_propagation IS NOT NULL THEN
+        PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'off', true);
+    END IF;
+    ALTER TYPE @extschema@.video_event_type ADD VALUE IF NOT EXISTS 'video_startup';
+    ALTER TYPE @extschema@.video_event_type ADD VALUE IF NOT EXISTS 'video_rebuffer';
+    ALTER TYPE @extschema@.video_event_type ADD VALUE IF NOT EXISTS 'video_error';
+    IF v_propagation IS NOT NULL THEN
+        PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', v_propagation, true);
+    END IF;
+END
+$$;
 -- Their daily figures, per video and local day like the other rollups
 -- (refresh_video_analytics computes them where these columns exist; new
 -- columns go last).  Constant defaults: no rewrite, no scan.
+-- (in a DO block: see heartbeat_seqs above)
+DO $$
+BEGIN
 ALTER TABLE @extschema@.video_analytics
     ADD COLUMN IF NOT EXISTS startup_p50_ms     numeric,
     ADD COLUMN IF NOT EXISTS startup_p95_ms     numeric,
@@ -327,6 +352,8 @@ ALTER TABLE @extschema@.video_analytics
     ADD COLUMN IF NOT EXISTS rebuffer_count     integer NOT NULL DEFAULT 0,
     ADD COLUMN IF NOT EXISTS rebuffer_ms        bigint  NOT NULL DEFAULT 0,
     ADD COLUMN IF NOT EXISTS rebuffer_ratio     numeric;
+END
+$$;
 COMMENT ON COLUMN @extschema@.video_analytics.startup_p50_ms IS
 'Median time to the first frame of the day''s sessions, in milliseconds: the startup_ms of each session''s first video_startup event, percentile_disc(0.5); NULL when none reported one.';
 COMMENT ON COLUMN @extschema@.video_analytics.startup_p95_ms IS

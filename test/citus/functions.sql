@@ -12,9 +12,12 @@ SELECT 'retention b2', r.* FROM chronos.video_retention('70000000-0000-4000-8000
 SELECT 'progress a1', chronos.course_progress('51000000-0000-4000-8000-0000000000a1', 'c5000000-0000-4000-8000-0000000000a1');
 SELECT 'progress a1 draft', chronos.course_progress('51000000-0000-4000-8000-0000000000a1', 'c5000000-0000-4000-8000-0000000000a2');
 -- (rollups_updated_at is the time of the last refresh: only whether it is set)
-SELECT 'dashboard a', d - 'rollups_updated_at', d ->> 'rollups_updated_at' IS NOT NULL
+-- (the peak's times are the sessions' own, made at a different moment on each)
+SELECT 'dashboard a', d - 'rollups_updated_at' #- '{peak_concurrent_viewers,at}' #- '{peak_concurrent_viewers,until}',
+       d ->> 'rollups_updated_at' IS NOT NULL
   FROM chronos.creator_dashboard('c0000000-0000-4000-8000-00000000000a', current_date - 1, current_date + 1) d;
-SELECT 'dashboard b', d - 'rollups_updated_at', d ->> 'rollups_updated_at' IS NOT NULL
+SELECT 'dashboard b', d - 'rollups_updated_at' #- '{peak_concurrent_viewers,at}' #- '{peak_concurrent_viewers,until}',
+       d ->> 'rollups_updated_at' IS NOT NULL
   FROM chronos.creator_dashboard('c0000000-0000-4000-8000-00000000000b', current_date - 1, current_date + 1) d;
 SELECT 'event by a', chronos.track_video_event('video_added_to_course', '70000000-0000-4000-8000-0000000000a2',
        'c0000000-0000-4000-8000-00000000000a', p_course_id => 'c5000000-0000-4000-8000-0000000000a1') IS NOT NULL;
