@@ -133,7 +133,7 @@ UPDATE chronos.video_watch_sessions SET metadata = '{"player": "hls.js"}'
 SELECT s.id, c.whop_company_id, s.percent_complete, extract(epoch FROM s.session_end - s.session_start) AS seconds_long,
        s.last_position_seconds, s.metadata
   FROM chronos.video_watch_sessions s JOIN chronos.creators c ON c.id = s.creator_id
- WHERE s.id::text LIKE 'f47%' ORDER BY s.id;
+ WHERE s.id::text LIKE 'f4700000-%' ORDER BY s.id;  -- the fixed ids (a generated one may start with f47)
 -- clean up
 DELETE FROM chronos.creators WHERE whop_company_id LIKE 'rules_sessions_%';
 SELECT count(*) FROM chronos.video_watch_sessions
