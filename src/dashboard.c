@@ -29,6 +29,7 @@
 
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
+#include "common/int.h"
 #include "datatype/timestamp.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
@@ -89,22 +90,22 @@ static const char *const sessions_sql =
 " WHERE s.video_id" SQL_EQ "ANY (ARRAY(SELECT v.id FROM chronos.videos v WHERE v.creator_id" SQL_EQ "$1))"
 "   AND s.creator_id" SQL_EQ "$1 AND s.session_start" SQL_GE "$2 AND s.session_start" SQL_LT "$3";
 
-/* $1 creator, its rollups of days $2 .. $3 summed per video (day NULL) and per day (video NULL). */
-#define ROLLUPS_SUMS \
-"SELECT a.video_id, a.date, pg_catalog.sum(a.views)::pg_catalog.int8," \
-"       pg_catalog.sum(a.total_watch_time_seconds)::pg_catalog.int8," \
-"       pg_catalog.sum(a.completions)::pg_catalog.int8, pg_catalog.sum(a.rewatches)::pg_catalog.int8," \
-"       pg_catalog.max(a.updated_at)"
+/*
+ * $1 creator, its rollups of days $2 .. $3, one row per video and day,
+ * summed per video and per day as they arrive (ReceiveRollup): cheaper than
+ * a GROUPING SETS aggregate, whose sums of bigint are numeric.
+ */
+#define ROLLUPS_COLUMNS \
+"SELECT a.video_id, a.date, a.views, a.total_watch_time_seconds, a.completions, a.rewatches," \
+"       a.updated_at"
 #define ROLLUPS_FROM \
 "  FROM chronos.video_analytics a" \
-" WHERE a.creator_id" SQL_EQ "$1 AND a.date" SQL_GE "$2 AND a.date" SQL_LE "$3" \
-" GROUP BY GROUPING SETS ((a.video_id), (a.date))"
-static const char *const rollups_sql = ROLLUPS_SUMS ROLLUPS_FROM;
+" WHERE a.creator_id" SQL_EQ "$1 AND a.date" SQL_GE "$2 AND a.date" SQL_LE "$3"
+static const char *const rollups_sql = ROLLUPS_COLUMNS ROLLUPS_FROM;
 
-/* The same with chronos 1.1's quality-of-experience sums (columns 8 to 10), where they exist. */
-static const char *const qoe_rollups_sql = ROLLUPS_SUMS ","
-"       pg_catalog.sum(a.exits_before_start)::pg_catalog.int8,"
-"       pg_catalog.sum(a.rebuffer_count)::pg_catalog.int8, pg_catalog.sum(a.rebuffer_ms)::pg_catalog.int8"
+/* The same with chronos 1.1's quality-of-experience columns (8 to 10), where they exist. */
+static const char *const qoe_rollups_sql = ROLLUPS_COLUMNS ","
+"       a.exits_before_start, a.rebuffer_count, a.rebuffer_ms"
 ROLLUPS_FROM;
 
 /* Whether video_analytics has chronos 1.1's quality-of-experience columns (not at 1.0). */
@@ -113,15 +114,13 @@ static const char *const has_qoe_sql =
 " WHERE attrelid" SQL_EQ "'chronos.video_analytics'::pg_catalog.regclass"
 "   AND attname" SQL_EQ "'rebuffer_count' AND NOT attisdropped)";
 
-/* $1 creator: its videos whose duration is known, for the drop-off points. */
-static const char *const durations_sql =
-"SELECT v.id, v.duration_seconds FROM chronos.videos v"
-" WHERE v.creator_id" SQL_EQ "$1 AND v.duration_seconds IS NOT NULL";
-
-/* $1 creator, $2 the videos to describe. */
+/*
+ * $1 creator: its videos, read once: their durations place the drop-off
+ * points, their titles describe the videos the document lists.
+ */
 static const char *const videos_sql =
-"SELECT v.id, v.title, v.duration_seconds FROM chronos.videos v"
-" WHERE v.creator_id" SQL_EQ "$1 AND v.id" SQL_EQ "ANY ($2)";
+"SELECT v.id, v.duration_seconds, v.title FROM chronos.videos v"
+" WHERE v.creator_id" SQL_EQ "$1";
 
 /* A cost in metadata key KEY of event e: a JSON number, or a string holding a plain decimal number. */
 #define COST_OF(KEY) \
@@ -166,7 +165,6 @@ static SPIPlanPtr sessions_plan;
 static SPIPlanPtr rollups_plan;
 static SPIPlanPtr videos_plan;
 static SPIPlanPtr costs_plan;
-static SPIPlanPtr durations_plan;
 static SPIPlanPtr has_qoe_plan;
 static SPIPlanPtr qoe_rollups_plan;
 
@@ -242,6 +240,13 @@ typedef struct DropoffEntry
 	int64		viewings;		/* sessions that played something before the end */
 	int32		stopped[DASHBOARD_DROPOFF_BUCKETS];	/* ... by the bucket of their last position */
 } DropoffEntry;
+
+/* One of the creator's videos: its row of videos_sql (id, duration, title). */
+typedef struct CatalogEntry
+{
+	pg_uuid_t	video;			/* hash key */
+	HeapTuple	row;
+} CatalogEntry;
 
 /* One bucket of one video where sessions stopped, a candidate drop-off point. */
 typedef struct DropoffPoint
@@ -363,6 +368,7 @@ typedef struct DayTotals
 	int64		views;
 	int64		watch_time;
 	int64		completions;
+	int64		rewatches;
 	int64		exits;			/* 1.1: exits before start, stalls and their ms */
 	int64		rebuffers;
 	int64		rebuffer_ms;
@@ -576,6 +582,10 @@ typedef struct Dashboard
 	VideoEntry **by_views;
 	VideoEntry **by_engagement;
 
+	/* the creator's videos: CatalogEntry by video id, rows of video_rows */
+	HTAB	   *catalog;
+	SPITupleTable *video_rows;	/* kept until SPI_finish */
+
 	/* drop-off points, the largest first; the peak of concurrent viewers */
 	HTAB	   *dropoff;
 	int			ndropoff;
@@ -631,33 +641,76 @@ ReadCreator(Dashboard *d)
 	SPI_freetuptable(SPI_tuptable);
 }
 
-/* The creator's videos whose duration is known, into d->dropoff. */
+/*
+ * The creator's videos, once: each into d->catalog (its row is kept for
+ * DescribeVideos), and those whose duration is known into d->dropoff.
+ */
 static void
-ReadDurations(Dashboard *d)
+ReadCreatorVideos(Dashboard *d)
 {
 	static const Oid types[1] = {UUIDOID};
 	Datum		args[1] = {UUIDPGetDatum(d->creator_id)};
+	TupleDesc	desc;
 	MemoryContext old_context;
 
-	if (SPI_execute_plan(ChronosKeptPlan(&durations_plan, durations_sql, 1, types),
+	if (SPI_execute_plan(ChronosKeptPlan(&videos_plan, videos_sql, 1, types),
 						 args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read video durations");
+		elog(ERROR, "could not read videos");
+	d->video_rows = SPI_tuptable;
+	desc = SPI_tuptable->tupdesc;
 	old_context = MemoryContextSwitchTo(d->context);
+	d->catalog = NewTable("creator_dashboard catalog", sizeof(pg_uuid_t), sizeof(CatalogEntry),
+						  Max((long) SPI_processed, 16));
 	d->dropoff = NewTable("creator_dashboard drop-off", sizeof(pg_uuid_t), sizeof(DropoffEntry),
 						  Max((long) SPI_processed, 16));
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
-		DropoffEntry *video = hash_search(d->dropoff, DatumGetUUIDP(SPI_getbinval(tuple, desc, 1, &isnull)),
-										  HASH_ENTER, NULL);
+		pg_uuid_t  *id = DatumGetUUIDP(SPI_getbinval(tuple, desc, 1, &isnull));
+		Datum		duration = SPI_getbinval(tuple, desc, 2, &isnull);
+		CatalogEntry *entry = hash_search(d->catalog, id, HASH_ENTER, NULL);
 
-		memset((char *) video + sizeof(pg_uuid_t), 0, sizeof(DropoffEntry) - sizeof(pg_uuid_t));
-		video->duration_ms = 1000 * (int64) DatumGetInt32(SPI_getbinval(tuple, desc, 2, &isnull));
+		entry->row = tuple;
+		if (!isnull)
+		{
+			DropoffEntry *video = hash_search(d->dropoff, id, HASH_ENTER, NULL);
+
+			memset((char *) video + sizeof(pg_uuid_t), 0, sizeof(DropoffEntry) - sizeof(pg_uuid_t));
+			video->duration_ms = 1000 * (int64) DatumGetInt32(duration);
+		}
 	}
 	MemoryContextSwitchTo(old_context);
-	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * Runs plan with nargs arguments (of the types, each a constant for the
+ * planner) read-only, every row going straight to receiver.
+ */
+static void
+RunIntoReceiver(SPIPlanPtr plan, int nargs, const Oid *types, const Datum *values,
+				DestReceiver *receiver, const char *what)
+{
+	SPIExecuteOptions options;
+
+	receiver->rStartup = ReceiverStartup;
+	receiver->rShutdown = ReceiverShutdown;
+	receiver->rDestroy = ReceiverDestroy;
+	/* not DestNone, which SPI reports as discarded, nor DestSPI, whose tuple table it checks */
+	receiver->mydest = DestTuplestore;
+	memset(&options, 0, sizeof(options));
+	options.params = makeParamList(nargs);
+	for (int i = 0; i < nargs; i++)
+	{
+		options.params->params[i].isnull = false;
+		options.params->params[i].pflags = PARAM_FLAG_CONST;
+		options.params->params[i].ptype = types[i];
+		options.params->params[i].value = values[i];
+	}
+	options.read_only = true;
+	options.dest = receiver;
+	if (SPI_execute_plan_extended(plan, &options) != SPI_OK_SELECT)
+		elog(ERROR, "could not read %s", what);
 }
 
 /* The sessions of the range, straight into d->pairs, d->quarters and d->dropoff. */
@@ -665,23 +718,19 @@ static void
 ReadSessions(Dashboard *d)
 {
 	static const Oid types[3] = {UUIDOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		values[3] = {UUIDPGetDatum(d->creator_id), TimestampTzGetDatum(d->range_start),
+	TimestampTzGetDatum(d->range_end)};
 	SessionReceiver receiver;
-	SPIExecuteOptions options;
 	MemoryContext old_context = MemoryContextSwitchTo(d->context);
 
 	d->nquarters = (d->range_end - d->range_start) / USECS_PER_QUARTER + 1;
 	d->quarters = palloc0(sizeof(int32) * d->nquarters);
 	d->pairs = pairs_create(d->context, 4096, NULL);
 	MemoryContextSwitchTo(old_context);
-	ReadDurations(d);
+	ReadCreatorVideos(d);
 
 	memset(&receiver, 0, sizeof(receiver));
 	receiver.pub.receiveSlot = ReceiveSession;
-	receiver.pub.rStartup = ReceiverStartup;
-	receiver.pub.rShutdown = ReceiverShutdown;
-	receiver.pub.rDestroy = ReceiverDestroy;
-	/* not DestNone, which SPI reports as discarded, nor DestSPI, whose tuple table it checks */
-	receiver.pub.mydest = DestTuplestore;
 	receiver.pairs = d->pairs;
 	receiver.quarters = d->quarters;
 	receiver.range_start = d->range_start;
@@ -689,24 +738,9 @@ ReadSessions(Dashboard *d)
 	receiver.dropoff = d->dropoff;
 	ConcurrentInitSpans(&d->spans, d->context);
 	receiver.spans = &d->spans;
-
-	memset(&options, 0, sizeof(options));
-	options.params = makeParamList(3);
-	for (int i = 0; i < 3; i++)
-	{
-		options.params->params[i].isnull = false;
-		options.params->params[i].pflags = PARAM_FLAG_CONST;
-		options.params->params[i].ptype = types[i];
-	}
-	options.params->params[0].value = UUIDPGetDatum(d->creator_id);
-	options.params->params[1].value = TimestampTzGetDatum(d->range_start);
-	options.params->params[2].value = TimestampTzGetDatum(d->range_end);
-	options.read_only = true;
-	options.dest = (DestReceiver *) &receiver;
-	if (SPI_execute_plan_extended(ChronosKeptPlanWithOptions(&sessions_plan, sessions_sql, 3, types,
-														  CURSOR_OPT_CUSTOM_PLAN),
-								  &options) != SPI_OK_SELECT)
-		elog(ERROR, "could not read watch sessions");
+	RunIntoReceiver(ChronosKeptPlanWithOptions(&sessions_plan, sessions_sql, 3, types,
+											   CURSOR_OPT_CUSTOM_PLAN),
+					3, types, values, (DestReceiver *) &receiver, "watch sessions");
 }
 
 /*
@@ -781,14 +815,80 @@ HasQoeColumns(void)
 	return has;
 }
 
+/* Receives the rollup rows of the range, summing them per video and per day. */
+typedef struct RollupReceiver
+{
+	DestReceiver pub;
+	Dashboard  *d;
+} RollupReceiver;
+
+/* a + b, or an error: sums of many days of bigint watch times could pass int64 */
+static inline int64
+AddCount(int64 a, int64 b)
+{
+	int64		sum;
+
+	if (unlikely(pg_add_s64_overflow(a, b, &sum)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("bigint out of range")));
+	return sum;
+}
+
+static bool
+ReceiveRollup(TupleTableSlot *slot, DestReceiver *self)
+{
+	Dashboard  *d = ((RollupReceiver *) self)->d;
+	DateADT		day;
+	int64		views;
+	int64		watch_time;
+	int64		completions;
+	int64		rewatches;
+	VideoEntry *video;
+	DayTotals  *totals;
+
+	slot_getallattrs(slot);
+	day = DatumGetDateADT(slot->tts_values[1]);
+	if (day < d->from || day > d->to)
+		return true;
+	views = DatumGetInt32(slot->tts_values[2]);
+	watch_time = DatumGetInt64(slot->tts_values[3]);
+	completions = DatumGetInt32(slot->tts_values[4]);
+	rewatches = DatumGetInt32(slot->tts_values[5]);
+	if (!d->have_updated_at || DatumGetTimestampTz(slot->tts_values[6]) > d->updated_at)
+	{
+		d->updated_at = DatumGetTimestampTz(slot->tts_values[6]);
+		d->have_updated_at = true;
+	}
+
+	video = VideoOf(d, DatumGetUUIDP(slot->tts_values[0]));
+	video->views = AddCount(video->views, views);
+	video->watch_time = AddCount(video->watch_time, watch_time);
+	video->completions = AddCount(video->completions, completions);
+	video->rewatches = AddCount(video->rewatches, rewatches);
+
+	totals = &d->days[day - d->from];
+	totals->views = AddCount(totals->views, views);
+	totals->watch_time = AddCount(totals->watch_time, watch_time);
+	totals->completions = AddCount(totals->completions, completions);
+	totals->rewatches = AddCount(totals->rewatches, rewatches);
+	if (d->has_qoe)
+	{
+		totals->exits = AddCount(totals->exits, DatumGetInt32(slot->tts_values[7]));
+		totals->rebuffers = AddCount(totals->rebuffers, DatumGetInt32(slot->tts_values[8]));
+		totals->rebuffer_ms = AddCount(totals->rebuffer_ms, DatumGetInt64(slot->tts_values[9]));
+	}
+	return true;
+}
+
 /* The rollups of the range, summed per video (into d->videos) and per day. */
 static void
 ReadRollups(Dashboard *d)
 {
 	static const Oid types[3] = {UUIDOID, DATEOID, DATEOID};
-	Datum		args[3] = {UUIDPGetDatum(d->creator_id), DateADTGetDatum(d->from),
+	Datum		values[3] = {UUIDPGetDatum(d->creator_id), DateADTGetDatum(d->from),
 	DateADTGetDatum(d->to)};
-	MemoryContext old_context;
+	RollupReceiver receiver;
 	SPIPlanPtr	plan;
 
 	d->has_qoe = HasQoeColumns();
@@ -798,104 +898,44 @@ ReadRollups(Dashboard *d)
 	else
 		plan = ChronosKeptPlanWithOptions(&rollups_plan, rollups_sql, 3, types,
 										  CURSOR_OPT_CUSTOM_PLAN);
-	if (SPI_execute_plan(plan, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read video analytics");
-	old_context = MemoryContextSwitchTo(d->context);
-	d->days = palloc0(sizeof(DayTotals) * d->ndays);
-	for (uint64 i = 0; i < SPI_processed; i++)
+	d->days = MemoryContextAllocZero(d->context, sizeof(DayTotals) * d->ndays);
+	memset(&receiver, 0, sizeof(receiver));
+	receiver.pub.receiveSlot = ReceiveRollup;
+	receiver.d = d;
+	RunIntoReceiver(plan, 3, types, values, (DestReceiver *) &receiver, "video analytics");
+	for (int i = 0; i < d->ndays; i++)
 	{
-		HeapTuple	tuple = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		video_null;
-		bool		isnull;
-		Datum		video_id = SPI_getbinval(tuple, desc, 1, &video_null);
-		int64		views = DatumGetInt64(SPI_getbinval(tuple, desc, 3, &isnull));
-		int64		watch_time = DatumGetInt64(SPI_getbinval(tuple, desc, 4, &isnull));
-		int64		completions = DatumGetInt64(SPI_getbinval(tuple, desc, 5, &isnull));
-		int64		rewatches = DatumGetInt64(SPI_getbinval(tuple, desc, 6, &isnull));
-		TimestampTz updated_at = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 7, &isnull));
-
-		if (!isnull && (!d->have_updated_at || updated_at > d->updated_at))
-		{
-			d->updated_at = updated_at;
-			d->have_updated_at = true;
-		}
-		if (video_null)
-		{
-			/* a day */
-			DateADT		day = DatumGetDateADT(SPI_getbinval(tuple, desc, 2, &isnull));
-
-			if (isnull || day < d->from || day > d->to)
-				continue;
-			d->days[day - d->from].views = views;
-			d->days[day - d->from].watch_time = watch_time;
-			d->days[day - d->from].completions = completions;
-			if (d->has_qoe)
-			{
-				d->days[day - d->from].exits = DatumGetInt64(SPI_getbinval(tuple, desc, 8, &isnull));
-				d->days[day - d->from].rebuffers = DatumGetInt64(SPI_getbinval(tuple, desc, 9, &isnull));
-				d->days[day - d->from].rebuffer_ms = DatumGetInt64(SPI_getbinval(tuple, desc, 10, &isnull));
-			}
-			d->views += views;
-			d->watch_time += watch_time;
-			d->completions += completions;
-			d->rewatches += rewatches;
-		}
-		else
-		{
-			VideoEntry *video = VideoOf(d, DatumGetUUIDP(video_id));
-
-			video->views = views;
-			video->watch_time = watch_time;
-			video->completions = completions;
-			video->rewatches = rewatches;
-		}
+		d->views = AddCount(d->views, d->days[i].views);
+		d->watch_time = AddCount(d->watch_time, d->days[i].watch_time);
+		d->completions = AddCount(d->completions, d->days[i].completions);
+		d->rewatches = AddCount(d->rewatches, d->days[i].rewatches);
 	}
-	MemoryContextSwitchTo(old_context);
-	SPI_freetuptable(SPI_tuptable);
 }
 
-/* Title and duration of each video of d->videos. */
+/* Title and duration of each video of d->videos, from the creator's videos read first. */
 static void
-ReadVideos(Dashboard *d)
+DescribeVideos(Dashboard *d)
 {
-	static const Oid types[2] = {UUIDOID, UUIDARRAYOID};
-	long		nvideos = hash_get_num_entries(d->videos);
-	Datum	   *ids = palloc(sizeof(Datum) * Max(nvideos, 1));
-	int			n = 0;
-	Datum		args[2];
+	TupleDesc	desc = d->video_rows->tupdesc;
 	HASH_SEQ_STATUS scan;
 	VideoEntry *video;
-	MemoryContext old_context;
+	MemoryContext old_context = MemoryContextSwitchTo(d->context);
 
 	hash_seq_init(&scan, d->videos);
 	while ((video = hash_seq_search(&scan)) != NULL)
-		ids[n++] = UUIDPGetDatum(&video->video);
-	args[0] = UUIDPGetDatum(d->creator_id);
-	args[1] = PointerGetDatum(construct_array(ids, n, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
-	if (SPI_execute_plan(ChronosKeptPlan(&videos_plan, videos_sql, 2, types),
-						 args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read videos");
-	old_context = MemoryContextSwitchTo(d->context);
-	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		HeapTuple	tuple = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
+		CatalogEntry *entry = hash_search(d->catalog, &video->video, HASH_FIND, NULL);
 		Datum		duration;
 
-		video = hash_search(d->videos, DatumGetUUIDP(SPI_getbinval(tuple, desc, 1, &isnull)),
-							HASH_FIND, NULL);
-		if (video == NULL)
+		if (entry == NULL)
 			continue;
 		video->described = true;
-		video->title = SPI_getvalue(tuple, desc, 2);
-		duration = SPI_getbinval(tuple, desc, 3, &video->duration_null);
+		video->title = SPI_getvalue(entry->row, desc, 3);
+		duration = SPI_getbinval(entry->row, desc, 2, &video->duration_null);
 		if (!video->duration_null)
 			video->duration = DatumGetInt32(duration);
 	}
 	MemoryContextSwitchTo(old_context);
-	SPI_freetuptable(SPI_tuptable);
 }
 
 /* Transcription costs per method, in the order of the document. */
@@ -1338,7 +1378,7 @@ creator_dashboard(PG_FUNCTION_ARGS)
 	ReadSessions(&d);
 	FoldSessions(&d);
 	ReadRollups(&d);
-	ReadVideos(&d);
+	DescribeVideos(&d);
 	ReadCosts(&d);
 	SPI_finish();
 	ChronosRestoreUser(&saved);

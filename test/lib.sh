@@ -25,7 +25,9 @@ fi
 export PG_MAJOR
 if [ "$PG_MAJOR" = 15 ]; then
 	PG_SOURCE=debian			# Debian 12's packages
-	PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
+	# CHRONOS_PG15_BIN: another copy of it (docs/testing.md, "Several
+	# worktrees at once"), so that two trees install and test side by side
+	PGBIN=${CHRONOS_PG15_BIN:-/usr/lib/postgresql/$PG_MAJOR/bin}
 else
 	PG_SOURCE=cache				# test/pg-versions.sh
 	PGBIN=$(pg_cache_dir "$PG_MAJOR")/bin

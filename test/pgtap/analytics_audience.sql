@@ -12,7 +12,7 @@
 SET client_min_messages = warning;
 SET timezone = 'UTC';
 BEGIN;
-SELECT plan(56);
+SELECT plan(58);
 
 \set ids 'a1700000-0000-4000-800%s-%s'
 \set kinds 012346
@@ -316,6 +316,34 @@ DELETE FROM chronos.video_watch_sessions
 SELECT ok((SELECT j ?& ARRAY['creator_id', 'from', 'to', 'timezone', 'totals', 'daily', 'videos', 'top_by_views',
                              'top_by_engagement', 'heatmap', 'costs', 'dropoff_points', 'peak_concurrent_viewers'] FROM dash),
     'the dashboard keeps its keys and adds dropoff_points and peak_concurrent_viewers');
+
+--
+-- Many sessions (beyond the few that a comparison sort handles alone): 2,000
+-- of creator B's video b1 over a day, starts and ends to the microsecond,
+-- 40 of them starting at the same instant, against a brute-force count at
+-- every instant a span starts or ends.
+CREATE TEMP TABLE many AS
+SELECT '2026-02-01 00:00+00'::timestamptz + make_interval(secs => (i * 7919 % 86400) + (i * 104729 % 1000000) / 1e6) AS s,
+       (i * 31 % 3600) + 1 + (i * 13 % 1000) / 1e3 AS len, i
+  FROM generate_series(1, 2000) AS i;
+UPDATE many SET s = '2026-02-01 12:00+00' WHERE i % 50 = 0;
+INSERT INTO chronos.video_watch_sessions (video_id, student_id, session_start, session_end, last_heartbeat_at)
+SELECT 'a1700000-0000-4000-8002-0000000000b1', 'a1700000-0000-4000-8001-0000000000b1',
+       s, s + make_interval(secs => len), s + make_interval(secs => len) FROM many;
+CREATE TEMP TABLE counted AS
+WITH spans AS (SELECT s AS a, s + make_interval(secs => len) AS b FROM many),
+     instants AS (SELECT a AS t FROM spans UNION SELECT b FROM spans)
+SELECT t, (SELECT count(*) FROM spans WHERE a <= t AND b > t) AS n FROM instants;
+SELECT is((SELECT row(peak, peak_at, peak_until)::text FROM chronos.peak_concurrent_viewers(
+              'a1700000-0000-4000-8000-00000000000b', '2026-01-31 00:00+00', '2026-02-03 00:00+00')),
+    (SELECT row(n, t, (SELECT min(c.t) FROM counted c WHERE c.t > p.t AND c.n < p.n))::text
+       FROM counted p ORDER BY n DESC, t LIMIT 1),
+    'peak_concurrent_viewers over 2,000 sessions: the brute-force peak, its first instant and when it ends');
+SELECT is((SELECT j->'peak_concurrent_viewers' FROM chronos.creator_dashboard('a1700000-0000-4000-8000-00000000000b', '2026-02-01', '2026-02-01') AS j),
+    (SELECT jsonb_build_object('peak', n, 'at', t, 'until', (SELECT min(c.t) FROM counted c WHERE c.t > p.t AND c.n < p.n))
+       FROM counted p ORDER BY n DESC, t LIMIT 1),
+    'the dashboard''s peak over the same 2,000 sessions');
+DELETE FROM chronos.video_watch_sessions WHERE video_id = 'a1700000-0000-4000-8002-0000000000b1';
 
 --
 -- Who may read what.  video_dropoff and video_relative_retention answer as
