@@ -351,13 +351,16 @@ ALTER TABLE @extschema@.video_analytics
     ADD COLUMN IF NOT EXISTS exits_before_start integer NOT NULL DEFAULT 0,
     ADD COLUMN IF NOT EXISTS rebuffer_count     integer NOT NULL DEFAULT 0,
     ADD COLUMN IF NOT EXISTS rebuffer_ms        bigint  NOT NULL DEFAULT 0,
-    ADD COLUMN IF NOT EXISTS rebuffer_ratio     numeric;
+    ADD COLUMN IF NOT EXISTS rebuffer_ratio     numeric,
+    ADD COLUMN IF NOT EXISTS startup_ms_values  numeric[];
 END
 $$;
 COMMENT ON COLUMN @extschema@.video_analytics.startup_p50_ms IS
 'Median time to the first frame of the day''s sessions, in milliseconds: the startup_ms of each session''s first video_startup event, percentile_disc(0.5); NULL when none reported one.';
 COMMENT ON COLUMN @extschema@.video_analytics.startup_p95_ms IS
 '95th percentile of the same startup times (percentile_disc(0.95)); NULL when none reported one.';
+COMMENT ON COLUMN @extschema@.video_analytics.startup_ms_values IS
+'The same startup times themselves, one per session that reported one, ascending; NULL when none did. creator_dashboard takes the exact percentiles of a range of days (and of each day, across videos) from them.';
 COMMENT ON COLUMN @extschema@.video_analytics.exits_before_start IS
 'Sessions of the day that ended (or were closed as stale) having played nothing and reported no video_startup: viewers who left before the video started.';
 COMMENT ON COLUMN @extschema@.video_analytics.rebuffer_count IS
@@ -370,7 +373,7 @@ COMMENT ON TYPE @extschema@.video_event_type IS
 'The kinds of analytics event: the eight lifecycle and viewing events, the four a real player emits (paused, resumed, seeked, speed changed), and, since 1.1, three about the quality of playback: video_startup (metadata startup_ms: time to the first frame), video_rebuffer (duration_ms: how long playback stalled) and video_error (code).';
 
 COMMENT ON FUNCTION @extschema@.creator_dashboard(uuid, date, date) IS
-'The creator''s dashboard for its local days p_from to p_to (at most 366): totals, views and watch time per day (zero-filled), per-video views, unique viewers, completion rate and engagement score, the top 10 videos by views and by engagement, a 7 x 24 heatmap of session starts (Monday first, local hours), transcription costs by method, the 10 largest drop-off points of the range''s sessions (dropoff_points: video, bucket of 100, sessions that stopped there; the last bucket, watched to the end, left out) and the peak of concurrent viewers among the range''s sessions (peak_concurrent_viewers: peak, at, until) and the quality of experience (quality_of_experience: exits before start, stalls and their milliseconds, over the range and per day; null before 1.1''s rollup columns). Sums of days come from the rollups (as of the last refresh_video_analytics), distinct students, rates, drop-off and peak from the sessions of the range. The creator itself or the service only.';
+'The creator''s dashboard for its local days p_from to p_to (at most 366): totals, views and watch time per day (zero-filled), per-video views, unique viewers, completion rate and engagement score, the top 10 videos by views and by engagement, a 7 x 24 heatmap of session starts (Monday first, local hours), transcription costs by method, the 10 largest drop-off points of the range''s sessions (dropoff_points: video, bucket of 100, sessions that stopped there; the last bucket, watched to the end, left out) and the peak of concurrent viewers among the range''s sessions (peak_concurrent_viewers: peak, at, until) and the quality of experience (quality_of_experience: startup time median and 95th percentile, exits before start, stalls and their milliseconds, over the range and per day; null before 1.1''s rollup columns). Sums of days come from the rollups (as of the last refresh_video_analytics), distinct students, rates, drop-off and peak from the sessions of the range. The creator itself or the service only.';
 
 -- Ask PostgREST to reload its schema cache (where nothing listens, nothing
 -- happens).  Not on a Citus worker: Citus runs this script there inside a

@@ -36,6 +36,7 @@
 #include "fmgr.h"
 #include "nodes/params.h"
 #include "tcop/dest.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
@@ -51,6 +52,7 @@
 #include "concurrent_viewers.h"
 #include "identity.h"
 #include "owner.h"
+#include "percentiles.h"
 #include "retention.h"
 #include "spi_sql.h"
 #include "watch_ranges.h"
@@ -103,9 +105,9 @@ static const char *const sessions_sql =
 " WHERE a.creator_id" SQL_EQ "$1 AND a.date" SQL_GE "$2 AND a.date" SQL_LE "$3"
 static const char *const rollups_sql = ROLLUPS_COLUMNS ROLLUPS_FROM;
 
-/* The same with chronos 1.1's quality-of-experience columns (8 to 10), where they exist. */
+/* The same with chronos 1.1's quality-of-experience columns (8 to 11), where they exist. */
 static const char *const qoe_rollups_sql = ROLLUPS_COLUMNS ","
-"       a.exits_before_start, a.rebuffer_count, a.rebuffer_ms"
+"       a.exits_before_start, a.rebuffer_count, a.rebuffer_ms, a.startup_ms_values"
 ROLLUPS_FROM;
 
 /* Whether video_analytics has chronos 1.1's quality-of-experience columns (not at 1.0). */
@@ -369,9 +371,11 @@ typedef struct DayTotals
 	int64		watch_time;
 	int64		completions;
 	int64		rewatches;
-	int64		exits;			/* 1.1: exits before start, stalls and their ms */
+	int64		exits;			/* 1.1: exits before start, stalls and their ms, */
 	int64		rebuffers;
 	int64		rebuffer_ms;
+	Numeric		startup_p50;	/* the startup times' median and 95th */
+	Numeric		startup_p95;	/* percentile (NULL: none reported) */
 } DayTotals;
 
 /* n / d rounded half up to hundredths (n, d >= 0; 0 when d = 0), as SQL's round(x, 2). */
@@ -537,6 +541,17 @@ PushIntField(JsonbParseState **state, const char *key, int64 n)
 	PushInt(state, WJB_VALUE, n);
 }
 
+/* A numeric, or null for NULL. */
+static void
+PushNumericField(JsonbParseState **state, const char *key, Numeric n)
+{
+	PushKey(state, key);
+	if (n == NULL)
+		PushString(state, WJB_VALUE, NULL);
+	else
+		PushNumeric(state, WJB_VALUE, n);
+}
+
 static void
 PushHundredthsField(JsonbParseState **state, const char *key, int64 n)
 {
@@ -592,6 +607,9 @@ typedef struct Dashboard
 	DropoffPoint *dropoff_points;
 	ViewerSpans spans;			/* of the sessions of the range */
 	bool		has_qoe;		/* the rollups have 1.1's quality-of-experience columns */
+	NumericSamples startups;	/* the startup times of the range (group: day - from) */
+	Numeric		startup_p50;
+	Numeric		startup_p95;
 	int64		peak;
 	TimestampTz peak_at;
 	TimestampTz peak_until;
@@ -877,6 +895,21 @@ ReceiveRollup(TupleTableSlot *slot, DestReceiver *self)
 		totals->exits = AddCount(totals->exits, DatumGetInt32(slot->tts_values[7]));
 		totals->rebuffers = AddCount(totals->rebuffers, DatumGetInt32(slot->tts_values[8]));
 		totals->rebuffer_ms = AddCount(totals->rebuffer_ms, DatumGetInt64(slot->tts_values[9]));
+		if (!slot->tts_isnull[10])
+		{
+			/* the day's startup times, kept (copied out of the executor's memory) */
+			MemoryContext old_context = MemoryContextSwitchTo(d->context);
+			ArrayType  *startups = DatumGetArrayTypePCopy(slot->tts_values[10]);
+			Datum	   *values;
+			bool	   *nulls;
+			int			n;
+
+			deconstruct_array(startups, NUMERICOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
+			for (int i = 0; i < n; i++)
+				if (!nulls[i])
+					SamplesAdd(&d->startups, DatumGetNumeric(values[i]), day - d->from);
+			MemoryContextSwitchTo(old_context);
+		}
 	}
 	return true;
 }
@@ -899,6 +932,7 @@ ReadRollups(Dashboard *d)
 		plan = ChronosKeptPlanWithOptions(&rollups_plan, rollups_sql, 3, types,
 										  CURSOR_OPT_CUSTOM_PLAN);
 	d->days = MemoryContextAllocZero(d->context, sizeof(DayTotals) * d->ndays);
+	SamplesInit(&d->startups, d->context);
 	memset(&receiver, 0, sizeof(receiver));
 	receiver.pub.receiveSlot = ReceiveRollup;
 	receiver.d = d;
@@ -910,6 +944,34 @@ ReadRollups(Dashboard *d)
 		d->completions = AddCount(d->completions, d->days[i].completions);
 		d->rewatches = AddCount(d->rewatches, d->days[i].rewatches);
 	}
+}
+
+/*
+ * The startup times' median and 95th percentile (percentile_disc) of each
+ * day, then of the whole range: exact, from every session's time that the
+ * rollups list, not from their per-video percentiles.
+ */
+static void
+FoldStartups(Dashboard *d)
+{
+	NumericSamples *samples = &d->startups;
+	int64		i = 0;
+
+	SamplesSortByGroup(samples);
+	while (i < samples->n)
+	{
+		int32		day = samples->items[i].group;
+		int64		end = i;
+
+		while (end < samples->n && samples->items[end].group == day)
+			end++;
+		d->days[day].startup_p50 = SamplesPercentile(&samples->items[i], end - i, 0.5);
+		d->days[day].startup_p95 = SamplesPercentile(&samples->items[i], end - i, 0.95);
+		i = end;
+	}
+	SamplesSortByValue(samples);
+	d->startup_p50 = SamplesPercentile(samples->items, samples->n, 0.5);
+	d->startup_p95 = SamplesPercentile(samples->items, samples->n, 0.95);
 }
 
 /* Title and duration of each video of d->videos, from the creator's videos read first. */
@@ -1238,6 +1300,8 @@ PushQoe(JsonbParseState **state, Dashboard *d)
 		rebuffer_ms += d->days[i].rebuffer_ms;
 	}
 	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	PushNumericField(state, "startup_p50_ms", d->startup_p50);
+	PushNumericField(state, "startup_p95_ms", d->startup_p95);
 	PushIntField(state, "exits_before_start", exits);
 	PushIntField(state, "rebuffer_count", rebuffers);
 	PushIntField(state, "rebuffer_ms", rebuffer_ms);
@@ -1248,6 +1312,8 @@ PushQoe(JsonbParseState **state, Dashboard *d)
 		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
 		PushKey(state, "date");
 		PushDateTime(state, WJB_VALUE, DateADTGetDatum(d->from + i), DATEOID);
+		PushNumericField(state, "startup_p50_ms", d->days[i].startup_p50);
+		PushNumericField(state, "startup_p95_ms", d->days[i].startup_p95);
 		PushIntField(state, "exits_before_start", d->days[i].exits);
 		PushIntField(state, "rebuffer_count", d->days[i].rebuffers);
 		PushIntField(state, "rebuffer_ms", d->days[i].rebuffer_ms);
@@ -1378,6 +1444,8 @@ creator_dashboard(PG_FUNCTION_ARGS)
 	ReadSessions(&d);
 	FoldSessions(&d);
 	ReadRollups(&d);
+	if (d.has_qoe)
+		FoldStartups(&d);
 	DescribeVideos(&d);
 	ReadCosts(&d);
 	SPI_finish();

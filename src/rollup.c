@@ -204,8 +204,10 @@ static const char *const has_qoe_sql =
  * Citus) or NULL.  Per (video, local day), over the sessions that started
  * that day: the median and 95th percentile (percentile_disc: a startup
  * time some viewing had) of each session's first video_startup's
- * startup_ms; the sessions that ended having played nothing and reported
- * no startup (exits before the video started); the video_rebuffer events
+ * startup_ms, and those times themselves, ascending (creator_dashboard
+ * takes the percentiles of a range of days from them); the sessions that
+ * ended having played nothing and reported no startup (exits before the
+ * video started); the video_rebuffer events
  * and their summed duration_ms; and that sum over the sessions'
  * watch_time_ms (NULL when they watched nothing).
  */
@@ -225,6 +227,8 @@ static const char *const qoe_sql =
 "  SELECT t.video_id, t.creator_id, t.day,"
 "         pg_catalog.percentile_disc(0.5) WITHIN GROUP (ORDER BY q.startup) AS p50,"
 "         pg_catalog.percentile_disc(0.95) WITHIN GROUP (ORDER BY q.startup) AS p95,"
+"         pg_catalog.array_agg(q.startup ORDER BY q.startup) FILTER (WHERE q.startup IS NOT NULL)"
+"             AS startups,"
 "         pg_catalog.count(s.id) FILTER (WHERE s.session_end IS NOT NULL AND NOT q.started"
 "             AND chronos.range_count(s.watched)" SQL_EQ "0)::pg_catalog.int4 AS exits,"
 "         COALESCE(pg_catalog.sum(q.rebuffers), 0)::pg_catalog.int4 AS rebuffers,"
@@ -252,7 +256,8 @@ static const char *const qoe_sql =
 "   GROUP BY t.video_id, t.creator_id, t.day"
 ")"
 "UPDATE chronos.video_analytics a SET"
-"       startup_p50_ms = c.p50, startup_p95_ms = c.p95, exits_before_start = c.exits,"
+"       startup_p50_ms = c.p50, startup_p95_ms = c.p95, startup_ms_values = c.startups,"
+"       exits_before_start = c.exits,"
 "       rebuffer_count = c.rebuffers, rebuffer_ms = c.rebuffer_ms::pg_catalog.int8,"
 "       rebuffer_ratio = CASE WHEN c.watch_ms" SQL_GT "0 THEN pg_catalog.trim_scale(pg_catalog.round(c.rebuffer_ms"
 "           " SQL_DIVIDE "c.watch_ms, 6)) END"

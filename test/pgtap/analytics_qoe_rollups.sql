@@ -5,14 +5,14 @@
 SET client_min_messages = warning;
 SET timezone = 'UTC';
 BEGIN;
-SELECT plan(9);
+SELECT plan(14);
 
 \set ids 'a1a00000-0000-4000-800%s-%s'
 \set kinds 012346
 \set whop qoe_rollups_
 \set creators 'a'
 \set students 'a1 a2 a3 a4 a5 a6'
-\set videos 'a1=100 a2=100'
+\set videos 'a1=100 a2=100 a3=100'
 \ir ../fixtures/people.sql
 \ir ../fixtures/catalog.sql
 
@@ -66,6 +66,9 @@ SELECT is(chronos.refresh_video_analytics('2026-01-01'), 2, 'the refresh writes 
 SELECT is((SELECT row(startup_p50_ms, startup_p95_ms)::text FROM chronos.video_analytics
             WHERE video_id = 'a1a00000-0000-4000-8002-0000000000a1' AND date = '2026-02-01'),
     row(1200::numeric, 3000::numeric)::text, 'startup p50 1200 ms and p95 3000 ms, of each session''s first startup');
+SELECT is((SELECT startup_ms_values FROM chronos.video_analytics
+            WHERE video_id = 'a1a00000-0000-4000-8002-0000000000a1' AND date = '2026-02-01'),
+    '{800,1200,3000}'::numeric[], 'the startup times themselves, ascending (session 2''s second startup left out)');
 SELECT is((SELECT exits_before_start FROM chronos.video_analytics
             WHERE video_id = 'a1a00000-0000-4000-8002-0000000000a1' AND date = '2026-02-01'),
     1, 'one exit before the video started (session 3: ended, nothing played, no startup)');
@@ -77,6 +80,8 @@ SELECT is((SELECT row(startup_p50_ms, startup_p95_ms, exits_before_start, rebuff
              FROM chronos.video_analytics WHERE video_id = 'a1a00000-0000-4000-8002-0000000000a2'),
     row(NULL::numeric, NULL::numeric, 0, 0, 0::bigint, 0::numeric)::text,
     'a video whose sessions reported nothing: no startup times, no stalls, a ratio of 0');
+SELECT is((SELECT startup_ms_values FROM chronos.video_analytics WHERE video_id = 'a1a00000-0000-4000-8002-0000000000a2'),
+    NULL::numeric[], '... and no list of startup times');
 -- Session 4 ends having played nothing.  Ending a session logs no rollup
 -- work (nor does an event), so the incremental refresh leaves the day as it
 -- was; a refresh with p_since recomputes it (docs/audience.md).
@@ -87,13 +92,45 @@ SELECT is((SELECT exits_before_start FROM chronos.video_analytics
             WHERE video_id = 'a1a00000-0000-4000-8002-0000000000a1' AND date = '2026-02-01'),
     2, 'session 4, ended without playing or starting, is an exit too');
 
--- the dashboard sums them over the range and per day
+-- The dashboard: the rollups summed over the range and per day, and the
+-- startup times' exact percentiles over all the sessions of a day, and of
+-- the range, whatever their video.  Video a3: sessions 7 and 8 on
+-- 2026-02-01 (startups 1500.5 and 400 ms), 9 and 10 on 2026-01-31 (2500
+-- each).  2026-02-01: {400, 800, 1200, 1500.5, 3000}: p50 the 3rd, 1200;
+-- p95 the 5th, 3000.  2026-01-31: {2500, 2500}.  The range, 7 times:
+-- p50 the 4th, 1500.5 (a median of the videos' medians would say 1200 or
+-- 400); p95 the 7th, 3000.
+INSERT INTO chronos.video_watch_sessions (id, video_id, student_id, session_start, session_end, watched, watch_time_ms)
+SELECT format('a1a00000-0000-4000-8006-%s', lpad(k::text, 12, '0'))::uuid, 'a1a00000-0000-4000-8002-0000000000a3',
+       format('a1a00000-0000-4000-8001-0000000000a%s', k - 4)::uuid, at, at + interval '10 minutes', '{[0,10)}', 10000
+  FROM (VALUES (7, '2026-02-01 12:00+00'::timestamptz), (8, '2026-02-01 13:00+00'),
+               (9, '2026-01-31 12:00+00'), (10, '2026-01-31 13:00+00')) AS s (k, at);
+SELECT chronos.track_video_event('video_startup', 'a1a00000-0000-4000-8002-0000000000a3',
+           'a1a00000-0000-4000-8000-00000000000a', format('a1a00000-0000-4000-8001-0000000000a%s', k - 4)::uuid,
+           p_metadata => jsonb_build_object('startup_ms', ms), p_timestamp => at,
+           p_session_id => format('a1a00000-0000-4000-8006-%s', lpad(k::text, 12, '0'))::uuid) IS NULL
+  FROM (VALUES (7, 1500.5, '2026-02-01 12:00:01+00'::timestamptz), (8, 400, '2026-02-01 13:00:01+00'),
+               (9, 2500, '2026-01-31 12:00:01+00'), (10, 2500, '2026-01-31 13:00:01+00')) AS e (k, ms, at) \g /dev/null
+SELECT is(chronos.refresh_video_analytics('2026-01-01'), 4, 'a refresh writes a3''s two days too');
 SELECT is((SELECT d->'quality_of_experience' FROM chronos.creator_dashboard('a1a00000-0000-4000-8000-00000000000a',
                                                                             '2026-01-31', '2026-02-01') AS d),
-    '{"exits_before_start": 2, "rebuffer_count": 2, "rebuffer_ms": 1500,
-      "daily": [{"date": "2026-01-31", "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0},
-                {"date": "2026-02-01", "exits_before_start": 2, "rebuffer_count": 2, "rebuffer_ms": 1500}]}'::jsonb,
-    'creator_dashboard: quality_of_experience sums the rollups over the range and per day');
+    '{"startup_p50_ms": 1500.5, "startup_p95_ms": 3000, "exits_before_start": 2, "rebuffer_count": 2, "rebuffer_ms": 1500,
+      "daily": [{"date": "2026-01-31", "startup_p50_ms": 2500, "startup_p95_ms": 2500,
+                 "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0},
+                {"date": "2026-02-01", "startup_p50_ms": 1200, "startup_p95_ms": 3000,
+                 "exits_before_start": 2, "rebuffer_count": 2, "rebuffer_ms": 1500}]}'::jsonb,
+    'creator_dashboard: quality_of_experience over the range and per day, the startup percentiles of every session');
+SELECT is((SELECT d->'quality_of_experience'->>'startup_p50_ms' FROM chronos.creator_dashboard('a1a00000-0000-4000-8000-00000000000a',
+                                                                            '2026-01-31', '2026-02-01') AS d),
+    (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY x)::text FROM chronos.video_analytics, unnest(startup_ms_values) AS x
+      WHERE creator_id = 'a1a00000-0000-4000-8000-00000000000a'),
+    'the range''s median is percentile_disc over the rollups'' startup times');
+SELECT is((SELECT d->'quality_of_experience' FROM chronos.creator_dashboard('a1a00000-0000-4000-8000-00000000000a',
+                                                                            '2026-01-30', '2026-01-30') AS d),
+    '{"startup_p50_ms": null, "startup_p95_ms": null, "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0,
+      "daily": [{"date": "2026-01-30", "startup_p50_ms": null, "startup_p95_ms": null,
+                 "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0}]}'::jsonb,
+    'creator_dashboard: no startup reported, null percentiles');
 
 SELECT * FROM finish();
 ROLLBACK;

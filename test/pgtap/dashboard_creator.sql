@@ -191,9 +191,12 @@ SELECT is(chronos.creator_dashboard('a9100000-0000-4000-8000-00000000000a', '202
         'heatmap', (SELECT jsonb_agg(r) FROM (SELECT jsonb_agg(0) AS r FROM generate_series(1, 7) d, generate_series(1, 24) h GROUP BY d) x),
         'costs', '[]'::jsonb, 'dropoff_points', '[]'::jsonb,
         'peak_concurrent_viewers', '{"peak": 0, "at": null, "until": null}'::jsonb,
-        'quality_of_experience', '{"exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0,
-            "daily": [{"date": "2024-03-03", "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0},
-                      {"date": "2024-03-04", "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0}]}'::jsonb),
+        'quality_of_experience', '{"startup_p50_ms": null, "startup_p95_ms": null,
+            "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0,
+            "daily": [{"date": "2024-03-03", "startup_p50_ms": null, "startup_p95_ms": null,
+                       "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0},
+                      {"date": "2024-03-04", "startup_p50_ms": null, "startup_p95_ms": null,
+                       "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0}]}'::jsonb),
     'a range without activity: zeros, empty lists, a heatmap of zeros, no drop-off, no peak, no stalls (1.1''s keys)');
 SELECT is(chronos.creator_dashboard('a9100000-0000-4000-8000-00000000000b', '2025-03-04', '2025-03-04')->'totals'->'views',
     '1'::jsonb, 'creator O sees only its own session');
