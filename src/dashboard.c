@@ -955,23 +955,24 @@ static void
 FoldStartups(Dashboard *d)
 {
 	NumericSamples *samples = &d->startups;
+	NumericSample *by_day;
 	int64		i = 0;
 
-	SamplesSortByGroup(samples);
-	while (i < samples->n)
-	{
-		int32		day = samples->items[i].group;
-		int64		end = i;
-
-		while (end < samples->n && samples->items[end].group == day)
-			end++;
-		d->days[day].startup_p50 = SamplesPercentile(&samples->items[i], end - i, 0.5);
-		d->days[day].startup_p95 = SamplesPercentile(&samples->items[i], end - i, 0.95);
-		i = end;
-	}
 	SamplesSortByValue(samples);
 	d->startup_p50 = SamplesPercentile(samples->items, samples->n, 0.5);
 	d->startup_p95 = SamplesPercentile(samples->items, samples->n, 0.95);
+	by_day = SamplesSortedByGroup(samples, d->ndays);
+	while (i < samples->n)
+	{
+		int32		day = by_day[i].group;
+		int64		end = i;
+
+		while (end < samples->n && by_day[end].group == day)
+			end++;
+		d->days[day].startup_p50 = SamplesPercentile(&by_day[i], end - i, 0.5);
+		d->days[day].startup_p95 = SamplesPercentile(&by_day[i], end - i, 0.95);
+		i = end;
+	}
 }
 
 /* Title and duration of each video of d->videos, from the creator's videos read first. */

@@ -30,9 +30,14 @@ extern void SamplesInit(NumericSamples *samples, MemoryContext context);
 /* Adds value (not NULL, not NaN) to group. */
 extern void SamplesAdd(NumericSamples *samples, Numeric value, int32 group);
 
-/* Sorts the samples by value, or by group and then value. */
+/* Sorts the samples by value. */
 extern void SamplesSortByValue(NumericSamples *samples);
-extern void SamplesSortByGroup(NumericSamples *samples);
+
+/*
+ * A copy of samples sorted by value (SamplesSortByValue first) sorted by
+ * group too, from 0 to ngroups - 1, each group's values in order.
+ */
+extern NumericSample *SamplesSortedByGroup(const NumericSamples *samples, int32 ngroups);
 
 /*
  * percentile_disc(fraction) of the n samples from first, sorted by value:

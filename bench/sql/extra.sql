@@ -13,6 +13,10 @@
 --    the generator made, and modules 2 to 5) with 40 lessons, videos 1 to 40,
 --    eight per module, the eighth of each optional.  Students 1 to 10 of
 --    creator 1 have sessions of every one of its videos (bench/sql/generate.sql).
+-- 3. Startup times: a video_startup event (startup_ms from 200 to 5,000, to
+--    the tenth) for each of creator 1's sessions of the last 31 days, as a
+--    player reports one per viewing, so that the rollups list them and the
+--    dashboard's startup percentiles read as many as a real month holds.
 
 \set ON_ERROR_STOP 1
 SET synchronous_commit = off;
@@ -37,3 +41,11 @@ INSERT INTO chronos.module_lessons (module_id, creator_id, video_id, lesson_orde
 SELECT CASE WHEN i <= 8 THEN bench.module(1) ELSE bench.module(1000000 + 1 + (i - 1) / 8) END,
        bench.creator(1), bench.video(i), 1 + (i - 1) % 8, i % 8 <> 0
 FROM generate_series(1, 40) i;
+
+INSERT INTO chronos.video_analytics_events
+    (event_type, video_id, creator_id, student_id, session_id, metadata, "timestamp")
+SELECT 'video_startup', s.video_id, s.creator_id, s.student_id, s.id,
+       jsonb_build_object('startup_ms', round(200 + (bench.h(row_number() OVER (ORDER BY s.id), 7) % 48000) / 10.0, 1)),
+       s.session_start + interval '1 second'
+FROM chronos.video_watch_sessions s
+WHERE s.creator_id = bench.creator(1) AND s.session_start >= now() - interval '31 days';

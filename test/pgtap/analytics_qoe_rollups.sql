@@ -5,7 +5,7 @@
 SET client_min_messages = warning;
 SET timezone = 'UTC';
 BEGIN;
-SELECT plan(14);
+SELECT plan(16);
 
 \set ids 'a1a00000-0000-4000-800%s-%s'
 \set kinds 012346
@@ -131,6 +131,46 @@ SELECT is((SELECT d->'quality_of_experience' FROM chronos.creator_dashboard('a1a
       "daily": [{"date": "2026-01-30", "startup_p50_ms": null, "startup_p95_ms": null,
                  "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0}]}'::jsonb,
     'creator_dashboard: no startup reported, null percentiles');
+
+-- Many startup times (the dashboard sorts more than a few by the bits of
+-- their doubles, then any tie by numeric value): 600 sessions on 2026-02-03,
+-- 299 below 850 ms, three that a double cannot tell apart, each of another
+-- video so that they reach the dashboard in the rollups' order, not theirs
+-- (850.00000000000000002 of a1, 850.00000000000000001 of a2, 850 of a3),
+-- and 298 above: the median is the 300th, 850.
+CREATE TEMP TABLE many AS
+SELECT k, CASE k WHEN 300 THEN 'a1' WHEN 301 THEN 'a2' ELSE 'a3' END AS video,
+       CASE WHEN k <= 299 THEN 100 + (k * 7919 % 700) + (k % 10) / 10.0
+            WHEN k = 300 THEN 850.00000000000000002
+            WHEN k = 301 THEN 850.00000000000000001
+            WHEN k = 302 THEN 850
+            ELSE 900 + (k * 104729 % 4000) END AS ms
+  FROM generate_series(1, 600) AS k;
+INSERT INTO chronos.video_watch_sessions (id, video_id, student_id, session_start, session_end, watched, watch_time_ms)
+SELECT format('a1a00000-0000-4000-8006-%s', lpad((1000 + k)::text, 12, '0'))::uuid,
+       format('a1a00000-0000-4000-8002-0000000000%s', video)::uuid,
+       format('a1a00000-0000-4000-8001-0000000000a%s', 1 + k % 6)::uuid,
+       '2026-02-03 08:00+00'::timestamptz + k * interval '1 minute', '2026-02-03 08:00+00'::timestamptz + k * interval '1 minute' + interval '30 seconds',
+       '{[0,10)}', 10000
+  FROM many;
+SELECT count(chronos.track_video_event('video_startup', format('a1a00000-0000-4000-8002-0000000000%s', video)::uuid,
+           'a1a00000-0000-4000-8000-00000000000a', format('a1a00000-0000-4000-8001-0000000000a%s', 1 + k % 6)::uuid,
+           p_metadata => jsonb_build_object('startup_ms', ms),
+           p_timestamp => '2026-02-03 08:00:01+00'::timestamptz + k * interval '1 minute',
+           p_session_id => format('a1a00000-0000-4000-8006-%s', lpad((1000 + k)::text, 12, '0'))::uuid))
+  FROM many \g /dev/null
+SELECT chronos.refresh_video_analytics('2026-01-01') \g /dev/null
+SELECT is((SELECT d->'quality_of_experience'->>'startup_p50_ms' FROM chronos.creator_dashboard('a1a00000-0000-4000-8000-00000000000a',
+                                                                            '2026-02-03', '2026-02-03') AS d),
+    '850', 'the median of 600 startup times, among three that only their numeric values order');
+SELECT is((SELECT row(d->'quality_of_experience'->>'startup_p50_ms', d->'quality_of_experience'->>'startup_p95_ms',
+                      d->'quality_of_experience'->'daily'->2->>'startup_p95_ms')::text
+             FROM chronos.creator_dashboard('a1a00000-0000-4000-8000-00000000000a', '2026-02-01', '2026-02-03') AS d),
+    (SELECT row(percentile_disc(0.5) WITHIN GROUP (ORDER BY x), percentile_disc(0.95) WITHIN GROUP (ORDER BY x),
+                (SELECT percentile_disc(0.95) WITHIN GROUP (ORDER BY ms) FROM many))::text
+       FROM chronos.video_analytics, unnest(startup_ms_values) AS x
+      WHERE creator_id = 'a1a00000-0000-4000-8000-00000000000a' AND date BETWEEN '2026-02-01' AND '2026-02-03'),
+    'over three days of 605 times: percentile_disc of them all, and of the day of 600');
 
 SELECT * FROM finish();
 ROLLBACK;
