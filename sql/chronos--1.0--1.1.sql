@@ -440,6 +440,8 @@ COMMENT ON COLUMN @extschema@.usage_metrics.created_at IS 'When the report was f
 COMMENT ON COLUMN @extschema@.usage_metrics.updated_at IS 'When its figures were last replaced (record_usage with p_replace); created_at until then.';
 COMMENT ON CONSTRAINT usage_metrics_report_key ON @extschema@.usage_metrics IS
 'One report per creator, day, kind, video, source and method (NULLs equal): what record_usage is idempotent on. Also the index of the dashboard''s reads (creator_id, date).';
+COMMENT ON INDEX @extschema@.usage_metrics_report_key IS
+'The index of usage_metrics_report_key: record_usage''s conflicts, and creator_dashboard''s reads of a creator''s days (creator_id, date).';
 
 CREATE TRIGGER usage_metrics_set_updated_at BEFORE UPDATE ON @extschema@.usage_metrics
     FOR EACH ROW EXECUTE FUNCTION @extschema@.set_updated_at();
