@@ -27,6 +27,12 @@
  *     (startup_p50_ms, startup_p95_ms, exits_before_start, rebuffer_count,
  *     rebuffer_ms, rebuffer_ratio), which refresh_video_analytics computes
  *     where the columns exist.
+ *   - usage and costs (docs/usage.md): the table usage_metrics (per creator
+ *     and day, written by the service through the new record_usage, read by
+ *     the creator under row-level security), creator_dashboard's comment
+ *     naming its usage keys (which the C library adds: null at 1.0), and
+ *     distribute() replaced to distribute usage_metrics too (also on a
+ *     cluster distributed at 1.0, when called again).
  *
  * Locks, each held until the update commits (it runs in one transaction):
  *   - ACCESS EXCLUSIVE on video_watch_sessions for ADD COLUMN: a catalog
@@ -47,6 +53,10 @@
  *     or constant defaults): a catalog change, no rewrite and no scan; it
  *     waits for the dashboards and the refresh reading or writing the
  *     rollups, normally milliseconds.
+ *   - usage_metrics is a new, empty table: creating it, its policies and
+ *     its foreign keys takes SHARE ROW EXCLUSIVE on creators and videos for
+ *     an instant (no scan: the table is empty); distribute() is replaced in
+ *     the catalog, which callers do not lock.
  * Nothing else is read or written.  The script ends by notifying pgrst
  * ("reload schema"), so that PostgREST reloads its schema cache at once.
  * The C library serves 1.0's three-argument
@@ -442,6 +452,11 @@ COMMENT ON CONSTRAINT usage_metrics_report_key ON @extschema@.usage_metrics IS
 'One report per creator, day, kind, video, source and method (NULLs equal): what record_usage is idempotent on. Also the index of the dashboard''s reads (creator_id, date).';
 COMMENT ON INDEX @extschema@.usage_metrics_report_key IS
 'The index of usage_metrics_report_key: record_usage''s conflicts, and creator_dashboard''s reads of a creator''s days (creator_id, date).';
+
+-- a video's usage, found when the video is deleted (the cascade) without a scan
+CREATE INDEX usage_metrics_video_id_idx ON @extschema@.usage_metrics (video_id);
+COMMENT ON INDEX @extschema@.usage_metrics_video_id_idx IS
+'A video''s usage rows: the cascade when the video is deleted.';
 
 CREATE TRIGGER usage_metrics_set_updated_at BEFORE UPDATE ON @extschema@.usage_metrics
     FOR EACH ROW EXECUTE FUNCTION @extschema@.set_updated_at();

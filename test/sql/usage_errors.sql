@@ -8,6 +8,7 @@
 \set SHOW_CONTEXT never
 LOAD 'chronos';
 \set ids 'c1%s00000-0000-4000-8000-%s'
+\set whop usage_errors_
 \set creators 'a=usage_user_a b=usage_user_b'
 \set students 'a1=usage_learner'
 \set videos 'a1 b1'
