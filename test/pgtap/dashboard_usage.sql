@@ -12,7 +12,7 @@
 -- count.  Ids: prefix c3.
 SET client_min_messages = warning;
 BEGIN;
-SELECT plan(25);
+SELECT plan(26);
 
 \set ids 'c3%s00000-0000-4000-8000-%s'
 \set creators 'a=usage_dash_a b=usage_dash_b'
@@ -182,6 +182,16 @@ SELECT is(pg_temp.call_as('chronos_usage_dash_caller', 'request.jwt.claims', '{"
 SELECT is(pg_temp.call_as('chronos_usage_dash_caller', 'chronos.student_id', 'c3200000-0000-4000-8000-0000000000a1',
                           $$chronos.creator_dashboard('c3100000-0000-4000-8000-00000000000a', '2025-02-27', '2025-03-02')$$)->>'error',
     '42501', 'nor a student of the creator');
+
+-- a database still at 1.0 has no usage_metrics (here: renamed for a moment):
+-- the usage keys are null, the histogram is there
+ALTER TABLE chronos.usage_metrics RENAME TO usage_metrics_hidden;
+SELECT is((SELECT jsonb_build_array(j->'usage_totals', j->'transcript_costs_by_source', j->'storage_usage',
+                                    j->'monthly_spend', j->'video_costs', j->'videos_per_student'->5->'students',
+                                    j ? 'usage_totals')
+             FROM (SELECT chronos.creator_dashboard(:a, '2025-02-27', '2025-03-02') AS j) x),
+    '[null, null, null, null, null, 1, true]'::jsonb, 'without usage_metrics (1.0): the usage keys are null, videos_per_student is there');
+ALTER TABLE chronos.usage_metrics_hidden RENAME TO usage_metrics;
 
 -- a correction shows at once (no rollup in between)
 SELECT lives_ok($$SELECT chronos.record_usage('c3100000-0000-4000-8000-00000000000a', '2025-02-28', 'chat', 20, 0.05, p_replace => true)$$,
