@@ -186,12 +186,14 @@ struct DashboardUsage
 	int64		students[VIDEOS_NBUCKETS];
 };
 
+/* A numeric 0. */
 static Numeric
 Zero(void)
 {
 	return int64_to_numeric(0);
 }
 
+/* a + b, exactly. */
 static Numeric
 AddNumeric(Numeric a, Numeric b)
 {
@@ -222,6 +224,7 @@ MonthText(int month)
 	return psprintf("%04d-%02d", year, m);
 }
 
+/* An empty set of usage figures for the creator's days from .. to, in cxt. */
 DashboardUsage *
 DashboardUsageCreate(MemoryContext cxt, pg_uuid_t *creator_id, DateADT from, DateADT to)
 {
@@ -235,6 +238,7 @@ DashboardUsageCreate(MemoryContext cxt, pg_uuid_t *creator_id, DateADT from, Dat
 	return usage;
 }
 
+/* One student of the range who watched that many distinct videos, into its bucket. */
 void
 DashboardCountStudent(DashboardUsage *usage, int64 videos)
 {
@@ -359,6 +363,7 @@ ReadUsageVideos(DashboardUsage *u, Datum *args, const Oid *types)
 	SPI_freetuptable(SPI_tuptable);
 }
 
+/* The range's usage_metrics rows, when the table exists (1.1); inside SPI, as the owner. */
 void
 DashboardReadUsage(DashboardUsage *u)
 {
@@ -379,7 +384,11 @@ DashboardReadUsage(DashboardUsage *u)
 	ReadUsageVideos(u, args, types);
 }
 
-/* JSON building, on the dashboard's parse state. */
+/*
+ * JSON building, on the dashboard's parse state: the few helpers of
+ * dashboard.c this file needs, repeated here (they are static there, and
+ * dashboard.c is left as it was).
+ */
 
 static void
 PushKey(JsonbParseState **state, const char *key)
@@ -571,6 +580,7 @@ PushNullField(JsonbParseState **state, const char *key)
 	PushNumericField(state, key, NULL);
 }
 
+/* The usage keys (null at 1.0) and videos_per_student, into the open document. */
 void
 DashboardPushUsage(JsonbParseState **state, DashboardUsage *u)
 {
