@@ -27,6 +27,12 @@
  *     (startup_p50_ms, startup_p95_ms, exits_before_start, rebuffer_count,
  *     rebuffer_ms, rebuffer_ratio), which refresh_video_analytics computes
  *     where the columns exist.
+ *   - usage and costs (docs/usage.md): the table usage_metrics (per creator
+ *     and day, written by the service through the new record_usage, read by
+ *     the creator under row-level security), creator_dashboard's comment
+ *     naming its usage keys (which the C library adds: null at 1.0), and
+ *     distribute() replaced to distribute usage_metrics too (also on a
+ *     cluster distributed at 1.0, when called again).
  *
  * Locks, each held until the update commits (it runs in one transaction):
  *   - ACCESS EXCLUSIVE on video_watch_sessions for ADD COLUMN: a catalog
@@ -47,6 +53,10 @@
  *     or constant defaults): a catalog change, no rewrite and no scan; it
  *     waits for the dashboards and the refresh reading or writing the
  *     rollups, normally milliseconds.
+ *   - usage_metrics is a new, empty table: creating it, its policies and
+ *     its foreign keys takes SHARE ROW EXCLUSIVE on creators and videos for
+ *     an instant (no scan: the table is empty); distribute() is replaced in
+ *     the catalog, which callers do not lock.
  * Nothing else is read or written.  The script ends by notifying pgrst
  * ("reload schema"), so that PostgREST reloads its schema cache at once.
  * The C library serves 1.0's three-argument
@@ -374,6 +384,401 @@ COMMENT ON TYPE @extschema@.video_event_type IS
 
 COMMENT ON FUNCTION @extschema@.creator_dashboard(uuid, date, date) IS
 'The creator''s dashboard for its local days p_from to p_to (at most 366): totals, views and watch time per day (zero-filled), per-video views, unique viewers, completion rate and engagement score, the top 10 videos by views and by engagement, a 7 x 24 heatmap of session starts (Monday first, local hours), transcription costs by method, the 10 largest drop-off points of the range''s sessions (dropoff_points: video, bucket of 100, sessions that stopped there; the last bucket, watched to the end, left out) and the peak of concurrent viewers among the range''s sessions (peak_concurrent_viewers: peak, at, until) and the quality of experience (quality_of_experience: startup time median and 95th percentile, exits before start, stalls and their milliseconds, over the range and per day; null before 1.1''s rollup columns). Sums of days come from the rollups (as of the last refresh_video_analytics), distinct students, rates, drop-off and peak from the sessions of the range. The creator itself or the service only.';
+
+-- Usage and costs (issue 18, part 1) ---------------------------------------------
+--
+-- usage_metrics: what the platform spent per creator and day (storage,
+-- videos added, transcription, embedding, chat), written by the service
+-- through record_usage, read by the creator; creator_dashboard's cost
+-- widgets and per-video costs read it (docs/usage.md).  New objects, a new
+-- comment on creator_dashboard and distribute() replaced (it distributes
+-- usage_metrics too); no existing table is touched.
+
+CREATE TABLE @extschema@.usage_metrics (
+    creator_id uuid        NOT NULL,
+    "date"     date        NOT NULL,
+    kind       text        NOT NULL,
+    video_id   uuid,
+    source     text,
+    method     text,
+    quantity   numeric     NOT NULL,
+    cost       numeric     NOT NULL DEFAULT 0,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    -- one report per creator, day, kind and what it is about (the video,
+    -- and for a transcription its source and method); NULLs are equal here,
+    -- so a creator-wide report is one row too.  It holds creator_id, the
+    -- distribution column (chronos.distribute()).  The figures are included
+    -- in its index, so that the dashboard sums a creator's days by an
+    -- index-only scan (a creator's rows lie scattered over the table).
+    CONSTRAINT usage_metrics_report_key UNIQUE NULLS NOT DISTINCT
+        (creator_id, "date", kind, video_id, source, method) INCLUDE (quantity, cost),
+    CONSTRAINT usage_metrics_creator_id_fkey FOREIGN KEY (creator_id)
+        REFERENCES @extschema@.creators (id) ON DELETE CASCADE,
+    CONSTRAINT usage_metrics_video_id_creator_id_fkey FOREIGN KEY (video_id, creator_id)
+        REFERENCES @extschema@.videos (id, creator_id) ON DELETE CASCADE,
+    CONSTRAINT usage_metrics_kind_check
+        CHECK (kind IN ('storage', 'videos_added', 'transcription', 'embedding', 'chat')),
+    CONSTRAINT usage_metrics_source_check
+        CHECK (source IN ('youtube', 'mux', 'loom', 'vimeo', 'wistia', 'upload')),
+    CONSTRAINT usage_metrics_method_check CHECK (method IN ('captions', 'whisper', 'manual')),
+    -- a transcription has its source and method, nothing else has either;
+    -- videos added and chat messages are not attributed to a video
+    CONSTRAINT usage_metrics_dimensions_check CHECK (
+        CASE kind WHEN 'transcription' THEN source IS NOT NULL AND method IS NOT NULL
+                  ELSE source IS NULL AND method IS NULL END
+        AND (video_id IS NULL OR kind IN ('storage', 'transcription', 'embedding'))),
+    CONSTRAINT usage_metrics_amounts_check CHECK (
+        quantity >= 0 AND cost >= 0
+        AND quantity <> 'Infinity' AND cost <> 'Infinity' AND quantity <> 'NaN' AND cost <> 'NaN'
+        AND (kind = 'transcription' OR quantity = pg_catalog.trunc(quantity))
+        AND (kind <> 'videos_added' OR cost = 0))
+);
+
+COMMENT ON TABLE @extschema@.usage_metrics IS
+'What the platform used and spent for a creator on one of its local days, one row per report: per kind (storage, videos_added, transcription, embedding, chat), and per video, source and method where the kind has them. Written by the service through record_usage; the creator reads its own rows.';
+COMMENT ON COLUMN @extschema@.usage_metrics.creator_id IS 'The creator the usage is billed to.';
+COMMENT ON COLUMN @extschema@.usage_metrics."date" IS 'The creator''s local day (creators.timezone), as in video_analytics.';
+COMMENT ON COLUMN @extschema@.usage_metrics.kind IS
+'What was used, and the unit of quantity: storage (bytes stored at the end of the day), videos_added (videos), transcription (minutes transcribed), embedding (tokens embedded), chat (messages answered).';
+COMMENT ON COLUMN @extschema@.usage_metrics.video_id IS
+'The video the usage is for (storage, transcription and embedding only); NULL when it is not attributed to one video. Per-video costs add up the rows that name the video.';
+COMMENT ON COLUMN @extschema@.usage_metrics.source IS
+'For a transcription: the source type of the video transcribed (youtube, mux, loom, vimeo, wistia, upload); NULL for the other kinds.';
+COMMENT ON COLUMN @extschema@.usage_metrics.method IS
+'For a transcription: how it was made: captions (the platform''s own captions or transcript), whisper (speech to text by a model), manual (written or uploaded by the creator); NULL for the other kinds.';
+COMMENT ON COLUMN @extschema@.usage_metrics.quantity IS
+'How much, in the kind''s unit (see kind): a whole number but for transcription minutes; never negative.';
+COMMENT ON COLUMN @extschema@.usage_metrics.cost IS
+'What it cost that day, in the platform''s billing currency (USD in the report); never negative; 0 for videos_added.';
+COMMENT ON COLUMN @extschema@.usage_metrics.created_at IS 'When the report was first recorded.';
+COMMENT ON COLUMN @extschema@.usage_metrics.updated_at IS 'When its figures were last replaced (record_usage with p_replace); created_at until then.';
+COMMENT ON CONSTRAINT usage_metrics_report_key ON @extschema@.usage_metrics IS
+'One report per creator, day, kind, video, source and method (NULLs equal): what record_usage is idempotent on. Also the index of the dashboard''s reads (creator_id, date).';
+COMMENT ON INDEX @extschema@.usage_metrics_report_key IS
+'The index of usage_metrics_report_key: record_usage''s conflicts, and creator_dashboard''s reads of a creator''s days (creator_id, date), index-only (it includes quantity and cost).';
+
+-- a video's usage, found when the video is deleted (the cascade) without a scan
+CREATE INDEX usage_metrics_video_id_idx ON @extschema@.usage_metrics (video_id);
+COMMENT ON INDEX @extschema@.usage_metrics_video_id_idx IS
+'A video''s usage rows: the cascade when the video is deleted.';
+
+CREATE TRIGGER usage_metrics_set_updated_at BEFORE UPDATE ON @extschema@.usage_metrics
+    FOR EACH ROW EXECUTE FUNCTION @extschema@.set_updated_at();
+
+ALTER TABLE @extschema@.usage_metrics ENABLE ROW LEVEL SECURITY;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.usage_metrics', '');
+GRANT SELECT, INSERT, UPDATE, DELETE ON @extschema@.usage_metrics TO PUBLIC;
+
+-- The creator reads its own rows; only the service writes (record_usage).
+-- Students and anonymous callers match no arm.  As the other tables' policies
+-- (chronos--1.0.sql, "Privileges and policies").
+CREATE POLICY usage_metrics_select ON @extschema@.usage_metrics FOR SELECT
+    USING (creator_id >= @extschema@.service_id_floor()
+           OR creator_id = ANY (@extschema@.current_creator_ids()));
+CREATE POLICY usage_metrics_insert ON @extschema@.usage_metrics FOR INSERT
+    WITH CHECK (@extschema@.is_service_role());
+CREATE POLICY usage_metrics_update ON @extschema@.usage_metrics FOR UPDATE
+    USING (creator_id >= @extschema@.service_id_floor())
+    WITH CHECK (@extschema@.is_service_role());
+CREATE POLICY usage_metrics_delete ON @extschema@.usage_metrics FOR DELETE
+    USING (creator_id >= @extschema@.service_id_floor());
+
+-- record_usage: one report, idempotent on usage_metrics_report_key.  PL/pgSQL:
+-- a few calls per creator and day, one row each; it runs as the caller (the
+-- service, whom the policies let write).
+CREATE FUNCTION @extschema@.record_usage(
+    p_creator_id uuid,
+    p_date       date,
+    p_kind       text,
+    p_quantity   numeric,
+    p_cost       numeric DEFAULT 0,
+    p_video_id   uuid    DEFAULT NULL,
+    p_source     text    DEFAULT NULL,
+    p_method     text    DEFAULT NULL,
+    p_replace    boolean DEFAULT false)
+RETURNS @extschema@.usage_metrics
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_row @extschema@.usage_metrics;
+    v_video_source text;
+    v_report text;
+BEGIN
+    -- 1. arguments
+    IF p_creator_id IS NULL THEN
+        RAISE EXCEPTION 'p_creator_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_date IS NULL THEN
+        RAISE EXCEPTION 'p_date must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_kind IS NULL THEN
+        RAISE EXCEPTION 'p_kind must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_quantity IS NULL THEN
+        RAISE EXCEPTION 'p_quantity must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_cost IS NULL THEN
+        RAISE EXCEPTION 'p_cost must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_replace IS NULL THEN
+        RAISE EXCEPTION 'p_replace must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_kind NOT IN ('storage', 'videos_added', 'transcription', 'embedding', 'chat') THEN
+        RAISE EXCEPTION 'unknown usage kind "%"', p_kind
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'The kinds are storage, videos_added, transcription, embedding and chat.';
+    END IF;
+    IF isfinite(p_date) IS NOT TRUE THEN
+        RAISE EXCEPTION 'p_date must be a finite date' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- no time zone is more than a day ahead of UTC: a later day has begun nowhere
+    IF p_date > (now() AT TIME ZONE 'UTC')::date + 1 THEN
+        RAISE EXCEPTION 'p_date % is in the future', to_char(p_date, 'YYYY-MM-DD')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Record the usage of a day once it has begun in the creator''s time zone.';
+    END IF;
+    IF p_quantity IN ('NaN', 'Infinity', '-Infinity') THEN
+        RAISE EXCEPTION 'p_quantity must be a finite number, not %', p_quantity
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_quantity < 0 THEN
+        RAISE EXCEPTION 'p_quantity must not be negative, not %', p_quantity
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_kind <> 'transcription' AND p_quantity <> trunc(p_quantity) THEN
+        RAISE EXCEPTION 'p_quantity of kind % must be a whole number of %, not %', p_kind,
+                        CASE p_kind WHEN 'storage' THEN 'bytes' WHEN 'videos_added' THEN 'videos'
+                                    WHEN 'embedding' THEN 'tokens' ELSE 'messages' END, p_quantity
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_cost IN ('NaN', 'Infinity', '-Infinity') THEN
+        RAISE EXCEPTION 'p_cost must be a finite number, not %', p_cost
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_cost < 0 THEN
+        RAISE EXCEPTION 'p_cost must not be negative, not %', p_cost
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_kind = 'videos_added' AND p_cost <> 0 THEN
+        RAISE EXCEPTION 'p_cost of kind videos_added must be 0, not %', p_cost
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Adding a video costs nothing by itself: record its storage, transcription and embedding.';
+    END IF;
+    IF p_video_id IS NOT NULL AND p_kind NOT IN ('storage', 'transcription', 'embedding') THEN
+        RAISE EXCEPTION 'p_video_id is not for kind %', p_kind
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Only storage, transcription and embedding are attributed to a video.';
+    END IF;
+    IF p_kind = 'transcription' THEN
+        IF p_source IS NULL AND p_video_id IS NULL THEN
+            RAISE EXCEPTION 'p_source must not be null for kind transcription without p_video_id'
+                USING ERRCODE = 'null_value_not_allowed',
+                      HINT = 'Give the source type of the video transcribed, or the video (its source type is taken).';
+        END IF;
+        IF p_source NOT IN ('youtube', 'mux', 'loom', 'vimeo', 'wistia', 'upload') THEN
+            RAISE EXCEPTION 'unknown video source "%"', p_source
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'The sources are youtube, mux, loom, vimeo, wistia and upload.';
+        END IF;
+        IF p_method IS NULL THEN
+            RAISE EXCEPTION 'p_method must not be null for kind transcription'
+                USING ERRCODE = 'null_value_not_allowed',
+                      HINT = 'The methods are captions, whisper and manual.';
+        END IF;
+        IF p_method NOT IN ('captions', 'whisper', 'manual') THEN
+            RAISE EXCEPTION 'unknown transcript method "%"', p_method
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'The methods are captions, whisper and manual.';
+        END IF;
+    ELSIF p_source IS NOT NULL THEN
+        RAISE EXCEPTION 'p_source is only for kind transcription, not %', p_kind
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF p_method IS NOT NULL THEN
+        RAISE EXCEPTION 'p_method is only for kind transcription, not %', p_kind
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    -- 2. the caller, from the identity alone
+    IF NOT @extschema@.is_service_role() THEN
+        RAISE EXCEPTION 'permission denied to record usage'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Only the service may record usage.';
+    END IF;
+
+    -- 3. the references (the service sees every row)
+    PERFORM FROM @extschema@.creators c WHERE c.id = p_creator_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'creator % does not exist', p_creator_id USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF p_video_id IS NOT NULL THEN
+        SELECT v.source_type INTO v_video_source FROM @extschema@.videos v
+         WHERE v.id = p_video_id AND v.creator_id = p_creator_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'video % does not belong to creator %', p_video_id, p_creator_id
+                USING ERRCODE = 'foreign_key_violation';
+        END IF;
+        IF p_kind = 'transcription' THEN
+            IF p_source IS NOT NULL AND p_source <> v_video_source THEN
+                RAISE EXCEPTION 'p_source % is not the source of video % (%)', p_source, p_video_id, v_video_source
+                    USING ERRCODE = 'invalid_parameter_value',
+                          HINT = 'Leave p_source out: a video''s transcription has the video''s source type.';
+            END IF;
+            p_source := v_video_source;
+        END IF;
+    END IF;
+
+    -- 4. the report, once: a retry with the same figures changes nothing;
+    -- other figures replace the recorded ones only with p_replace
+    INSERT INTO @extschema@.usage_metrics AS u (creator_id, "date", kind, video_id, source, method, quantity, cost)
+    VALUES (p_creator_id, p_date, p_kind, p_video_id, p_source, p_method, p_quantity, p_cost)
+    ON CONFLICT ON CONSTRAINT usage_metrics_report_key DO NOTHING
+    RETURNING u.* INTO v_row;
+    IF FOUND THEN
+        RETURN v_row;
+    END IF;
+    SELECT u.* INTO STRICT v_row FROM @extschema@.usage_metrics u
+     WHERE u.creator_id = p_creator_id AND u."date" = p_date AND u.kind = p_kind
+       AND u.video_id IS NOT DISTINCT FROM p_video_id AND u.source IS NOT DISTINCT FROM p_source
+       AND u.method IS NOT DISTINCT FROM p_method
+       FOR UPDATE;
+    IF v_row.quantity = p_quantity AND v_row.cost = p_cost THEN
+        RETURN v_row;
+    END IF;
+    IF NOT p_replace THEN
+        v_report := concat(' for video ' || p_video_id, ' (' || p_source || ', ' || p_method || ')');
+        RAISE EXCEPTION '% usage of creator % on % is recorded already with other figures',
+                        p_kind, p_creator_id, to_char(p_date, 'YYYY-MM-DD') || v_report
+            USING ERRCODE = 'unique_violation',
+                  DETAIL = format('Recorded: quantity %s, cost %s; reported: quantity %s, cost %s.',
+                                  v_row.quantity, v_row.cost, p_quantity, p_cost),
+                  HINT = 'A retry must repeat the figures; to correct them, call record_usage with p_replace => true.';
+    END IF;
+    UPDATE @extschema@.usage_metrics u
+       SET quantity = p_quantity, cost = p_cost
+     WHERE u.creator_id = p_creator_id AND u."date" = p_date AND u.kind = p_kind
+       AND u.video_id IS NOT DISTINCT FROM p_video_id AND u.source IS NOT DISTINCT FROM p_source
+       AND u.method IS NOT DISTINCT FROM p_method
+    RETURNING u.* INTO STRICT v_row;
+    RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.record_usage(uuid, date, text, numeric, numeric, uuid, text, text, boolean) IS
+'Records one usage report: the quantity (in the kind''s unit) and cost of a kind (storage, videos_added, transcription, embedding, chat) for the creator on its local day p_date, optionally for one video (storage, transcription, embedding), a transcription with its source (taken from the video when given) and method (captions, whisper, manual). Idempotent per creator, day, kind, video, source and method: a retry with the same figures changes nothing, other figures are refused (unique_violation) unless p_replace, which replaces them. Returns the row as recorded. Service only.';
+
+-- distribute(): as in 1.0, with usage_metrics among the tables distributed by
+-- creator_id (co-located with the sessions).  On a cluster distributed at
+-- 1.0, call it again after this update: it distributes usage_metrics alone.
+CREATE OR REPLACE FUNCTION @extschema@.distribute()
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_table text;
+    v_messages text;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION 'chronos.distribute() needs the citus extension'
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'The citus extension is not installed in this database.',
+                  HINT = 'Install Citus, add citus to shared_preload_libraries, run CREATE EXTENSION citus and register the worker nodes (see the README, "Distributed mode"), then call chronos.distribute() on the coordinator.';
+    END IF;
+    IF NOT @extschema@.is_service_role() THEN
+        RAISE EXCEPTION 'permission denied to distribute chronos''s tables'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Only the service may call chronos.distribute().';
+    END IF;
+    EXECUTE 'SELECT pg_catalog.citus_is_coordinator()' INTO STRICT v_table;
+    IF NOT v_table::boolean THEN
+        RAISE EXCEPTION 'chronos.distribute() must be called on the coordinator'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Connect to the coordinator of the Citus cluster (on a single-node cluster: run citus_set_coordinator_host first).';
+    END IF;
+    EXECUTE 'SELECT pg_catalog.count(*) > 0 FROM pg_catalog.pg_dist_partition'
+         || ' WHERE logicalrelid = ''@extschema@.video_watch_sessions''::pg_catalog.regclass'
+       INTO STRICT v_table;
+    IF v_table::boolean THEN
+        -- distributed before 1.1: usage_metrics, which the update made, joins
+        -- the others now (co-located, with the rows it holds)
+        EXECUTE 'SELECT pg_catalog.count(*) > 0 FROM pg_catalog.pg_dist_partition'
+             || ' WHERE logicalrelid = ''@extschema@.usage_metrics''::pg_catalog.regclass'
+             || ' AND partmethod = ''h'''
+           INTO STRICT v_table;
+        IF v_table::boolean THEN
+            RAISE NOTICE 'chronos''s tables are distributed already';
+            RETURN;
+        END IF;
+        PERFORM pg_catalog.set_config('citus.multi_shard_modify_mode', 'sequential', true);
+        EXECUTE 'SELECT pg_catalog.create_distributed_table($1, ''creator_id'', colocate_with => $2)'
+          USING '@extschema@.usage_metrics', '@extschema@.video_watch_sessions';
+        v_messages := pg_catalog.current_setting('client_min_messages');
+        PERFORM pg_catalog.set_config('client_min_messages', 'warning', true);
+        EXECUTE 'SELECT pg_catalog.truncate_local_data_after_distributing_table($1)'
+          USING '@extschema@.usage_metrics';
+        PERFORM pg_catalog.set_config('client_min_messages', v_messages, true);
+        RETURN;
+    END IF;
+
+    -- create_reference_table fails on the first referenced table otherwise
+    -- (Citus would first make it a Citus local table)
+    PERFORM pg_catalog.set_config('citus.enable_local_reference_table_foreign_keys', 'off', true);
+    PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+    -- one connection per node: the reference tables are written in this
+    -- transaction before the distributed ones are copied
+    PERFORM pg_catalog.set_config('citus.multi_shard_modify_mode', 'sequential', true);
+
+    -- the keys Citus needs (see above), here and on every worker that has
+    -- chronos already (Citus creates it on the others below, and the
+    -- install script makes the keys there): CREATE EXTENSION made them where
+    -- Citus was there first
+    PERFORM @extschema@.make_distributed_keys();
+    EXECUTE 'SELECT pg_catalog.string_agg(nodename || '':'' || nodeport || '': '' || result, ''; '')'
+         || ' FROM pg_catalog.run_command_on_workers($1) WHERE NOT success'
+       INTO v_messages
+      USING 'DO $d$ BEGIN'
+         || ' IF pg_catalog.to_regprocedure(''@extschema@.make_distributed_keys()'') IS NOT NULL THEN'
+         || ' PERFORM @extschema@.make_distributed_keys(); END IF; END $d$';
+    IF v_messages IS NOT NULL THEN
+        RAISE EXCEPTION 'could not make chronos''s keys on the workers'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = v_messages,
+                  HINT = 'chronos must be installed on every worker (Citus creates it there when it is created on the coordinator).';
+    END IF;
+
+    FOREACH v_table IN ARRAY ARRAY['creators', 'students', 'videos', 'courses',
+                                   'course_modules', 'module_lessons'] LOOP
+        EXECUTE pg_catalog.format('SELECT pg_catalog.create_reference_table(%L)',
+                                  '@extschema@.' || v_table);
+    END LOOP;
+    EXECUTE 'SELECT pg_catalog.create_distributed_table($1, ''creator_id'')'
+      USING '@extschema@.video_watch_sessions';
+    FOREACH v_table IN ARRAY ARRAY['video_analytics_events', 'video_analytics',
+                                   'video_analytics_pending', 'usage_metrics'] LOOP
+        EXECUTE 'SELECT pg_catalog.create_distributed_table($1, ''creator_id'', colocate_with => $2)'
+          USING '@extschema@.' || v_table, '@extschema@.video_watch_sessions';
+    END LOOP;
+    -- the rows now live in the shards; the coordinator's own copy, invisible,
+    -- would still take space and be checked by later DDL (ATTACH PARTITION);
+    -- its notices (a TRUNCATE cascades over the foreign keys) are noise
+    v_messages := pg_catalog.current_setting('client_min_messages');
+    PERFORM pg_catalog.set_config('client_min_messages', 'warning', true);
+    FOREACH v_table IN ARRAY ARRAY['video_analytics_events', 'video_analytics_events_default',
+                                   'video_analytics', 'video_analytics_pending', 'usage_metrics',
+                                   'video_watch_sessions', 'module_lessons', 'course_modules',
+                                   'courses', 'videos', 'students', 'creators'] LOOP
+        EXECUTE 'SELECT pg_catalog.truncate_local_data_after_distributing_table($1)'
+          USING '@extschema@.' || v_table;
+    END LOOP;
+    PERFORM pg_catalog.set_config('client_min_messages', v_messages, true);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.distribute() IS
+'On the coordinator of a Citus cluster: makes creators, students, videos, courses, course_modules and module_lessons reference tables and video_watch_sessions, video_analytics_events (with its partitions), video_analytics, video_analytics_pending and usage_metrics tables distributed by creator_id and co-located, with the rows they hold. Service only; refuses (feature_not_supported) where Citus is absent and (object_not_in_prerequisite_state) off the coordinator; where the tables were distributed before 1.1, distributes usage_metrics only, and otherwise does nothing when done already. See the README, "Distributed mode (Citus)".';
+
+COMMENT ON FUNCTION @extschema@.creator_dashboard(uuid, date, date) IS
+'The creator''s dashboard for its local days p_from to p_to (at most 366): totals, views and watch time per day (zero-filled), per-video views, unique viewers, completion rate and engagement score, the top 10 videos by views and by engagement, a 7 x 24 heatmap of session starts (Monday first, local hours), transcription costs by method (from the video_transcribed events), the 10 largest drop-off points of the range''s sessions (dropoff_points: video, bucket of 100, sessions that stopped there; the last bucket, watched to the end, left out) and the peak of concurrent viewers among the range''s sessions (peak_concurrent_viewers: peak, at, until) and the quality of experience (quality_of_experience: exits before start, stalls and their milliseconds, over the range and per day; null before 1.1''s rollup columns); from usage_metrics (null before 1.1): usage_totals (quantities and costs per kind, total_cost), transcript_costs_by_source, storage_usage (bytes and cost per day), monthly_spend (cost per kind and month) and video_costs (per video: transcription + embedding + storage); and videos_per_student (students by the distinct videos they watched in the range, in fixed buckets). Sums of days come from the rollups (as of the last refresh_video_analytics), distinct students, rates, drop-off and peak from the sessions of the range. The creator itself or the service only.';
 
 -- Ask PostgREST to reload its schema cache (where nothing listens, nothing
 -- happens).  Not on a Citus worker: Citus runs this script there inside a

@@ -50,6 +50,7 @@
 
 #include "args.h"
 #include "concurrent_viewers.h"
+#include "dashboard_costs.h"
 #include "identity.h"
 #include "owner.h"
 #include "percentiles.h"
@@ -189,6 +190,7 @@ typedef struct StudentEntry
 {
 	pg_uuid_t	key;
 	bool		played;			/* a session of the student played something */
+	int32		videos;			/* distinct videos with a session (videos_per_student) */
 	char		status;			/* simplehash's */
 } StudentEntry;
 
@@ -619,6 +621,9 @@ typedef struct Dashboard
 	char	  **cost_methods;
 	Numeric    *cost_sums;
 	int64	   *cost_counts;
+
+	/* usage_metrics' widgets and videos per student (dashboard_costs.c) */
+	DashboardUsage *usage;
 } Dashboard;
 
 static VideoEntry *
@@ -788,8 +793,12 @@ FoldSessions(Dashboard *d)
 		video->completers += pair->completed;
 		student = students_insert(d->students, pair->key.student, &found);
 		if (!found)
+		{
 			student->played = false;
+			student->videos = 0;
+		}
 		student->played |= pair->played;
+		student->videos++;
 		d->npairs++;
 		d->completed_pairs += pair->completed;
 	}
@@ -816,6 +825,18 @@ FoldSessions(Dashboard *d)
 			d->quarters[i];
 	}
 	MemoryContextSwitchTo(old_context);
+}
+
+/* Each student of the range, by the distinct videos it watched, into the histogram. */
+static void
+CountVideosPerStudent(Dashboard *d)
+{
+	students_iterator scan;
+	StudentEntry *student;
+
+	students_start_iterate(d->students, &scan);
+	while ((student = students_iterate(d->students, &scan)) != NULL)
+		DashboardCountStudent(d->usage, student->videos);
 }
 
 /* Whether the rollups have chronos 1.1's quality-of-experience columns (a database at 1.0 has not). */
@@ -1383,6 +1404,7 @@ BuildDocument(Dashboard *d)
 	PushPeak(&state, d);
 	PushKey(&state, "quality_of_experience");
 	PushQoe(&state, d);
+	DashboardPushUsage(&state, d->usage);
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 }
 
@@ -1449,8 +1471,11 @@ creator_dashboard(PG_FUNCTION_ARGS)
 		FoldStartups(&d);
 	DescribeVideos(&d);
 	ReadCosts(&d);
+	d.usage = DashboardUsageCreate(d.context, d.creator_id, d.from, d.to);
+	DashboardReadUsage(d.usage);
 	SPI_finish();
 	ChronosRestoreUser(&saved);
+	CountVideosPerStudent(&d);
 
 	RankVideos(&d);
 	RankDropoff(&d);

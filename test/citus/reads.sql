@@ -19,6 +19,8 @@ SELECT 'video_analytics_events', count(*) FILTER (WHERE creator_id = 'c0000000-0
        count(*) FILTER (WHERE creator_id = 'c0000000-0000-4000-8000-00000000000b') FROM chronos.video_analytics_events;
 SELECT 'video_analytics', count(*) FILTER (WHERE creator_id = 'c0000000-0000-4000-8000-00000000000a'),
        count(*) FILTER (WHERE creator_id = 'c0000000-0000-4000-8000-00000000000b') FROM chronos.video_analytics;
+SELECT 'usage_metrics', count(*) FILTER (WHERE creator_id = 'c0000000-0000-4000-8000-00000000000a'),
+       count(*) FILTER (WHERE creator_id = 'c0000000-0000-4000-8000-00000000000b') FROM chronos.usage_metrics;
 -- a write past the policies: every session the caller may update (only the
 -- service may); rolled back by the caller's transaction
 WITH u AS (UPDATE chronos.video_watch_sessions SET metadata = '{"touched": true}' RETURNING 1)

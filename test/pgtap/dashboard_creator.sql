@@ -196,8 +196,19 @@ SELECT is(chronos.creator_dashboard('a9100000-0000-4000-8000-00000000000a', '202
             "daily": [{"date": "2024-03-03", "startup_p50_ms": null, "startup_p95_ms": null,
                        "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0},
                       {"date": "2024-03-04", "startup_p50_ms": null, "startup_p95_ms": null,
-                       "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0}]}'::jsonb),
-    'a range without activity: zeros, empty lists, a heatmap of zeros, no drop-off, no peak, no stalls (1.1''s keys)');
+                       "exits_before_start": 0, "rebuffer_count": 0, "rebuffer_ms": 0}]}'::jsonb)
+    -- 1.1's usage keys (test/pgtap/dashboard_usage.sql tests them with data)
+    || jsonb_build_object(
+        'usage_totals', '{"storage_bytes": null, "storage_cost": 0, "videos_added": 0, "transcription_minutes": 0,
+                          "transcription_cost": 0, "embedding_tokens": 0, "embedding_cost": 0, "chat_messages": 0,
+                          "chat_cost": 0, "total_cost": 0}'::jsonb,
+        'transcript_costs_by_source', '[]'::jsonb,
+        'storage_usage', '[{"date": "2024-03-03", "bytes": null, "cost": 0}, {"date": "2024-03-04", "bytes": null, "cost": 0}]'::jsonb,
+        'monthly_spend', '[{"month": "2024-03", "transcription": 0, "embedding": 0, "storage": 0, "chat": 0, "total": 0}]'::jsonb,
+        'video_costs', '[]'::jsonb,
+        'videos_per_student', (SELECT jsonb_agg(jsonb_build_object('min_videos', b.lo, 'max_videos', b.hi, 'students', 0) ORDER BY b.lo)
+                                 FROM (VALUES (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 10), (11, 20), (21, 50), (51, NULL)) AS b (lo, hi))),
+    'a range without activity: zeros, empty lists, a heatmap of zeros, no drop-off, no peak, no stalls, no usage (1.1''s keys)');
 SELECT is(chronos.creator_dashboard('a9100000-0000-4000-8000-00000000000b', '2025-03-04', '2025-03-04')->'totals'->'views',
     '1'::jsonb, 'creator O sees only its own session');
 

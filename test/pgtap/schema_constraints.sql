@@ -472,7 +472,9 @@ SELECT set_eq(
              ('video_analytics_events_module_id_course_id_fkey', 'n', 'module_id'),
              ('video_analytics_events_session_id_fkey', 'n', 'session_id'),
              ('video_analytics_creator_id_fkey', 'c', ''),
-             ('video_analytics_video_id_creator_id_fkey', 'c', '')$$,
+             ('video_analytics_video_id_creator_id_fkey', 'c', ''),
+             ('usage_metrics_creator_id_fkey', 'c', ''),
+             ('usage_metrics_video_id_creator_id_fkey', 'c', '')$$,
     'every foreign key and its ON DELETE action (SET NULL only of the optional column, never of creator_id)');
 
 -- Only the lesson position rule can be deferred, and it starts immediate.

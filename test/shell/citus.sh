@@ -316,9 +316,9 @@ for who in anon creator student service; do
 	grep -E '^(creators|students|videos|courses|course_modules|module_lessons)\|' "$OUT/matrix.postgrest.$who.one" >"$OUT/ref.one"
 	grep -E '^(creators|students|videos|courses|course_modules|module_lessons)\|' "$OUT/matrix.postgrest.$who.cluster" >"$OUT/ref.cluster"
 	diff -u "$OUT/ref.one" "$OUT/ref.cluster" || fail "role matrix: PostgREST-style claims, reference tables"
-	grep -E '^(video_watch_sessions|video_analytics_events|video_analytics|sessions updated)\|' \
+	grep -E '^(video_watch_sessions|video_analytics_events|video_analytics|usage_metrics|sessions updated)\|' \
 		"$OUT/matrix.postgrest.$who.cluster" >"$OUT/dist.cluster"
-	[ "$(wc -l <"$OUT/dist.cluster")" = 4 ] && ! grep -qvE '\|0(\|0)?$' "$OUT/dist.cluster" ||
+	[ "$(wc -l <"$OUT/dist.cluster")" = 5 ] && ! grep -qvE '\|0(\|0)?$' "$OUT/dist.cluster" ||
 		{ cat "$OUT/matrix.postgrest.$who.cluster"; fail "role matrix: PostgREST-style claims ($who) do not fail closed on the distributed tables"; }
 done
 
@@ -448,6 +448,21 @@ if [ "$oldest" != "$newest" ]; then
 			fail "node $port is not at chronos $newest after the update"
 	done
 	same_keys_on_every_node "after the update"
+	# usage_metrics (1.1) is made by the update: distribute() again
+	# distributes it alone, with the others' placement
+	C -c "SELECT chronos.distribute()" >/dev/null 2>"$OUT/distribute.updated.log" ||
+		{ cat "$OUT/distribute.updated.log"; fail "distribute() after the update"; }
+	C -f "$SQL_DIR/placement.sql" >"$OUT/placement.updated"
+	diff -u "$SQL_DIR/placement.out" "$OUT/placement.updated" ||
+		fail "after the update and distribute(), the tables are not distributed as they should be"
+	same_keys_on_every_node "after the update and distribute()"
+	[ "$(C <<-'SQL' | paste -sd' '
+		SELECT (chronos.record_usage('c0000000-0000-4000-8000-00000000000a', current_date, 'chat', 3, 0.01)).quantity;
+		SELECT (chronos.record_usage('c0000000-0000-4000-8000-00000000000a', current_date, 'chat', 3, 0.01)).quantity;
+		SELECT count(*) FROM chronos.usage_metrics WHERE "date" = current_date;
+	SQL
+	)" = "3 3 1" ] ||
+		fail "a retried usage report does not count once on the updated cluster"
 	reads C >"$OUT/reads.updated"
 	# a retried heartbeat (p_seq, 1.1) counts once on the updated cluster
 	[ "$(C <<-'SQL' | paste -sd' '
