@@ -51,14 +51,15 @@ INSERT INTO chronos.video_analytics_events (event_type, video_id, creator_id, st
    '51000000-0000-4000-8000-0000000000a1', '5e000000-0000-4000-8000-0000000000a1', NULL),
   ('video_started', '70000000-0000-4000-8000-0000000000b1', 'c0000000-0000-4000-8000-00000000000b',
    '51000000-0000-4000-8000-0000000000b1', '5e000000-0000-4000-8000-0000000000b1', NULL);
--- usage (1.1): a's yesterday, with a video, and b's (not at 1.0, which the
--- update check (g) of test/shell/citus.sh seeds)
+-- usage (1.1): a's yesterday, with a video (an upload: a transcription
+-- names its video's source), and b's (not at 1.0, which the update check
+-- (g) of test/shell/citus.sh seeds); constants only, as Citus inserts them
 SELECT pg_catalog.to_regclass('chronos.usage_metrics') IS NOT NULL AS seed_usage \gset
 \if :seed_usage
 INSERT INTO chronos.usage_metrics (creator_id, "date", kind, video_id, source, method, quantity, cost) VALUES
   ('c0000000-0000-4000-8000-00000000000a', current_date - 1, 'storage', '70000000-0000-4000-8000-0000000000a1', NULL, NULL, 1000000, 0.01),
   ('c0000000-0000-4000-8000-00000000000a', current_date - 1, 'transcription', '70000000-0000-4000-8000-0000000000a1',
-   (SELECT source_type FROM chronos.videos WHERE id = '70000000-0000-4000-8000-0000000000a1'), 'whisper', 7.5, 0.045),
+   'upload', 'whisper', 7.5, 0.045),
   ('c0000000-0000-4000-8000-00000000000a', current_date - 1, 'chat', NULL, NULL, NULL, 12, 0.024),
   ('c0000000-0000-4000-8000-00000000000b', current_date - 1, 'chat', NULL, NULL, NULL, 5, 0.01);
 \endif

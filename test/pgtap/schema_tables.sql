@@ -373,8 +373,8 @@ SELECT col_default_is('chronos', 'video_analytics_events', 'created_at', 'now()'
 
 -- video_analytics ---------------------------------------------------------
 SELECT has_table('chronos', 'video_analytics', 'table chronos.video_analytics exists');
-SELECT columns_are('chronos', 'video_analytics', ARRAY['video_id', 'creator_id', 'date', 'views', 'unique_viewers', 'total_watch_time_seconds', 'average_watch_time_seconds', 'completions', 'completion_rate', 'rewatches', 'ai_interactions', 'metadata', 'created_at', 'updated_at', 'startup_p50_ms', 'startup_p95_ms', 'exits_before_start', 'rebuffer_count', 'rebuffer_ms', 'rebuffer_ratio']::name[],
-    'video_analytics has exactly its 20 columns (six since 1.1)');
+SELECT columns_are('chronos', 'video_analytics', ARRAY['video_id', 'creator_id', 'date', 'views', 'unique_viewers', 'total_watch_time_seconds', 'average_watch_time_seconds', 'completions', 'completion_rate', 'rewatches', 'ai_interactions', 'metadata', 'created_at', 'updated_at', 'startup_p50_ms', 'startup_p95_ms', 'exits_before_start', 'rebuffer_count', 'rebuffer_ms', 'rebuffer_ratio', 'startup_ms_values']::name[],
+    'video_analytics has exactly its 21 columns (seven since 1.1)');
 SELECT col_is_pk('chronos', 'video_analytics', ARRAY['video_id', 'date', 'creator_id']::name[], 'video_analytics is keyed by (video_id, date, creator_id)');
 SELECT col_type_is('chronos', 'video_analytics', 'video_id', 'uuid', 'video_analytics.video_id is uuid');
 SELECT col_not_null('chronos', 'video_analytics', 'video_id', 'video_analytics.video_id is NOT NULL');
