@@ -939,6 +939,36 @@ watch_ranges_range_count(PG_FUNCTION_ARGS)
 }
 
 /*
+ * watch_ranges_played_segments: the value in the xAPI video profile's
+ * played-segments form, "0.000[.]12.000[,]14.000[.]21.000": each segment
+ * as start[.]end in seconds with three decimals, listed once per play, in
+ * the order of positions (a value keeps no order of time); "" for nothing.
+ */
+PG_FUNCTION_INFO_V1(watch_ranges_played_segments);
+Datum
+watch_ranges_played_segments(PG_FUNCTION_ARGS)
+{
+	WatchRanges *r = PG_GETARG_WATCH_RANGES_P(0);
+	StringInfoData buf;
+	bool		first = true;
+
+	initStringInfo(&buf);
+	for (int32 i = 0; i < r->nsegments; i++)
+	{
+		const WatchSegment *seg = &r->segments[i];
+
+		for (int32 k = 0; k < seg->plays; k++)
+		{
+			appendStringInfo(&buf, "%s%d.%03d[.]%d.%03d", first ? "" : "[,]",
+							 seg->start_ms / 1000, seg->start_ms % 1000,
+							 seg->end_ms / 1000, seg->end_ms % 1000);
+			first = false;
+		}
+	}
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(buf.data, buf.len));
+}
+
+/*
  * watch_ranges_add: the value with [p_from, p_to) played once more; the
  * positions are rounded to the millisecond.  p_from = p_to adds nothing.
  */
