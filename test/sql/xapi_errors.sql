@@ -84,3 +84,18 @@ SET chronos.xapi_base_iri = 'HTTPS://learn.example.com/école/';
 SELECT chronos.xapi_base_iri();
 RESET chronos.xapi_base_iri;
 SELECT chronos.xapi_base_iri();
+
+--
+-- malformed claims are the claims' problem: no CONTEXT of the function's
+-- statement that first read the identity
+--
+BEGIN;
+SET LOCAL ROLE xapi_errors_role;
+SELECT set_config('request.jwt.claims', '{"sub": "user_a", "role": ', true) \g /dev/null
+SELECT * FROM chronos.session_xapi('c5200000-0000-4000-8006-000000000001');
+ROLLBACK;
+BEGIN;
+SET LOCAL ROLE xapi_errors_role;
+SELECT set_config('request.jwt.claims', '{"sub": "user_a", "role": ', true) \g /dev/null
+SELECT * FROM chronos.xapi_statements('c5200000-0000-4000-8000-00000000000a', '2026-01-01');
+ROLLBACK;
