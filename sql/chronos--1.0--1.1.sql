@@ -399,7 +399,7 @@ RETURNS text
 AS 'MODULE_PATHNAME', 'watch_ranges_played_segments'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.watch_ranges_played_segments(@extschema@.watch_ranges) IS
-'The value in the xAPI video profile''s played-segments form: each range as start[.]end in seconds with three decimals, joined by [,], listed once per play, in the order of positions (a watch_ranges keeps no order of time): ''{[0,12),[14,21)x2}'' gives ''0.000[.]12.000[,]14.000[.]21.000[,]14.000[.]21.000''; the empty string for nothing played.';
+'The value in the xAPI video profile''s played-segments form: each range as start[.]end in seconds with three decimals, joined by [,], in the order of positions (a watch_ranges keeps no order of time), listed once per play while that makes at most 1024 entries and once each past that: ''{[0,12),[14,21)x2}'' gives ''0.000[.]12.000[,]14.000[.]21.000[,]14.000[.]21.000''; the empty string for nothing played.';
 
 CREATE FUNCTION @extschema@.xapi_base_iri()
 RETURNS text

@@ -10,7 +10,7 @@
 SET client_min_messages = warning;
 SET timezone = 'UTC';
 BEGIN;
-SELECT plan(62);
+SELECT plan(64);
 
 \set ids 'c5100000-0000-4000-800%s-%s'
 \set kinds 012346
@@ -130,6 +130,11 @@ SELECT is(chronos.watch_ranges_played_segments('{[0,12),[14,21)}'), '0.000[.]12.
 SELECT is(chronos.watch_ranges_played_segments('{[0.5,1.25)x2,[2147483.646,2147483.647)}'),
     '0.500[.]1.250[,]0.500[.]1.250[,]2147483.646[.]2147483.647',
     'played segments: milliseconds, a range once per play, the largest position');
+SELECT is(chronos.watch_ranges_played_segments('{[0,1)x1023,[2,3)}'),
+    (SELECT string_agg('0.000[.]1.000', '[,]') FROM generate_series(1, 1023)) || '[,]2.000[.]3.000',
+    'played segments: 1024 entries, once per play');
+SELECT is(chronos.watch_ranges_played_segments('{[0,1)x1024,[2,3)x2147483647}'), '0.000[.]1.000[,]2.000[.]3.000',
+    'played segments: past 1024 entries, each range once (bounded, and the same union)');
 
 --
 -- The statements of each viewing, in order, computed by hand.
