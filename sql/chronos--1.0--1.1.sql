@@ -444,7 +444,8 @@ BEGIN
     -- the result of completed and terminated: the viewing as it ended
     -- (ranges in the order of positions, each once per play; the time
     -- played as the duration); progress is the distinct seconds played
-    -- over the length, as for percent_complete, to three decimals
+    -- over the length, as for percent_complete, cut (not rounded up) to
+    -- three decimals
     IF s.session_end IS NOT NULL THEN
         v_final := jsonb_strip_nulls(jsonb_build_object(
             'https://w3id.org/xapi/video/extensions/time', trim_scale(round(coalesce(s.last_position_seconds, 0), 3)),
@@ -452,7 +453,7 @@ BEGIN
                 @extschema@.watch_ranges_played_segments(s.watched),
             'https://w3id.org/xapi/video/extensions/progress',
                 CASE WHEN v_length IS NOT NULL
-                     THEN trim_scale(least(1, round(@extschema@.coverage(s.watched) / v_length, 3))) END));
+                     THEN trim_scale(least(1, trunc(@extschema@.coverage(s.watched) / v_length, 3))) END));
         -- the time played, exactly (watch_time_ms), or watch_time_seconds
         -- where a row written directly holds only that
         v_duration := 'PT' || CASE WHEN round(s.watch_time_ms / 1000.0) = s.watch_time_seconds

@@ -10,7 +10,7 @@
 SET client_min_messages = warning;
 SET timezone = 'UTC';
 BEGIN;
-SELECT plan(64);
+SELECT plan(66);
 
 \set ids 'c5100000-0000-4000-800%s-%s'
 \set kinds 012346
@@ -160,6 +160,16 @@ terminated 2026-01-01T11:10:00.000Z played-segments="0.000[.]30.000" time=30 PT3
 SELECT is(pg_temp.steps('5'), $$initialized 2026-01-01T12:00:00.000Z
 paused 2026-01-01T12:03:00.000Z time=12.346$$,
     'session 5, still open: no completed and no terminated yet; the position to the millisecond');
+UPDATE chronos.videos SET duration_seconds = 3 WHERE id = 'c5100000-0000-4000-8002-0000000000a2';
+SELECT is((SELECT x->'result'->'extensions'->'https://w3id.org/xapi/video/extensions/progress'
+             FROM pg_temp.x('4') x OFFSET 1),
+    '1'::jsonb, 'progress: at most 1 (30 s played of a video now 3 s long)');
+UPDATE chronos.video_watch_sessions SET watched = '{[0,2.999)}' WHERE id = 'c5100000-0000-4000-8006-000000000004';
+SELECT is((SELECT x->'result'->'extensions'->'https://w3id.org/xapi/video/extensions/progress'
+             FROM pg_temp.x('4') x OFFSET 1),
+    '0.999'::jsonb, 'progress: cut to three decimals, never rounded up to 1 (2.999 s of 3)');
+UPDATE chronos.videos SET duration_seconds = NULL WHERE id = 'c5100000-0000-4000-8002-0000000000a2';
+UPDATE chronos.video_watch_sessions SET watched = '{[0,30)}' WHERE id = 'c5100000-0000-4000-8006-000000000004';
 SELECT is(pg_temp.steps('6'), $$initialized 2026-01-01T13:00:00.000Z
 terminated 2026-01-01T13:00:00.000Z played-segments="" progress=0 time=0 PT0S$$,
     'session 6: played nothing');
