@@ -419,7 +419,7 @@ DECLARE
     v_steps text[] := '{}'; v_verbs text[] := '{}'; v_times timestamptz[] := '{}';
     v_results jsonb[] := '{}'; v_thresholds boolean[] := '{}';
     v_final jsonb; v_duration text; v_completed_at timestamptz; v_completed_due boolean;
-    v_x jsonb; v_verb text;
+    v_x jsonb; v_verb text; v_a jsonb; v_b jsonb;
 BEGIN
     IF p_session_id IS NULL THEN
         RAISE EXCEPTION 'p_session_id must not be null' USING ERRCODE = 'null_value_not_allowed';
@@ -491,24 +491,22 @@ BEGIN
             v_thresholds := v_thresholds || true;
             v_completed_due := false;
         END IF;
+        -- the positions the player sent: numbers from 0 to the largest
+        -- position chronos knows (2147483.647 s), to the millisecond;
+        -- anything else is a position not known
+        v_a := e.metadata -> CASE WHEN e.event_type = 'video_seeked' THEN 'from_seconds' ELSE 'position_seconds' END;
+        v_b := e.metadata -> 'to_seconds';
+        v_a := CASE WHEN jsonb_typeof(v_a) = 'number' AND v_a::numeric BETWEEN 0 AND 2147483.647
+                    THEN to_jsonb(trim_scale(round(v_a::numeric, 3))) END;
+        v_b := CASE WHEN jsonb_typeof(v_b) = 'number' AND v_b::numeric BETWEEN 0 AND 2147483.647
+                    THEN to_jsonb(trim_scale(round(v_b::numeric, 3))) END;
         IF e.event_type = 'video_seeked' THEN
             v_verb := 'seeked';
-            v_x := jsonb_build_object(
-                'https://w3id.org/xapi/video/extensions/time-from',
-                    CASE WHEN jsonb_typeof(e.metadata -> 'from_seconds') = 'number'
-                              AND (e.metadata ->> 'from_seconds')::numeric >= 0
-                         THEN trim_scale(round((e.metadata ->> 'from_seconds')::numeric, 3)) END,
-                'https://w3id.org/xapi/video/extensions/time-to',
-                    CASE WHEN jsonb_typeof(e.metadata -> 'to_seconds') = 'number'
-                              AND (e.metadata ->> 'to_seconds')::numeric >= 0
-                         THEN trim_scale(round((e.metadata ->> 'to_seconds')::numeric, 3)) END);
+            v_x := jsonb_build_object('https://w3id.org/xapi/video/extensions/time-from', v_a,
+                                      'https://w3id.org/xapi/video/extensions/time-to', v_b);
         ELSE
             v_verb := CASE e.event_type WHEN 'video_paused' THEN 'paused' ELSE 'played' END;
-            v_x := jsonb_build_object(
-                'https://w3id.org/xapi/video/extensions/time',
-                    CASE WHEN jsonb_typeof(e.metadata -> 'position_seconds') = 'number'
-                              AND (e.metadata ->> 'position_seconds')::numeric >= 0
-                         THEN trim_scale(round((e.metadata ->> 'position_seconds')::numeric, 3)) END);
+            v_x := jsonb_build_object('https://w3id.org/xapi/video/extensions/time', v_a);
         END IF;
         v_x := jsonb_strip_nulls(v_x);
         v_steps := v_steps || (v_verb || '/' || e.id::text);

@@ -84,6 +84,9 @@ SELECT pg_temp.event('3', '1', 'video_seeked', 10, '{"from_seconds": 20, "to_sec
 SELECT pg_temp.event('4', '2', 'video_seeked', 12, '{"from_seconds": 5, "to_seconds": 30}') \g /dev/null
 SELECT pg_temp.event('5', '1', 'video_paused', 26, '{}') \g /dev/null
 SELECT pg_temp.event('6', '5', 'video_paused', 123, '{"position_seconds": 12.3456}') \g /dev/null
+-- positions that are no positions: negative, a string, past the largest
+SELECT pg_temp.event('9', '5', 'video_seeked', 124, '{"from_seconds": -1, "to_seconds": "30"}') \g /dev/null
+SELECT pg_temp.event('10', '5', 'video_resumed', 124.5, '{"position_seconds": 1e100000}') \g /dev/null
 -- events that are no step of the profile: progress milestones, speed changes
 SELECT pg_temp.event('7', '1', 'video_progress', 20, '{"milestone": 50}') \g /dev/null
 SELECT pg_temp.event('8', '1', 'playback_speed_changed', 21, '{"from": 1, "to": 2}') \g /dev/null
@@ -158,8 +161,10 @@ SELECT is(pg_temp.steps('4'), $$initialized 2026-01-01T11:00:00.000Z
 terminated 2026-01-01T11:10:00.000Z played-segments="0.000[.]30.000" time=30 PT30S$$,
     'session 4: duration unknown: no progress; watch_time_seconds where watch_time_ms is not kept');
 SELECT is(pg_temp.steps('5'), $$initialized 2026-01-01T12:00:00.000Z
-paused 2026-01-01T12:03:00.000Z time=12.346$$,
-    'session 5, still open: no completed and no terminated yet; the position to the millisecond');
+paused 2026-01-01T12:03:00.000Z time=12.346
+seeked 2026-01-01T12:04:00.000Z
+played 2026-01-01T12:04:30.000Z$$,
+    'session 5, still open: no completed and no terminated yet; the position to the millisecond; positions that are none (negative, a string, past the largest) left out');
 UPDATE chronos.videos SET duration_seconds = 3 WHERE id = 'c5100000-0000-4000-8002-0000000000a2';
 SELECT is((SELECT x->'result'->'extensions'->'https://w3id.org/xapi/video/extensions/progress'
              FROM pg_temp.x('4') x OFFSET 1),
@@ -236,12 +241,12 @@ SELECT is((SELECT array_agg(x ORDER BY n) FROM pg_temp.x('1') WITH ORDINALITY AS
 CREATE TEMP TABLE st AS
 SELECT s.id AS session_id, s.completed, s.session_end IS NOT NULL AS ended, t.n, t.x
   FROM chronos.video_watch_sessions s, chronos.session_xapi(s.id) WITH ORDINALITY AS t (x, n);
-SELECT is((SELECT count(*) FROM st), 21::bigint, 'fixture: 21 statements (7 + 3 + 2 + 2 + 2 + 2 + 3)');
+SELECT is((SELECT count(*) FROM st), 23::bigint, 'fixture: 23 statements (7 + 3 + 2 + 2 + 4 + 2 + 3)');
 \set uuid_re '^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'
 \set iri_re '^[a-z][a-z0-9+.-]*:[^[:space:]<>"{}|\\^`]+$'
 SELECT is((SELECT count(*) FROM st WHERE NOT (x->>'id' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$')),
     0::bigint, 'id: a version 5 UUID, lowercase');
-SELECT is((SELECT count(DISTINCT x->>'id') FROM st), 21::bigint, 'ids are unique');
+SELECT is((SELECT count(DISTINCT x->>'id') FROM st), 23::bigint, 'ids are unique');
 SELECT is((SELECT count(*) FROM st
             WHERE NOT (x ?& ARRAY['id', 'actor', 'verb', 'object', 'timestamp', 'context'])
                OR EXISTS (SELECT FROM jsonb_object_keys(x) k
@@ -317,15 +322,15 @@ SELECT is((SELECT count(*) FROM st
     0::bigint, 'completion-threshold: in initialized, paused, completed and terminated (the threshold is not 1), nowhere else');
 SELECT is((SELECT count(*) FROM st
             WHERE x->'verb'->>'id' ~ '/(completed|terminated)$'
-              AND NOT (x->'result'->'extensions' ?& ARRAY['https://w3id.org/xapi/video/extensions/time',
+              AND NOT (coalesce(x->'result'->'extensions', '{}') ?& ARRAY['https://w3id.org/xapi/video/extensions/time',
                                                           'https://w3id.org/xapi/video/extensions/played-segments'])),
     0::bigint, 'completed and terminated: time and played-segments');
 SELECT is((SELECT count(*) FROM st WHERE x->'verb'->>'id' ~ '/seeked$'
-              AND NOT (x->'result'->'extensions' ?& ARRAY['https://w3id.org/xapi/video/extensions/time-from',
+              AND NOT (coalesce(x->'result'->'extensions', '{}') ?& ARRAY['https://w3id.org/xapi/video/extensions/time-from',
                                                           'https://w3id.org/xapi/video/extensions/time-to'])),
-    0::bigint, 'seeked: time-from and time-to (the player sent them)');
+    1::bigint, 'seeked: time-from and time-to, but for the seek whose player sent none (event 9)');
 SELECT is((SELECT count(*) FROM st WHERE x->'verb'->>'id' ~ '/completed$'
-              AND NOT (x->'result' ?& ARRAY['completion', 'duration'])),
+              AND NOT (coalesce(x->'result', '{}') ?& ARRAY['completion', 'duration'])),
     0::bigint, 'completed: completion and duration');
 -- the profile's general pattern: initialized first, terminated last and
 -- once, completed once and only for a completed viewing that has ended
@@ -400,9 +405,9 @@ LANGUAGE sql AS $$
     SELECT pg_temp.call_as('chronos_xapi_caller', p_setting, p_value,
         $q$(SELECT count(*) FROM chronos.xapi_statements('c5100000-0000-4000-8000-00000000000a', '-infinity'))$q$)
 $$;
-SELECT is(pg_temp.statements_as('request.jwt.claims', '{"sub": "user_ana"}'), '18'::jsonb,
+SELECT is(pg_temp.statements_as('request.jwt.claims', '{"sub": "user_ana"}'), '20'::jsonb,
     'xapi_statements: the creator itself (by JWT sub)');
-SELECT is(pg_temp.statements_as('request.jwt.claims', '{"role": "service_role"}'), '18'::jsonb,
+SELECT is(pg_temp.statements_as('request.jwt.claims', '{"role": "service_role"}'), '20'::jsonb,
     'xapi_statements: the service');
 SELECT is(pg_temp.statements_as('chronos.student_id', 'c5100000-0000-4000-8001-0000000000a1'),
     '{"error": "42501", "message": "permission denied to read the xAPI statements of creator c5100000-0000-4000-8000-00000000000a"}'::jsonb,
