@@ -33,6 +33,11 @@
  *     naming its usage keys (which the C library adds: null at 1.0), and
  *     distribute() replaced to distribute usage_metrics too (also on a
  *     cluster distributed at 1.0, when called again).
+ *   - xAPI export (docs/xapi.md): session_xapi and xapi_statements, the
+ *     viewings as statements of the xAPI video profile, and the helpers
+ *     uuid_v5, watch_ranges_played_segments and xapi_base_iri (new
+ *     functions, EXECUTE granted to PUBLIC as every function is); the
+ *     library defines the setting chronos.xapi_base_iri.
  *
  * Locks, each held until the update commits (it runs in one transaction):
  *   - ACCESS EXCLUSIVE on video_watch_sessions for ADD COLUMN: a catalog
@@ -57,6 +62,7 @@
  *     its foreign keys takes SHARE ROW EXCLUSIVE on creators and videos for
  *     an instant (no scan: the table is empty); distribute() is replaced in
  *     the catalog, which callers do not lock.
+ *   - the xAPI functions are catalog rows only.
  * Nothing else is read or written.  The script ends by notifying pgrst
  * ("reload schema"), so that PostgREST reloads its schema cache at once.
  * The C library serves 1.0's three-argument
@@ -381,9 +387,6 @@ COMMENT ON COLUMN @extschema@.video_analytics.rebuffer_ratio IS
 'rebuffer_ms / the watch_time_ms of the day''s sessions (six decimals): stalled time per time played; NULL when they played nothing.';
 COMMENT ON TYPE @extschema@.video_event_type IS
 'The kinds of analytics event: the eight lifecycle and viewing events, the four a real player emits (paused, resumed, seeked, speed changed), and, since 1.1, three about the quality of playback: video_startup (metadata startup_ms: time to the first frame), video_rebuffer (duration_ms: how long playback stalled) and video_error (code).';
-
-COMMENT ON FUNCTION @extschema@.creator_dashboard(uuid, date, date) IS
-'The creator''s dashboard for its local days p_from to p_to (at most 366): totals, views and watch time per day (zero-filled), per-video views, unique viewers, completion rate and engagement score, the top 10 videos by views and by engagement, a 7 x 24 heatmap of session starts (Monday first, local hours), transcription costs by method, the 10 largest drop-off points of the range''s sessions (dropoff_points: video, bucket of 100, sessions that stopped there; the last bucket, watched to the end, left out) and the peak of concurrent viewers among the range''s sessions (peak_concurrent_viewers: peak, at, until) and the quality of experience (quality_of_experience: startup time median and 95th percentile, exits before start, stalls and their milliseconds, over the range and per day; null before 1.1''s rollup columns). Sums of days come from the rollups (as of the last refresh_video_analytics), distinct students, rates, drop-off and peak from the sessions of the range. The creator itself or the service only.';
 
 -- Usage and costs (issue 18, part 1) ---------------------------------------------
 --
@@ -778,7 +781,234 @@ COMMENT ON FUNCTION @extschema@.distribute() IS
 'On the coordinator of a Citus cluster: makes creators, students, videos, courses, course_modules and module_lessons reference tables and video_watch_sessions, video_analytics_events (with its partitions), video_analytics, video_analytics_pending and usage_metrics tables distributed by creator_id and co-located, with the rows they hold. Service only; refuses (feature_not_supported) where Citus is absent and (object_not_in_prerequisite_state) off the coordinator; where the tables were distributed before 1.1, distributes usage_metrics only, and otherwise does nothing when done already. See the README, "Distributed mode (Citus)".';
 
 COMMENT ON FUNCTION @extschema@.creator_dashboard(uuid, date, date) IS
-'The creator''s dashboard for its local days p_from to p_to (at most 366): totals, views and watch time per day (zero-filled), per-video views, unique viewers, completion rate and engagement score, the top 10 videos by views and by engagement, a 7 x 24 heatmap of session starts (Monday first, local hours), transcription costs by method (from the video_transcribed events), the 10 largest drop-off points of the range''s sessions (dropoff_points: video, bucket of 100, sessions that stopped there; the last bucket, watched to the end, left out) and the peak of concurrent viewers among the range''s sessions (peak_concurrent_viewers: peak, at, until) and the quality of experience (quality_of_experience: exits before start, stalls and their milliseconds, over the range and per day; null before 1.1''s rollup columns); from usage_metrics (null before 1.1): usage_totals (quantities and costs per kind, total_cost), transcript_costs_by_source, storage_usage (bytes and cost per day), monthly_spend (cost per kind and month) and video_costs (per video: transcription + embedding + storage); and videos_per_student (students by the distinct videos they watched in the range, in fixed buckets). Sums of days come from the rollups (as of the last refresh_video_analytics), distinct students, rates, drop-off and peak from the sessions of the range. The creator itself or the service only.';
+'The creator''s dashboard for its local days p_from to p_to (at most 366): totals, views and watch time per day (zero-filled), per-video views, unique viewers, completion rate and engagement score, the top 10 videos by views and by engagement, a 7 x 24 heatmap of session starts (Monday first, local hours), transcription costs by method (from the video_transcribed events), the 10 largest drop-off points of the range''s sessions (dropoff_points: video, bucket of 100, sessions that stopped there; the last bucket, watched to the end, left out) and the peak of concurrent viewers among the range''s sessions (peak_concurrent_viewers: peak, at, until) and the quality of experience (quality_of_experience: startup time median and 95th percentile, exits before start, stalls and their milliseconds, over the range and per day; null before 1.1''s rollup columns); from usage_metrics (null before 1.1): usage_totals (quantities and costs per kind, total_cost), transcript_costs_by_source, storage_usage (bytes and cost per day), monthly_spend (cost per kind and month) and video_costs (per video: transcription + embedding + storage); and videos_per_student (students by the distinct videos they watched in the range, in fixed buckets). Sums of days come from the rollups (as of the last refresh_video_analytics), distinct students, rates, drop-off and peak from the sessions of the range. The creator itself or the service only.';
+
+-- xAPI export (issue 17, item 5) ----------------------------------------------
+--
+-- The viewings as xAPI 1.0.3 statements of the video profile (video/v1.0.3),
+-- for a learning record store; docs/xapi.md gives the mapping.  New objects
+-- only: the C helpers uuid_v5, watch_ranges_played_segments and
+-- xapi_base_iri (src/xapi.c, src/watch_ranges.c; the setting
+-- chronos.xapi_base_iri is the library's), and the PL/pgSQL functions
+-- session_xapi and xapi_statements, which read as the caller.
+
+CREATE FUNCTION @extschema@.uuid_v5(p_namespace uuid, p_name text)
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'uuid_v5'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.uuid_v5(uuid, text) IS
+'The name-based uuid of p_name in p_namespace, version 5 (RFC 9562: SHA-1 of the namespace''s 16 bytes and the name''s bytes in the database encoding), as Python''s uuid.uuid5 computes it. session_xapi''s statement ids are uuid_v5(''291165ab-6054-5472-a100-6e75d61cf3f5'', ''<session id>/<step>'').';
+
+CREATE FUNCTION @extschema@.watch_ranges_played_segments(@extschema@.watch_ranges)
+RETURNS text
+AS 'MODULE_PATHNAME', 'watch_ranges_played_segments'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.watch_ranges_played_segments(@extschema@.watch_ranges) IS
+'The value in the xAPI video profile''s played-segments form: each range as start[.]end in seconds with three decimals, joined by [,], in the order of positions (a watch_ranges keeps no order of time), listed once per play while that makes at most 1024 entries and once each past that: ''{[0,12),[14,21)x2}'' gives ''0.000[.]12.000[,]14.000[.]21.000[,]14.000[.]21.000''; the empty string for nothing played.';
+
+CREATE FUNCTION @extschema@.xapi_base_iri()
+RETURNS text
+AS 'MODULE_PATHNAME', 'xapi_base_iri'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.xapi_base_iri() IS
+'The setting chronos.xapi_base_iri (default https://chronos.invalid/): the home page of the students'' accounts in xAPI statements, and the base of the activities'' IRIs (videos/<id>, courses/<id>).';
+
+CREATE FUNCTION @extschema@.session_xapi(p_session_id uuid)
+RETURNS SETOF jsonb
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 10
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    s record; e record;
+    v_length integer; v_base text; v_threshold numeric;
+    v_steps text[] := '{}'; v_verbs text[] := '{}'; v_times timestamptz[] := '{}';
+    v_results jsonb[] := '{}'; v_thresholds boolean[] := '{}';
+    v_final jsonb; v_duration text; v_completed_at timestamptz; v_completed_due boolean;
+    v_x jsonb; v_verb text; v_a jsonb; v_b jsonb;
+BEGIN
+    IF p_session_id IS NULL THEN
+        RAISE EXCEPTION 'p_session_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    -- as the caller: a session it may not see does not exist for it
+    SELECT w.id, w.video_id, w.student_id, w.creator_id, w.course_id, w.session_start, w.session_end,
+           w.completed, w.completed_at, w.watched, w.watch_time_ms, w.watch_time_seconds,
+           w.last_position_seconds
+      INTO s
+      FROM @extschema@.video_watch_sessions w
+     WHERE w.id = p_session_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'watch session % does not exist', p_session_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    SELECT v.duration_seconds INTO v_length
+      FROM @extschema@.videos v
+     WHERE v.id = s.video_id AND v.creator_id = s.creator_id;
+    v_base := @extschema@.xapi_base_iri();
+    v_threshold := current_setting('chronos.completion_threshold')::numeric / 100;
+
+    -- the result of completed and terminated: the viewing as it ended
+    -- (ranges in the order of positions, each once per play; the time
+    -- played as the duration); progress is the distinct seconds played
+    -- over the length, as for percent_complete, cut (not rounded up) to
+    -- three decimals
+    IF s.session_end IS NOT NULL THEN
+        v_final := jsonb_strip_nulls(jsonb_build_object(
+            'https://w3id.org/xapi/video/extensions/time', trim_scale(round(coalesce(s.last_position_seconds, 0), 3)),
+            'https://w3id.org/xapi/video/extensions/played-segments',
+                @extschema@.watch_ranges_played_segments(s.watched),
+            'https://w3id.org/xapi/video/extensions/progress',
+                CASE WHEN v_length IS NOT NULL
+                     THEN trim_scale(least(1, trunc(@extschema@.coverage(s.watched) / v_length, 3))) END));
+        -- the time played, exactly (watch_time_ms), or watch_time_seconds
+        -- where a row written directly holds only that
+        v_duration := 'PT' || CASE WHEN round(s.watch_time_ms / 1000.0) = s.watch_time_seconds
+                                   THEN trim_scale(round(s.watch_time_ms / 1000.0, 3))
+                                   ELSE s.watch_time_seconds END || 'S';
+    END IF;
+
+    v_steps := v_steps || 'initialized'::text;
+    v_verbs := v_verbs || 'http://adlnet.gov/expapi/verbs/initialized'::text;
+    v_times := v_times || s.session_start;
+    v_results := v_results || NULL::jsonb;
+    v_thresholds := v_thresholds || true;
+
+    -- completed once, for a completed session that has ended: until then
+    -- its result could still change, and a record store refuses a
+    -- statement id it holds with other content
+    v_completed_at := coalesce(s.completed_at, s.session_end);
+    v_completed_due := s.completed AND s.session_end IS NOT NULL;
+
+    -- the player's events of the session, in time order (the creator is
+    -- named too: on Citus, one shard); completed among them at its time
+    FOR e IN
+        SELECT x.id, x.event_type::text AS event_type, x.metadata, x."timestamp"
+          FROM @extschema@.video_analytics_events x
+         WHERE x.session_id = s.id AND x.creator_id = s.creator_id
+           AND x.event_type IN ('video_resumed', 'video_paused', 'video_seeked')
+         ORDER BY x."timestamp", x.id
+    LOOP
+        IF v_completed_due AND v_completed_at < e."timestamp" THEN
+            v_steps := v_steps || 'completed'::text;
+            v_verbs := v_verbs || 'http://adlnet.gov/expapi/verbs/completed'::text;
+            v_times := v_times || v_completed_at;
+            v_results := v_results || jsonb_build_object('completion', true, 'duration', v_duration,
+                                                         'extensions', v_final);
+            v_thresholds := v_thresholds || true;
+            v_completed_due := false;
+        END IF;
+        -- the positions the player sent: numbers from 0 to the largest
+        -- position chronos knows (2147483.647 s), to the millisecond;
+        -- anything else is a position not known
+        v_a := e.metadata -> CASE WHEN e.event_type = 'video_seeked' THEN 'from_seconds' ELSE 'position_seconds' END;
+        v_b := e.metadata -> 'to_seconds';
+        v_a := CASE WHEN jsonb_typeof(v_a) = 'number' AND v_a::numeric BETWEEN 0 AND 2147483.647
+                    THEN to_jsonb(trim_scale(round(v_a::numeric, 3))) END;
+        v_b := CASE WHEN jsonb_typeof(v_b) = 'number' AND v_b::numeric BETWEEN 0 AND 2147483.647
+                    THEN to_jsonb(trim_scale(round(v_b::numeric, 3))) END;
+        IF e.event_type = 'video_seeked' THEN
+            v_verb := 'seeked';
+            v_x := jsonb_build_object('https://w3id.org/xapi/video/extensions/time-from', v_a,
+                                      'https://w3id.org/xapi/video/extensions/time-to', v_b);
+        ELSE
+            v_verb := CASE e.event_type WHEN 'video_paused' THEN 'paused' ELSE 'played' END;
+            v_x := jsonb_build_object('https://w3id.org/xapi/video/extensions/time', v_a);
+        END IF;
+        v_x := jsonb_strip_nulls(v_x);
+        v_steps := v_steps || (v_verb || '/' || e.id::text);
+        v_verbs := v_verbs || ('https://w3id.org/xapi/video/verbs/' || v_verb);
+        v_times := v_times || e."timestamp";
+        v_results := v_results || CASE WHEN v_x <> '{}' THEN jsonb_build_object('extensions', v_x) END;
+        v_thresholds := v_thresholds || (v_verb = 'paused');
+    END LOOP;
+    IF v_completed_due THEN
+        v_steps := v_steps || 'completed'::text;
+        v_verbs := v_verbs || 'http://adlnet.gov/expapi/verbs/completed'::text;
+        v_times := v_times || v_completed_at;
+        v_results := v_results || jsonb_build_object('completion', true, 'duration', v_duration,
+                                                     'extensions', v_final);
+        v_thresholds := v_thresholds || true;
+    END IF;
+
+    -- terminated last, once the session has ended
+    IF s.session_end IS NOT NULL THEN
+        v_steps := v_steps || 'terminated'::text;
+        v_verbs := v_verbs || 'http://adlnet.gov/expapi/verbs/terminated'::text;
+        v_times := v_times || s.session_end;
+        v_results := v_results || jsonb_build_object('duration', v_duration, 'extensions', v_final);
+        v_thresholds := v_thresholds || true;
+    END IF;
+
+    RETURN QUERY
+    SELECT jsonb_build_object(
+               'id', @extschema@.uuid_v5('291165ab-6054-5472-a100-6e75d61cf3f5', s.id::text || '/' || t.step),
+               'actor', jsonb_build_object('objectType', 'Agent',
+                            'account', jsonb_build_object('homePage', v_base, 'name', s.student_id::text)),
+               'verb', jsonb_build_object('id', t.verb,
+                           'display', jsonb_build_object('en-US', regexp_replace(t.verb, '^.*/', ''))),
+               'object', jsonb_build_object('objectType', 'Activity',
+                             'id', v_base || 'videos/' || s.video_id::text,
+                             'definition', jsonb_build_object('type', 'https://w3id.org/xapi/video/activity-type/video')),
+               'context', jsonb_strip_nulls(jsonb_build_object(
+                   'registration', s.id::text,
+                   'contextActivities', jsonb_build_object(
+                       'category', jsonb_build_array(jsonb_build_object('id', 'https://w3id.org/xapi/video',
+                           'definition', jsonb_build_object('type', 'http://adlnet.gov/expapi/activities/profile'))),
+                       'parent', CASE WHEN s.course_id IS NOT NULL
+                                      THEN jsonb_build_array(jsonb_build_object('objectType', 'Activity',
+                                               'id', v_base || 'courses/' || s.course_id::text)) END),
+                   'extensions', jsonb_build_object(
+                       'https://w3id.org/xapi/video/extensions/session-id', s.id::text,
+                       'https://w3id.org/xapi/video/extensions/length', v_length,
+                       'https://w3id.org/xapi/video/extensions/completion-threshold',
+                           CASE WHEN t.threshold THEN trim_scale(v_threshold) END))),
+               'timestamp', to_char(t.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+           || CASE WHEN t.result IS NOT NULL THEN jsonb_build_object('result', t.result) ELSE '{}' END
+      FROM unnest(v_steps, v_verbs, v_times, v_results, v_thresholds) WITH ORDINALITY
+           AS t (step, verb, at, result, threshold, n)
+     ORDER BY t.n;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.session_xapi(uuid) IS
+'The viewing as xAPI 1.0.3 statements of the video profile (https://w3id.org/xapi/video), one jsonb per row, in order: initialized (session_start) first; played, paused and seeked from the player''s video_resumed, video_paused and video_seeked events (metadata position_seconds, from_seconds, to_seconds) in time order, with completed among them once at completed_at when the session completed (its coverage reached chronos.completion_threshold) and has ended; terminated last, when it has ended. Ids are uuid_v5 of the session and the step, so an export repeated gives the same statements. docs/xapi.md gives the mapping. Answers as the caller (row-level security applies): a session the caller may not see does not exist.';
+
+CREATE FUNCTION @extschema@.xapi_statements(p_creator_id uuid, p_since timestamptz)
+RETURNS SETOF jsonb
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 1000
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_session uuid;
+BEGIN
+    IF p_creator_id IS NULL THEN
+        RAISE EXCEPTION 'p_creator_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_since IS NULL THEN
+        RAISE EXCEPTION 'p_since must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF NOT (@extschema@.is_service_role()
+            OR coalesce(p_creator_id = ANY (@extschema@.current_creator_ids()), false)) THEN
+        RAISE EXCEPTION 'permission denied to read the xAPI statements of creator %', p_creator_id
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Only the creator itself or the service may export a creator''s learning records.';
+    END IF;
+    IF NOT EXISTS (SELECT FROM @extschema@.creators c WHERE c.id = p_creator_id) THEN
+        RAISE EXCEPTION 'creator % does not exist', p_creator_id USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    -- the viewings with a sign of life (start, heartbeat, end) at or after
+    -- p_since, in the order they started; each one's statements in order
+    FOR v_session IN
+        SELECT w.id
+          FROM @extschema@.video_watch_sessions w
+         WHERE w.creator_id = p_creator_id
+           AND greatest(w.session_start, w.last_heartbeat_at, w.session_end) >= p_since
+         ORDER BY w.session_start, w.id
+    LOOP
+        RETURN QUERY SELECT x FROM @extschema@.session_xapi(v_session) AS x;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.xapi_statements(uuid, timestamptz) IS
+'The xAPI statements (as session_xapi) of the creator''s viewings with a sign of life (start, heartbeat or end) at or after p_since, the viewings in the order they started, for shipping to a learning record store: ids are deterministic, so shipping a viewing again is harmless. The creator itself or the service only; answers as the caller (row-level security applies).';
 
 -- Ask PostgREST to reload its schema cache (where nothing listens, nothing
 -- happens).  Not on a Citus worker: Citus runs this script there inside a

@@ -15,6 +15,7 @@
 #include "catalog_cache.h"
 #include "chronos.h"
 #include "event_partitions.h"
+#include "xapi.h"
 
 PG_MODULE_MAGIC;
 
@@ -126,6 +127,14 @@ _PG_init(void)
 							16 * 1024, 2, 1024 * 1024 * 1024,
 							PGC_SUSET, GUC_UNIT_BYTE,
 							NULL, NULL, NULL);
+
+	DefineCustomStringVariable("chronos.xapi_base_iri",
+							   "The base of the IRIs in xAPI statements: the actors' account home page, and videos/<id> and courses/<id> for the activities.",
+							   "An absolute http(s) IRI ending in /, normally the platform's address; set it once, before statements are shipped: a learning record store knows actors and activities by these IRIs.",
+							   &chronos_xapi_base_iri,
+							   XAPI_DEFAULT_BASE_IRI,
+							   PGC_USERSET, 0,
+							   CheckXapiBaseIri, NULL, NULL);
 
 	MarkGUCPrefixReserved("chronos");
 

@@ -939,6 +939,46 @@ watch_ranges_range_count(PG_FUNCTION_ARGS)
 }
 
 /*
+ * watch_ranges_played_segments: the value in the xAPI video profile's
+ * played-segments form, "0.000[.]12.000[,]14.000[.]21.000": each segment
+ * as start[.]end in seconds with three decimals, in the order of positions
+ * (a value keeps no order of time), listed once per play while that makes
+ * at most WATCH_RANGES_MAX_SEGMENTS entries, and once each past that (a
+ * play count can be as large as an int32: the text stays bounded, and the
+ * union, hence the progress computed from it, stays exact); "" for nothing.
+ */
+PG_FUNCTION_INFO_V1(watch_ranges_played_segments);
+Datum
+watch_ranges_played_segments(PG_FUNCTION_ARGS)
+{
+	WatchRanges *r = PG_GETARG_WATCH_RANGES_P(0);
+	StringInfoData buf;
+	int64		entries = 0;
+	bool		per_play;
+	bool		first = true;
+
+	for (int32 i = 0; i < r->nsegments; i++)
+		entries += r->segments[i].plays;
+	per_play = entries <= WATCH_RANGES_MAX_SEGMENTS;
+
+	initStringInfo(&buf);
+	for (int32 i = 0; i < r->nsegments; i++)
+	{
+		const WatchSegment *seg = &r->segments[i];
+		int32		times = per_play ? seg->plays : 1;
+
+		for (int32 k = 0; k < times; k++)
+		{
+			appendStringInfo(&buf, "%s%d.%03d[.]%d.%03d", first ? "" : "[,]",
+							 seg->start_ms / 1000, seg->start_ms % 1000,
+							 seg->end_ms / 1000, seg->end_ms % 1000);
+			first = false;
+		}
+	}
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(buf.data, buf.len));
+}
+
+/*
  * watch_ranges_add: the value with [p_from, p_to) played once more; the
  * positions are rounded to the millisecond.  p_from = p_to adds nothing.
  */

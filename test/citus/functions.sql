@@ -19,6 +19,37 @@ SELECT 'dashboard a', d - 'rollups_updated_at' #- '{peak_concurrent_viewers,at}'
 SELECT 'dashboard b', d - 'rollups_updated_at' #- '{peak_concurrent_viewers,at}' #- '{peak_concurrent_viewers,until}',
        d ->> 'rollups_updated_at' IS NOT NULL
   FROM chronos.creator_dashboard('c0000000-0000-4000-8000-00000000000b', current_date - 1, current_date + 1) d;
+-- chronos 1.1's audience analytics and xAPI export (issue 17)
+SELECT 'dropoff a1', r.* FROM chronos.video_dropoff('70000000-0000-4000-8000-0000000000a1', 4) r;
+SELECT 'relative retention a1', r.* FROM chronos.video_relative_retention('70000000-0000-4000-8000-0000000000a1', 4) r;
+SELECT 'relative retention a2', r.* FROM chronos.video_relative_retention('70000000-0000-4000-8000-0000000000a2', 4) r;
+-- (the times of peaks and intervals are the sessions' own or the clock's,
+-- made at a different moment on each: only the counts)
+SELECT 'peak a', p.peak FROM chronos.peak_concurrent_viewers('c0000000-0000-4000-8000-00000000000a',
+       now() - interval '1 day', now() + interval '1 day') p;
+SELECT 'peak a1', p.peak FROM chronos.peak_concurrent_viewers('c0000000-0000-4000-8000-00000000000a',
+       now() - interval '1 day', now() + interval '1 day', '70000000-0000-4000-8000-0000000000a1') p;
+SELECT 'peak b', p.peak FROM chronos.peak_concurrent_viewers('c0000000-0000-4000-8000-00000000000b',
+       now() - interval '1 day', now() + interval '1 day') p;
+SELECT 'series a', count(*), max(s.viewers), max(s.peak) FROM chronos.concurrent_viewers_series('c0000000-0000-4000-8000-00000000000a',
+       now() - interval '1 day', now() + interval '1 day', '12 hours') s;
+-- (the statements' timestamps are the sessions' own: ids, verbs, results
+-- and contexts; the sessions sessions.sql made have ids of their own on
+-- each: counts by verb)
+SELECT 'xapi 5e..a1', x ->> 'id', x -> 'verb' ->> 'id', x -> 'actor', x -> 'object', x -> 'result', x -> 'context'
+  FROM chronos.session_xapi('5e000000-0000-4000-8000-0000000000a1') WITH ORDINALITY AS t (x, n) ORDER BY n;
+SELECT 'xapi 5e..a2', x ->> 'id', x -> 'verb' ->> 'id', x -> 'result', x -> 'context'
+  FROM chronos.session_xapi('5e000000-0000-4000-8000-0000000000a2') WITH ORDINALITY AS t (x, n) ORDER BY n;
+SELECT 'xapi 5e..b1', x ->> 'id', x -> 'verb' ->> 'id', x -> 'result'
+  FROM chronos.session_xapi('5e000000-0000-4000-8000-0000000000b1') WITH ORDINALITY AS t (x, n) ORDER BY n;
+SELECT 'xapi statements a', x -> 'verb' ->> 'id', count(*), count(DISTINCT x ->> 'id')
+  FROM chronos.xapi_statements('c0000000-0000-4000-8000-00000000000a', '-infinity') x GROUP BY 2 ORDER BY 2;
+SELECT 'xapi statements b', x -> 'verb' ->> 'id', count(*)
+  FROM chronos.xapi_statements('c0000000-0000-4000-8000-00000000000b', now() - interval '1 day') x GROUP BY 2 ORDER BY 2;
+-- Last: a write through chronos (as the extension's owner).  On Citus, reads
+-- as the caller after it in the same transaction (every function above that
+-- answers as the caller) are refused: "cannot perform query on placements
+-- that were modified in this transaction by a different user".
 SELECT 'event by a', chronos.track_video_event('video_added_to_course', '70000000-0000-4000-8000-0000000000a2',
        'c0000000-0000-4000-8000-00000000000a', p_course_id => 'c5000000-0000-4000-8000-0000000000a1') IS NOT NULL;
 -- record_usage (1.1, the service only): a report and its retry, one row
