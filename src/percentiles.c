@@ -20,6 +20,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "compat.h"
 #include "percentiles.h"
 
 static inline int

@@ -46,15 +46,15 @@ SELECT 'xapi statements a', x -> 'verb' ->> 'id', count(*), count(DISTINCT x ->>
   FROM chronos.xapi_statements('c0000000-0000-4000-8000-00000000000a', '-infinity') x GROUP BY 2 ORDER BY 2;
 SELECT 'xapi statements b', x -> 'verb' ->> 'id', count(*)
   FROM chronos.xapi_statements('c0000000-0000-4000-8000-00000000000b', now() - interval '1 day') x GROUP BY 2 ORDER BY 2;
--- Last: a write through chronos (as the extension's owner).  On Citus, reads
--- as the caller after it in the same transaction (every function above that
--- answers as the caller) are refused: "cannot perform query on placements
--- that were modified in this transaction by a different user".
-SELECT 'event by a', chronos.track_video_event('video_added_to_course', '70000000-0000-4000-8000-0000000000a2',
-       'c0000000-0000-4000-8000-00000000000a', p_course_id => 'c5000000-0000-4000-8000-0000000000a1') IS NOT NULL;
 -- record_usage (1.1, the service only): a report and its retry, one row
 SELECT 'usage a', (chronos.record_usage('c0000000-0000-4000-8000-00000000000a', current_date, 'embedding', 4000, 0.0004)).quantity;
 SELECT 'usage a retried', (chronos.record_usage('c0000000-0000-4000-8000-00000000000a', current_date, 'embedding', 4000, 0.0004)).quantity;
 SELECT 'usage a rows', count(*) FROM chronos.usage_metrics WHERE creator_id = 'c0000000-0000-4000-8000-00000000000a' AND "date" = current_date;
 SELECT 'usage a dashboard', d -> 'usage_totals', d -> 'video_costs'
   FROM chronos.creator_dashboard('c0000000-0000-4000-8000-00000000000a', current_date - 1, current_date + 1) d;
+-- Last: a write through chronos (as the extension's owner).  On Citus, reads
+-- as the caller after it in the same transaction (every function above that
+-- answers as the caller) are refused: "cannot perform query on placements
+-- that were modified in this transaction by a different user".
+SELECT 'event by a', chronos.track_video_event('video_added_to_course', '70000000-0000-4000-8000-0000000000a2',
+       'c0000000-0000-4000-8000-00000000000a', p_course_id => 'c5000000-0000-4000-8000-0000000000a1') IS NOT NULL;
