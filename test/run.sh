@@ -15,6 +15,11 @@
 #               test per assertion, plus one failure when the suite dies,
 #               bails out or runs a different number of assertions than it
 #               planned.
+#   pgtap/rag_*, shell/rag_*: the chronos_rag extension's suite (rag/),
+#               which needs pgvector: the first time, built from Debian's
+#               source package into a cache and installed into the major's
+#               folders (test/pgvector.sh); the other files never create
+#               the vector extension.
 #   shell/NAME  test/shell/NAME.sh with PGHOST, PGPORT, PGUSER and PGDATABASE
 #               (a fresh database copied from the same template) exported;
 #               one test, passed when it exits 0, skipped when it exits 77
@@ -134,6 +139,11 @@ trap 'exit 143' TERM HUP
 
 ensure_packages
 build_and_install
+# pgvector for the chronos_rag suite (rag_* files): built from Debian's
+# source package once, installed into this major (test/pgvector.sh)
+for t in "${pgtap_tests[@]}" "${shell_tests[@]}"; do
+	case $t in rag_*) pgvector_ensure "$PG_MAJOR"; break ;; esac
+done
 start_cluster
 WORK=$(mktemp -d /tmp/chronos-test.XXXXXX)
 SERVER_LOG=$CLUSTER_DIR/server.log
