@@ -230,11 +230,12 @@ COMMENT ON INDEX @extschema@.chat_messages_student_id_idx IS 'A student''s messa
 -- fill_message(): BEFORE INSERT OR UPDATE of a message.  Takes creator and
 -- student from the conversation when NULL (a given pair is left for the
 -- foreign key to check), and sets cited_video_ids from cited_chunk_ids,
--- which must be chunks of the conversation's creator.  SECURITY DEFINER: it
--- reads the chunks whoever writes (the policies decide who may write).
+-- which must be chunks of the conversation's creator.  As the caller: a
+-- conversation or chunk the caller cannot see is refused as one that does
+-- not exist (only the service writes citations; it sees every chunk).
 CREATE FUNCTION @extschema@.fill_message()
 RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER
+LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -243,6 +244,11 @@ BEGIN
     IF NEW.creator_id IS NULL OR NEW.student_id IS NULL THEN
         SELECT s.creator_id, s.student_id INTO NEW.creator_id, NEW.student_id
           FROM @extschema@.chat_sessions s WHERE s.id = NEW.session_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'chat session % does not exist', NEW.session_id
+                USING ERRCODE = 'foreign_key_violation',
+                      DETAIL = 'A message''s session_id must name a conversation the caller can see.';
+        END IF;
     END IF;
     IF TG_OP = 'UPDATE' AND NEW.cited_chunk_ids = OLD.cited_chunk_ids
        AND NEW.creator_id = OLD.creator_id THEN
@@ -267,7 +273,6 @@ BEGIN
     RETURN NEW;
 END
 $$;
-REVOKE ALL ON FUNCTION @extschema@.fill_message() FROM PUBLIC;
 COMMENT ON FUNCTION @extschema@.fill_message() IS
 'BEFORE INSERT OR UPDATE trigger on chat_messages: fills creator_id and student_id from the conversation when NULL, checks that cited_chunk_ids are chunks of the conversation''s creator and sets cited_video_ids to their videos.';
 
