@@ -153,8 +153,9 @@ ensure_packages
 build_and_install
 # pgvector for the chronos_rag suite (rag_* files): built from Debian's
 # source package once, installed into this major (test/pgvector.sh)
+# (and for shell/examples: docs/rag.md's examples create chronos_rag)
 for t in "${regress_tests[@]}" "${pgtap_tests[@]}" "${shell_tests[@]}"; do
-	case $t in rag_*) pgvector_ensure "$PG_MAJOR"; break ;; esac
+	case $t in rag_* | examples) [ "${CHRONOS_RAG:-1}" = 0 ] || { pgvector_ensure "$PG_MAJOR"; break; } ;; esac
 done
 start_cluster
 WORK=$(mktemp -d /tmp/chronos-test.XXXXXX)
