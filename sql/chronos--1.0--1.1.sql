@@ -27,6 +27,9 @@
  *     (startup_p50_ms, startup_p95_ms, exits_before_start, rebuffer_count,
  *     rebuffer_ms, rebuffer_ratio), which refresh_video_analytics computes
  *     where the columns exist.
+ *   - set_ai_interactions, the hook through which the chronos_rag extension
+ *     sets video_analytics.ai_interactions (a new function, EXECUTE granted
+ *     to PUBLIC, service only inside), and the column's new comment.
  *
  * Locks, each held until the update commits (it runs in one transaction):
  *   - ACCESS EXCLUSIVE on video_watch_sessions for ADD COLUMN: a catalog
@@ -47,6 +50,8 @@
  *     or constant defaults): a catalog change, no rewrite and no scan; it
  *     waits for the dashboards and the refresh reading or writing the
  *     rollups, normally milliseconds.
+ *   - set_ai_interactions and the comment on ai_interactions: catalog rows
+ *     only.
  * Nothing else is read or written.  The script ends by notifying pgrst
  * ("reload schema"), so that PostgREST reloads its schema cache at once.
  * The C library serves 1.0's three-argument
