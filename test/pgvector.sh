@@ -16,6 +16,8 @@
 #   2. per major (15, 17, 18): built with PGXS against that major's
 #      pg_config (15: /usr/lib/postgresql/15/bin/pg_config; 17, 18: the
 #      cache's bin/pg_config) and installed with DESTDIR into the cache;
+#      for 18, with test/pgvector-pg18.patch first: trixie's 0.8.0 predates
+#      PostgreSQL 18 (two API changes, made as pgvector 0.8.1 makes them);
 #   3. per major, every time: copied from the cache into that major's
 #      library and extension folders when they do not hold the same files.
 #
@@ -39,6 +41,8 @@ PGVECTOR_UPSTREAM='0.8.*'
 # Bumped when the way a major is built changes: a cache of an older recipe is
 # built again.
 PGVECTOR_RECIPE=1
+# For PostgreSQL 18: the two API changes 0.8.0 predates (as 0.8.1 makes them).
+PGVECTOR_PG18_PATCH=$CHRONOS_ROOT/test/pgvector-pg18.patch
 
 pgvec_log() { printf '==> %s\n' "$*" >&2; }
 pgvec_die() {
@@ -112,7 +116,8 @@ pgvector_fetch_source() {
 
 # pgvector_stamp MAJOR: what a built major is made of.
 pgvector_stamp() {
-	echo "recipe $PGVECTOR_RECIPE, pgvector $(cat "$CHRONOS_PGVECTOR_CACHE/src/VERSION") (Debian $PGVECTOR_SUITE), $("$(pgvector_pg_config "$1")" --version)"
+	echo "recipe $PGVECTOR_RECIPE, pgvector $(cat "$CHRONOS_PGVECTOR_CACHE/src/VERSION") (Debian $PGVECTOR_SUITE), $("$(pgvector_pg_config "$1")" --version)$(
+		[ "$1" -lt 18 ] || echo ", test/pgvector-pg18.patch $(sha256sum <"$PGVECTOR_PG18_PATCH" | cut -c 1-16)")"
 }
 
 # pgvector_ready MAJOR: whether the major's folder is complete and of this recipe and source.
@@ -131,9 +136,17 @@ pgvector_build() {
 	stage=$(mktemp -d "$CHRONOS_PGVECTOR_CACHE/.$major.XXXXXX")
 	cp -a "$CHRONOS_PGVECTOR_CACHE/src/pgvector" "$stage/build"
 	pgvec_log "pgvector: building $(cat "$CHRONOS_PGVECTOR_CACHE/src/VERSION") for PostgreSQL $major"
+	# 0.8.0 predates PostgreSQL 18's API: test/pgvector-pg18.patch, where
+	# the source needs it (a newer source that has it is left as it is)
+	if [ "$major" -ge 18 ] &&
+		patch -d "$stage/build" -p1 --dry-run -s -f <"$PGVECTOR_PG18_PATCH" >/dev/null 2>&1; then
+		patch -d "$stage/build" -p1 -s -f <"$PGVECTOR_PG18_PATCH" >"$stage/build.log" 2>&1 ||
+			{ pgvec_die "test/pgvector-pg18.patch does not apply"; return 1; }
+		pgvec_log "pgvector: patched for PostgreSQL 18 (test/pgvector-pg18.patch)"
+	fi
 	# OPTFLAGS empty: no -march=native (Debian's patch says so too), the
 	# cache may be shared by other machines
-	if ! make -C "$stage/build" PG_CONFIG="$pg_config" OPTFLAGS= >"$stage/build.log" 2>&1 ||
+	if ! make -C "$stage/build" PG_CONFIG="$pg_config" OPTFLAGS= >>"$stage/build.log" 2>&1 ||
 		! make -C "$stage/build" PG_CONFIG="$pg_config" OPTFLAGS= DESTDIR="$stage/root" install \
 			>>"$stage/build.log" 2>&1; then
 		tail -n 30 "$stage/build.log" | sed 's/^/    /' >&2
