@@ -12,8 +12,10 @@
 #   (b) updated   chronos 1.0 with a platform's data (the upgrade test's
 #                 loader); CREATE EXTENSION chronos_rag refused (it needs
 #                 chronos 1.1) and leaving nothing; ALTER EXTENSION chronos
-#                 UPDATE; chronos_rag created and loaded with chunks, chats
-#                 and cited replies (test/upgrade/rag_data.sql)
+#                 UPDATE; chronos_rag created at its oldest version, loaded
+#                 with chunks, chats and cited replies
+#                 (test/upgrade/rag_data.sql), updated to its newest (while
+#                 1.0 is the only version, a no-op)
 #   (c) restored  pg_dump -Fc of (b), pg_restore into a database with the
 #                 same dimension setting, session_replication_role = replica
 #                 (README, "Backups and crash safety"); and into one without
@@ -126,11 +128,20 @@ elif grep -q 'chronos_rag needs chronos 1.1 or later, and chronos is at 1.0' "$W
 else
 	fail "on chronos 1.0, CREATE EXTENSION chronos_rag failed otherwise: $(head -n 2 "$WORK/refused")"
 fi
-q "$UPD" "SET client_min_messages = warning" "ALTER EXTENSION chronos UPDATE" "CREATE EXTENSION chronos_rag" >/dev/null &&
-	pass "chronos updated to $(q "$UPD" "SELECT extversion FROM pg_extension WHERE extname = 'chronos'"), chronos_rag created" ||
+# chronos_rag's oldest version, loaded, then updated to the newest (the same
+# while 1.0 is the only one: then the update is a no-op)
+RAG_OLDEST=$(q postgres "SELECT version FROM pg_available_extension_versions WHERE name = 'chronos_rag'" | sort -V | head -n 1)
+RAG_NEWEST=$(q postgres "SELECT default_version FROM pg_available_extensions WHERE name = 'chronos_rag'")
+q "$UPD" "SET client_min_messages = warning" "ALTER EXTENSION chronos UPDATE" \
+	"CREATE EXTENSION chronos_rag VERSION '$RAG_OLDEST'" >/dev/null &&
+	pass "chronos updated to $(q "$UPD" "SELECT extversion FROM pg_extension WHERE extname = 'chronos'"), chronos_rag $RAG_OLDEST created" ||
 	{ fail "ALTER EXTENSION chronos UPDATE, CREATE EXTENSION chronos_rag"; exit 1; }
 run_file "$UPD" "$UPGRADE_DIR/rag_data.sql" "$WORK/upd.rag_load" && pass "test/upgrade/rag_data.sql loaded" ||
 	{ fail "test/upgrade/rag_data.sql"; exit 1; }
+q "$UPD" "SET client_min_messages = warning" "ALTER EXTENSION chronos_rag UPDATE" "ALTER EXTENSION chronos UPDATE" >/dev/null &&
+	[ "$(q "$UPD" "SELECT extversion FROM pg_extension WHERE extname = 'chronos_rag'")" = "$RAG_NEWEST" ] &&
+	pass "ALTER EXTENSION chronos_rag UPDATE ($RAG_OLDEST to $RAG_NEWEST) and chronos UPDATE beside it" ||
+	fail "ALTER EXTENSION chronos_rag UPDATE to $RAG_NEWEST"
 snapshots "$UPD" updated
 same "updated: chronos's catalog equals the fresh one" "$WORK/fresh.chronos.catalog" "$WORK/updated.chronos.catalog"
 same "updated: chronos_rag's catalog equals the fresh one" "$WORK/fresh.rag.catalog" "$WORK/updated.rag.catalog"
