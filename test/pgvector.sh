@@ -71,10 +71,11 @@ pgvector_apt() {
 
 # pgvector_src_ready: whether src/ holds an unpacked source of the accepted version.
 pgvector_src_ready() {
-	local dir=$CHRONOS_PGVECTOR_CACHE/src
-	[ -f "$dir/VERSION" ] && [ -f "$dir/pgvector/vector.control" ] && [ -f "$dir/pgvector/Makefile" ] &&
-		# shellcheck disable=SC2053 # a glob on purpose
-		[[ $(cat "$dir/VERSION") == $PGVECTOR_UPSTREAM-* ]]
+	local dir=$CHRONOS_PGVECTOR_CACHE/src version
+	[ -f "$dir/VERSION" ] && [ -f "$dir/pgvector/vector.control" ] && [ -f "$dir/pgvector/Makefile" ] || return 1
+	version=$(cat "$dir/VERSION")
+	# shellcheck disable=SC2053 # a glob on purpose
+	[[ $version == $PGVECTOR_UPSTREAM-* ]]
 }
 
 # pgvector_fetch_source: src/, from Debian's source package (apt-get source).
@@ -100,10 +101,10 @@ pgvector_fetch_source() {
 	dir=$(find "$stage" -mindepth 1 -maxdepth 1 -type d -name 'pgvector-*' | head -n 1)
 	version=$(sed -n 's/^Version: //p' "$stage"/pgvector_*.dsc | head -n 1)
 	# shellcheck disable=SC2053 # a glob on purpose
-	[ -n "$dir" ] && [[ $version == $PGVECTOR_UPSTREAM-* ]] || {
+	if [ -z "$dir" ] || [[ $version != $PGVECTOR_UPSTREAM-* ]]; then
 		pgvec_die "Debian $PGVECTOR_SUITE's pgvector is '${version:-none}', not $PGVECTOR_UPSTREAM"
 		return 1
-	}
+	fi
 	mv "$dir" "$stage/pgvector"
 	echo "$version" >"$stage/VERSION"
 	rm -f "$stage"/pgvector_* "$stage/apt.log"
@@ -171,9 +172,8 @@ pgvector_install() {
 	pg_config=$(pgvector_pg_config "$major")
 	libdir=$("$pg_config" --pkglibdir)
 	extdir=$("$pg_config" --sharedir)/extension
-	for f in "$CHRONOS_PGVECTOR_CACHE/$major/lib/vector.so"; do
-		cmp -s "$f" "$libdir/vector.so" || { install -m 755 "$f" "$libdir/vector.so"; copied=1; }
-	done
+	f=$CHRONOS_PGVECTOR_CACHE/$major/lib/vector.so
+	cmp -s "$f" "$libdir/vector.so" || { install -m 755 "$f" "$libdir/vector.so"; copied=1; }
 	for f in "$CHRONOS_PGVECTOR_CACHE/$major"/extension/*; do
 		cmp -s "$f" "$extdir/$(basename "$f")" || { install -m 644 "$f" "$extdir/"; copied=1; }
 	done
