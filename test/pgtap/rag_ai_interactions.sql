@@ -3,7 +3,7 @@
 -- moved and removed with the messages, kept by every refresh_video_analytics
 -- (incremental and full), on days with sessions and without.
 BEGIN;
-SELECT plan(22);
+SELECT plan(24);
 \ir ../fixtures/rag.sql
 
 -- ai(): the rollup rows with interactions or views, as "video day views ai".
@@ -36,21 +36,21 @@ SELECT is(pg_temp.ai(), 'A one 2026-03-02 0 2 | A one 2026-03-03 0 1 | A two 202
 SELECT is(chronos.refresh_video_analytics(), 0, 'an incremental refresh with nothing to do writes nothing');
 SELECT is(pg_temp.ai(), 'A one 2026-03-02 0 2 | A one 2026-03-03 0 1 | A two 2026-03-02 0 1 | A two 2026-03-03 0 1 | B one 2026-03-02 0 1',
           'and keeps every figure');
-SELECT chronos.refresh_video_analytics('2026-01-01');
+SELECT chronos.refresh_video_analytics('2026-01-01') \g /dev/null
 SELECT is(pg_temp.ai(), 'A one 2026-03-02 0 2 | A one 2026-03-03 0 1 | A two 2026-03-02 0 1 | A two 2026-03-03 0 1 | B one 2026-03-02 0 1',
           'a full refresh recomputes the days without sessions and keeps their rows and figures');
 
 -- a session on a day with interactions: views computed, interactions kept
 INSERT INTO chronos.video_watch_sessions (id, video_id, student_id, session_start, session_end, watch_time_seconds)
 VALUES ('ca000000-0000-4000-8000-0000000000a1', :vA1, :sA, '2026-03-02 02:00+00', '2026-03-02 02:05+00', 300);
-SELECT chronos.refresh_video_analytics('2026-01-01');
+SELECT chronos.refresh_video_analytics('2026-01-01') \g /dev/null
 SELECT is(pg_temp.ai(), 'A one 2026-03-02 1 2 | A one 2026-03-03 0 1 | A two 2026-03-02 0 1 | A two 2026-03-03 0 1 | B one 2026-03-02 0 1',
           'a full refresh writes the day''s views beside its interactions');
 SELECT is((SELECT (unique_viewers, total_watch_time_seconds, average_watch_time_seconds)::text FROM chronos.video_analytics
             WHERE video_id = :vA1 AND "date" = '2026-03-02'),
           '(1,300,300.00)', 'with the other viewing figures');
 DELETE FROM chronos.video_watch_sessions WHERE id = 'ca000000-0000-4000-8000-0000000000a1';
-SELECT chronos.refresh_video_analytics('2026-01-01');
+SELECT chronos.refresh_video_analytics('2026-01-01') \g /dev/null
 SELECT is(pg_temp.ai(), 'A one 2026-03-02 0 2 | A one 2026-03-03 0 1 | A two 2026-03-02 0 1 | A two 2026-03-03 0 1 | B one 2026-03-02 0 1',
           'the session gone, a full refresh keeps the row for its interactions');
 SELECT is((SELECT (unique_viewers, total_watch_time_seconds, average_watch_time_seconds, completion_rate)::text
@@ -94,6 +94,11 @@ SELECT is(pg_temp.ai() LIKE '%B one 2026-03-02 0 1', true, 'and removes a figure
 DELETE FROM chronos.videos WHERE id = :vA2;
 DELETE FROM chronos_rag.chat_messages WHERE id = 'bb000000-0000-4000-8000-0000000000c2';
 SELECT is(pg_temp.ai(), 'B one 2026-03-02 0 1', 'a reply citing a deleted video deletes cleanly');
+
+-- a creator deleted: its chats, messages and rollups go with it, the count trigger included
+SELECT lives_ok($$DELETE FROM chronos.creators WHERE id = 'c0000000-0000-4000-8000-00000000000b'$$,
+                'deleting a creator (its chats and replies by cascade) works');
+SELECT is(pg_temp.ai(), '(none)', 'and leaves no figure behind');
 
 SELECT * FROM finish();
 ROLLBACK;
