@@ -44,8 +44,9 @@ chronos_packages() {
 	else
 		echo make gcc postgresql-client-15 postgresql-15 openssl ca-certificates
 	fi
-	# apt-get source (dpkg-source): pgvector for the chronos_rag suite (test/pgvector.sh)
-	echo dpkg-dev
+	# apt-get source (dpkg-source): pgvector for the chronos_rag suite
+	# (test/pgvector.sh), which CHRONOS_RAG=0 leaves out
+	[ "${CHRONOS_RAG:-1}" = 0 ] || echo dpkg-dev
 	if [ "$PG_SOURCE" = cache ]; then
 		command -v npm >/dev/null || echo npm
 	fi
