@@ -38,6 +38,9 @@
  *     uuid_v5, watch_ranges_played_segments and xapi_base_iri (new
  *     functions, EXECUTE granted to PUBLIC as every function is); the
  *     library defines the setting chronos.xapi_base_iri.
+ *   - set_ai_interactions, the hook through which the chronos_rag extension
+ *     sets video_analytics.ai_interactions (a new function, EXECUTE granted
+ *     to PUBLIC, service only inside), and the column's new comment.
  *
  * Locks, each held until the update commits (it runs in one transaction):
  *   - ACCESS EXCLUSIVE on video_watch_sessions for ADD COLUMN: a catalog
@@ -63,6 +66,8 @@
  *     an instant (no scan: the table is empty); distribute() is replaced in
  *     the catalog, which callers do not lock.
  *   - the xAPI functions are catalog rows only.
+ *   - set_ai_interactions and the comment on ai_interactions: catalog rows
+ *     only.
  * Nothing else is read or written.  The script ends by notifying pgrst
  * ("reload schema"), so that PostgREST reloads its schema cache at once.
  * The C library serves 1.0's three-argument
@@ -1009,6 +1014,76 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.xapi_statements(uuid, timestamptz) IS
 'The xAPI statements (as session_xapi) of the creator''s viewings with a sign of life (start, heartbeat or end) at or after p_since, the viewings in the order they started, for shipping to a learning record store: ids are deterministic, so shipping a viewing again is harmless. The creator itself or the service only; answers as the caller (row-level security applies).';
+
+-- AI interactions (issue 18: the chronos_rag extension) -------------------------
+--
+-- video_analytics.ai_interactions counts, per video and creator's local
+-- day, the chat messages that cited the video.  The chats live in the
+-- chronos_rag extension (rag/, docs/rag.md), which needs pgvector; chronos
+-- does not, and knows nothing of chronos_rag's tables.  This function is the
+-- hook between them: chronos_rag's triggers count a (video, day)'s messages
+-- exactly and set the figure here.  refresh_video_analytics never writes
+-- ai_interactions, and keeps (with zero viewing figures) a day's row that
+-- has some when the day has no session.  New function only.
+
+CREATE FUNCTION @extschema@.set_ai_interactions(p_video_id uuid, p_date date, p_interactions integer)
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_creator uuid;
+BEGIN
+    IF p_video_id IS NULL THEN
+        RAISE EXCEPTION 'p_video_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_date IS NULL THEN
+        RAISE EXCEPTION 'p_date must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_interactions IS NULL THEN
+        RAISE EXCEPTION 'p_interactions must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF NOT isfinite(p_date) THEN
+        RAISE EXCEPTION 'p_date must be a finite date, not %', p_date
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_interactions < 0 THEN
+        RAISE EXCEPTION 'p_interactions must not be negative, not %', p_interactions
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NOT @extschema@.is_service_role() THEN
+        RAISE EXCEPTION 'permission denied to set AI interactions'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Only the service sets them (the chronos_rag extension''s triggers do, from the chat messages).';
+    END IF;
+    SELECT v.creator_id INTO v_creator FROM @extschema@.videos v WHERE v.id = p_video_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'video % does not exist', p_video_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF p_interactions > 0 THEN
+        INSERT INTO @extschema@.video_analytics AS a (video_id, creator_id, "date", ai_interactions)
+        VALUES (p_video_id, v_creator, p_date, p_interactions)
+        ON CONFLICT (video_id, "date", creator_id)
+        DO UPDATE SET ai_interactions = excluded.ai_interactions
+        WHERE a.ai_interactions IS DISTINCT FROM excluded.ai_interactions;
+    ELSE
+        -- a row that held only the interactions goes, as a day without
+        -- sessions has no row
+        DELETE FROM @extschema@.video_analytics a
+         WHERE a.video_id = p_video_id AND a.creator_id = v_creator AND a."date" = p_date
+           AND a.views = 0;
+        UPDATE @extschema@.video_analytics a SET ai_interactions = 0
+         WHERE a.video_id = p_video_id AND a.creator_id = v_creator AND a."date" = p_date
+           AND a.ai_interactions <> 0;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.set_ai_interactions(uuid, date, integer) IS
+'Sets video_analytics.ai_interactions of the video on the creator''s local day p_date to p_interactions (the chat messages that cited the video that day), adding the day''s row (viewing figures zero) when it has none, and removing a row that held only interactions when set to 0. refresh_video_analytics never changes the figure. Called by the chronos_rag extension''s triggers; service only. Waits for a running refresh_video_analytics (its lock on video_analytics).';
+
+COMMENT ON COLUMN @extschema@.video_analytics.ai_interactions IS
+'Chat messages that cited the video that day (set by chronos.set_ai_interactions, which the chronos_rag extension calls; 0 without it). A day with interactions and no session has a row with zero viewing figures.';
 
 -- Ask PostgREST to reload its schema cache (where nothing listens, nothing
 -- happens).  Not on a Citus worker: Citus runs this script there inside a

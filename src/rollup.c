@@ -18,6 +18,12 @@
  * Two refreshes serialize on a SHARE ROW EXCLUSIVE lock of video_analytics,
  * which readers (ACCESS SHARE) and the session functions never wait for.
  *
+ * ai_interactions is not computed here: chronos.set_ai_interactions (1.1,
+ * called by the chronos_rag extension's triggers) sets it, counted exactly
+ * from the chat messages.  So a refresh never writes it, and never deletes a
+ * day's row that has some: a day whose sessions are gone but whose video was
+ * discussed keeps its row, its viewing figures zero.
+ *
  * Where video_analytics has chronos 1.1's quality-of-experience columns, a
  * second statement (qoe_sql) fills them for the same (video, day) rows from
  * the video_startup and video_rebuffer events of their sessions; on a
@@ -50,7 +56,8 @@ static const char *const claim_sql =
 /*
  * $1, $2, $3: the claimed (video_id, creator_id, bucket_start); $4: p_since.
  * Recomputes every target (video, local day) from the sessions that started
- * that day; a target with no session left loses its row.
+ * that day; a target with no session left loses its row, unless it counts
+ * AI interactions (then its viewing figures are zero).
  */
 static const char *const recompute_sql =
 "WITH targets AS ("
@@ -91,17 +98,25 @@ static const char *const recompute_sql =
 "  DELETE FROM chronos.video_analytics a USING computed c"
 "   WHERE a.video_id" SQL_EQ "c.video_id AND a.date" SQL_EQ "c.day"
 "     AND a.creator_id" SQL_EQ "c.creator_id AND c.views" SQL_EQ "0"
+"     AND a.ai_interactions" SQL_EQ "0"
 "), written AS ("
 "  INSERT INTO chronos.video_analytics AS a (video_id, creator_id, date, views, unique_viewers,"
 "         total_watch_time_seconds, average_watch_time_seconds, completions, completion_rate,"
 "         rewatches)"
 "  SELECT c.video_id, c.creator_id, c.day, c.views, c.unique_viewers, c.total_watch_time,"
-"         pg_catalog.round(c.total_watch_time::pg_catalog.numeric" SQL_DIVIDE "c.views, 2),"
+"         CASE WHEN c.views" SQL_GT "0"
+"              THEN pg_catalog.round(c.total_watch_time::pg_catalog.numeric" SQL_DIVIDE "c.views, 2)"
+"              ELSE 0 END,"
 "         c.completions,"
-"         pg_catalog.round(100" SQL_TIMES "c.completers::pg_catalog.numeric"
-"                         " SQL_DIVIDE "c.unique_viewers, 2),"
+"         CASE WHEN c.unique_viewers" SQL_GT "0"
+"              THEN pg_catalog.round(100" SQL_TIMES "c.completers::pg_catalog.numeric"
+"                                   " SQL_DIVIDE "c.unique_viewers, 2)"
+"              ELSE 0 END,"
 "         c.rewatches"
-"    FROM computed c WHERE c.views" SQL_GT "0"
+"    FROM computed c WHERE c.views" SQL_GT "0 OR EXISTS ("
+"         SELECT FROM chronos.video_analytics x"
+"          WHERE x.video_id" SQL_EQ "c.video_id AND x.date" SQL_EQ "c.day"
+"            AND x.creator_id" SQL_EQ "c.creator_id AND x.ai_interactions" SQL_GT "0)"
 "  ON CONFLICT (video_id, date, creator_id) DO UPDATE SET"
 "         views = excluded.views,"
 "         unique_viewers = excluded.unique_viewers,"
@@ -160,16 +175,23 @@ static const char *const citus_recompute_sql =
 "), emptied AS ( "
 "  DELETE FROM chronos.video_analytics a USING computed c "
 "   WHERE a.creator_id" SQL_EQ "$5 AND a.video_id" SQL_EQ "c.video_id "
-"     AND a.date" SQL_EQ "c.day AND c.views" SQL_EQ "0 "
+"     AND a.date" SQL_EQ "c.day AND c.views" SQL_EQ "0 AND a.ai_interactions" SQL_EQ "0 "
 "), written AS ( "
 "  INSERT INTO chronos.video_analytics AS a (video_id, creator_id, date, views, unique_viewers, "
 "         total_watch_time_seconds, average_watch_time_seconds, completions, completion_rate, rewatches) "
 "  SELECT c.video_id, c.creator_id, c.day, c.views, c.unique_viewers, c.total_watch_time, "
-"         pg_catalog.round(c.total_watch_time::pg_catalog.numeric" SQL_DIVIDE "c.views, 2), "
+"         CASE WHEN c.views" SQL_GT "0 "
+"              THEN pg_catalog.round(c.total_watch_time::pg_catalog.numeric" SQL_DIVIDE "c.views, 2) "
+"              ELSE 0 END, "
 "         c.completions, "
-"         pg_catalog.round(100" SQL_TIMES "c.completers::pg_catalog.numeric" SQL_DIVIDE "c.unique_viewers, 2), "
+"         CASE WHEN c.unique_viewers" SQL_GT "0 "
+"              THEN pg_catalog.round(100" SQL_TIMES "c.completers::pg_catalog.numeric" SQL_DIVIDE "c.unique_viewers, 2) "
+"              ELSE 0 END, "
 "         c.rewatches "
-"    FROM computed c WHERE c.views" SQL_GT "0 "
+"    FROM computed c WHERE c.views" SQL_GT "0 OR EXISTS ( "
+"         SELECT FROM chronos.video_analytics x "
+"          WHERE x.creator_id" SQL_EQ "$5 AND x.video_id" SQL_EQ "c.video_id "
+"            AND x.date" SQL_EQ "c.day AND x.ai_interactions" SQL_GT "0) "
 "  ON CONFLICT (video_id, date, creator_id) DO UPDATE SET "
 "         views = excluded.views, unique_viewers = excluded.unique_viewers, "
 "         total_watch_time_seconds = excluded.total_watch_time_seconds, "

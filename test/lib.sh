@@ -16,6 +16,8 @@ set -euo pipefail
 CHRONOS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=test/pg-versions.sh
 source "$CHRONOS_ROOT/test/pg-versions.sh"
+# shellcheck source=test/pgvector.sh
+source "$CHRONOS_ROOT/test/pgvector.sh"
 
 PG_MAJOR=${PG_MAJOR:-${PG:-15}}
 if ! pg_version_supported "$PG_MAJOR"; then
@@ -43,6 +45,11 @@ chronos_packages() {
 			postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl
 	else
 		echo make gcc postgresql-client-15 postgresql-15 openssl ca-certificates
+	fi
+	# apt-get source (dpkg-source): pgvector for the chronos_rag suite
+	# (test/pgvector.sh), which CHRONOS_RAG=0 leaves out
+	[ "${CHRONOS_RAG:-1}" = 0 ] || echo dpkg-dev
+	if [ "$PG_SOURCE" = cache ]; then
 		command -v npm >/dev/null || echo npm
 	fi
 }
@@ -67,7 +74,8 @@ ensure_packages() {
 	fi
 }
 
-# build_and_install: make && make install.  Several people (and their test
+# build_and_install: make && make install, of chronos and of chronos_rag
+# (rag/: SQL only, installed whether pgvector is there or not).  Several people (and their test
 # runs) share this tree and the system's extension directory, so builds take
 # a lock: two makes in one tree at once would trample each other's objects.
 # Written with && so that it also stops at the first error when called
@@ -77,7 +85,8 @@ build_and_install() {
 	(
 		flock 9 &&
 			make -C "$CHRONOS_ROOT" -s PG_CONFIG="$PGBIN/pg_config" >/dev/null &&
-			make -C "$CHRONOS_ROOT" -s PG_CONFIG="$PGBIN/pg_config" install >/dev/null
+			make -C "$CHRONOS_ROOT" -s PG_CONFIG="$PGBIN/pg_config" install >/dev/null &&
+			make -C "$CHRONOS_ROOT/rag" -s PG_CONFIG="$PGBIN/pg_config" install >/dev/null
 	) 9>"${TMPDIR:-/tmp}/chronos-build.lock"
 }
 

@@ -15,6 +15,11 @@
 #               test per assertion, plus one failure when the suite dies,
 #               bails out or runs a different number of assertions than it
 #               planned.
+#   pgtap/rag_*, shell/rag_*: the chronos_rag extension's suite (rag/),
+#               which needs pgvector: the first time, built from Debian's
+#               source package into a cache and installed into the major's
+#               folders (test/pgvector.sh); the other files never create
+#               the vector extension.
 #   shell/NAME  test/shell/NAME.sh with PGHOST, PGPORT, PGUSER and PGDATABASE
 #               (a fresh database copied from the same template) exported;
 #               one test, passed when it exits 0, skipped when it exits 77
@@ -34,7 +39,8 @@
 #
 # Environment: PG=15, 17 or 18 (or PG_MAJOR; default 15): the PostgreSQL
 # major version to build and test against (test/pg-versions.sh fetches 17
-# and 18 the first time); CHRONOS_TEST_TIMEOUT (seconds per file, default
+# and 18 the first time); CHRONOS_RAG=0 (leave out the chronos_rag suite and
+# pgvector: chronos alone); CHRONOS_TEST_TIMEOUT (seconds per file, default
 # 900), VERBOSE=1 (print the output of passing files too).
 
 set -euo pipefail
@@ -100,6 +106,17 @@ files() {
 mapfile -t regress_tests < <(files sql sql)
 mapfile -t pgtap_tests < <(files pgtap sql)
 mapfile -t shell_tests < <(files shell sh)
+# CHRONOS_RAG=0: chronos alone, without the chronos_rag suite and without
+# building or installing pgvector
+without_rag() {
+	local t
+	for t in "$@"; do [[ $t == rag_* ]] || printf '%s\n' "$t"; done
+}
+if [ "${CHRONOS_RAG:-1}" = 0 ]; then
+	mapfile -t regress_tests < <(without_rag "${regress_tests[@]}")
+	mapfile -t pgtap_tests < <(without_rag "${pgtap_tests[@]}")
+	mapfile -t shell_tests < <(without_rag "${shell_tests[@]}")
+fi
 total_files=$((${#regress_tests[@]} + ${#pgtap_tests[@]} + ${#shell_tests[@]}))
 if [ "$total_files" -eq 0 ]; then
 	if [ ${#patterns[@]} -gt 0 ]; then
@@ -134,6 +151,12 @@ trap 'exit 143' TERM HUP
 
 ensure_packages
 build_and_install
+# pgvector for the chronos_rag suite (rag_* files): built from Debian's
+# source package once, installed into this major (test/pgvector.sh)
+# (and for shell/examples: docs/rag.md's examples create chronos_rag)
+for t in "${regress_tests[@]}" "${pgtap_tests[@]}" "${shell_tests[@]}"; do
+	case $t in rag_* | examples) [ "${CHRONOS_RAG:-1}" = 0 ] || { pgvector_ensure "$PG_MAJOR"; break; } ;; esac
+done
 start_cluster
 WORK=$(mktemp -d /tmp/chronos-test.XXXXXX)
 SERVER_LOG=$CLUSTER_DIR/server.log

@@ -43,10 +43,31 @@ if [ "$status" -ne 0 ]; then
 	[ -f "$copy/regression.diffs" ] && head -n 200 "$copy/regression.diffs"
 	fail "make installcheck exited $status"
 fi
-n=$(ls "$copy"/test/sql/*.sql | wc -l)
+# chronos's own files; the rag_* ones are chronos_rag's (rag/Makefile)
+n=$(ls "$copy"/test/sql/*.sql | grep -vc '/rag_[^/]*$')
 grep -Eq "All $n tests passed|# All $n tests passed" "$copy/installcheck.log" ||
 	{ tail -n 40 "$copy/installcheck.log"; fail "make installcheck did not pass all $n tests"; }
 "$PGBIN/psql" -X -q -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres -v ON_ERROR_STOP=1 \
 	-c 'DROP DATABASE IF EXISTS contrib_regression' >/dev/null ||
 	fail "could not drop contrib_regression"
 echo "make installcheck: all $n pg_regress tests passed"
+
+# make -C rag installcheck: chronos_rag's, where pgvector is installed
+# (test/run.sh installs it for the rag_* files; CHRONOS_RAG=0 does not)
+if [ "$("$PGBIN/psql" -X -At -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres \
+	-c "SELECT count(*) FROM pg_available_extensions WHERE name IN ('vector', 'chronos_rag')")" = 2 ]; then
+	status=0
+	make -C "$copy/rag" installcheck PG_CONFIG="$PGBIN/pg_config" >"$copy/rag-installcheck.log" 2>&1 || status=$?
+	n=$(ls "$copy"/test/sql/rag_*.sql | wc -l)
+	if [ "$status" -ne 0 ] || ! grep -Eq "All $n tests passed|# All $n tests passed" "$copy/rag-installcheck.log"; then
+		tail -n 40 "$copy/rag-installcheck.log"
+		[ -f "$copy/rag/regression.diffs" ] && head -n 200 "$copy/rag/regression.diffs"
+		fail "make -C rag installcheck did not pass all $n tests"
+	fi
+	"$PGBIN/psql" -X -q -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres -v ON_ERROR_STOP=1 \
+		-c 'DROP DATABASE IF EXISTS contrib_regression' >/dev/null ||
+		fail "could not drop contrib_regression"
+	echo "make -C rag installcheck: all $n pg_regress tests passed"
+else
+	echo "make -C rag installcheck: not run, pgvector is not installed in this server"
+fi
