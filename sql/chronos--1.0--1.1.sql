@@ -421,10 +421,6 @@ CREATE TABLE @extschema@.usage_metrics (
     -- index-only scan (a creator's rows lie scattered over the table).
     CONSTRAINT usage_metrics_report_key UNIQUE NULLS NOT DISTINCT
         (creator_id, "date", kind, video_id, source, method) INCLUDE (quantity, cost),
-    CONSTRAINT usage_metrics_creator_id_fkey FOREIGN KEY (creator_id)
-        REFERENCES @extschema@.creators (id) ON DELETE CASCADE,
-    CONSTRAINT usage_metrics_video_id_creator_id_fkey FOREIGN KEY (video_id, creator_id)
-        REFERENCES @extschema@.videos (id, creator_id) ON DELETE CASCADE,
     CONSTRAINT usage_metrics_kind_check
         CHECK (kind IN ('storage', 'videos_added', 'transcription', 'embedding', 'chat')),
     CONSTRAINT usage_metrics_source_check
@@ -468,6 +464,50 @@ COMMENT ON INDEX @extschema@.usage_metrics_report_key IS
 
 -- a video's usage, found when the video is deleted (the cascade) without a scan
 CREATE INDEX usage_metrics_video_id_idx ON @extschema@.usage_metrics (video_id);
+
+-- Its foreign keys, to the creator and to the video of the same creator.
+-- On a Citus cluster distributed at 1.0 they wait for distribute(): a
+-- foreign key from this new, local table to a reference table would make
+-- Citus turn it into a "Citus local table" at once, on the coordinator,
+-- before the workers have run this script and have the table (the update
+-- fails); distribute() distributes it, then adds them.
+CREATE FUNCTION @extschema@.add_usage_metrics_keys()
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint
+                    WHERE conname = 'usage_metrics_creator_id_fkey'
+                      AND conrelid = '@extschema@.usage_metrics'::pg_catalog.regclass) THEN
+        ALTER TABLE @extschema@.usage_metrics ADD CONSTRAINT usage_metrics_creator_id_fkey
+            FOREIGN KEY (creator_id) REFERENCES @extschema@.creators (id) ON DELETE CASCADE;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint
+                    WHERE conname = 'usage_metrics_video_id_creator_id_fkey'
+                      AND conrelid = '@extschema@.usage_metrics'::pg_catalog.regclass) THEN
+        ALTER TABLE @extschema@.usage_metrics ADD CONSTRAINT usage_metrics_video_id_creator_id_fkey
+            FOREIGN KEY (video_id, creator_id) REFERENCES @extschema@.videos (id, creator_id) ON DELETE CASCADE;
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.add_usage_metrics_keys() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.add_usage_metrics_keys() IS
+'Internal: adds usage_metrics'' foreign keys where they are missing (the update to 1.1 makes them, but on a Citus cluster distributed at 1.0 distribute() does, after distributing the table). Not for callers.';
+DO $$
+DECLARE
+    v_distributed boolean := false;
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+        EXECUTE 'SELECT pg_catalog.count(*) > 0 FROM pg_catalog.pg_dist_partition'
+             || ' WHERE logicalrelid = ''@extschema@.creators''::pg_catalog.regclass'
+           INTO STRICT v_distributed;
+    END IF;
+    IF NOT v_distributed THEN
+        PERFORM @extschema@.add_usage_metrics_keys();
+    END IF;
+END
+$$;
 COMMENT ON INDEX @extschema@.usage_metrics_video_id_idx IS
 'A video''s usage rows: the cascade when the video is deleted.';
 
@@ -726,6 +766,8 @@ BEGIN
         EXECUTE 'SELECT pg_catalog.truncate_local_data_after_distributing_table($1)'
           USING '@extschema@.usage_metrics';
         PERFORM pg_catalog.set_config('client_min_messages', v_messages, true);
+        -- its foreign keys, which the update left to this call (see there)
+        PERFORM @extschema@.add_usage_metrics_keys();
         RETURN;
     END IF;
 

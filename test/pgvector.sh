@@ -53,7 +53,7 @@ pgvec_die() {
 # pgvector_pg_config MAJOR: the pg_config of a major.
 pgvector_pg_config() {
 	if [ "$1" = 15 ]; then
-		echo /usr/lib/postgresql/15/bin/pg_config
+		echo "${CHRONOS_PG15_BIN:-/usr/lib/postgresql/15/bin}/pg_config"
 	else
 		echo "$(pg_cache_dir "$1")/bin/pg_config"
 	fi

@@ -462,14 +462,21 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Embed the query with the model that embedded the chunks (chronos_rag.embedding_dimensions()).';
     END IF;
+    -- nearest first by the index (ordered by the distance alone: PostgreSQL
+    -- 15 puts no sort on top of an index's order, so a second key would
+    -- cost the index), the ties at the last place included; then ties by id
     RETURN QUERY
-    SELECT k.id, k.video_id, v.title, k.chunk_index, k.content, k.start_seconds, k.end_seconds,
-           (k.embedding OPERATOR(%1$I.<=>) p_query)::double precision
-      FROM @extschema@.video_chunks k
-      JOIN chronos.videos v ON v.id = k.video_id AND v.creator_id = k.creator_id
-     WHERE k.creator_id = p_creator_id
-       AND (p_video_ids IS NULL OR k.video_id = ANY (p_video_ids))
-     ORDER BY k.embedding OPERATOR(%1$I.<=>) p_query, k.id
+    SELECT n.id, n.video_id, n.title, n.chunk_index, n.content, n.start_seconds, n.end_seconds,
+           n.distance
+      FROM (SELECT k.id, k.video_id, v.title, k.chunk_index, k.content, k.start_seconds, k.end_seconds,
+                   (k.embedding OPERATOR(%1$I.<=>) p_query)::double precision AS distance
+              FROM @extschema@.video_chunks k
+              JOIN chronos.videos v ON v.id = k.video_id AND v.creator_id = k.creator_id
+             WHERE k.creator_id = p_creator_id
+               AND (p_video_ids IS NULL OR k.video_id = ANY (p_video_ids))
+             ORDER BY k.embedding OPERATOR(%1$I.<=>) p_query
+             FETCH FIRST p_limit ROWS WITH TIES) AS n
+     ORDER BY n.distance, n.id
      LIMIT p_limit;
 END
 $body$

@@ -76,7 +76,7 @@ BEGIN
     RETURN v;
 END
 $$;
-SELECT matches(pg_temp.as_who(:stA, $$SELECT pg_temp.plan('SELECT k.id FROM chronos_rag.video_chunks k WHERE k.creator_id = ''c0000000-0000-4000-8000-00000000000a'' ORDER BY k.embedding <=> ''[1,0,0]''::vector, k.id LIMIT 3')$$),
+SELECT matches(pg_temp.as_who(:stA, $$SELECT pg_temp.plan('SELECT k.id FROM chronos_rag.video_chunks k WHERE k.creator_id = ''c0000000-0000-4000-8000-00000000000a'' ORDER BY k.embedding <=> ''[1,0,0]''::vector FETCH FIRST 3 ROWS WITH TIES')$$),
                'Index Scan using video_chunks_embedding_idx',
                'search_chunks''s query, as a student, is answered through the HNSW index');
 -- (kA2, at the opposite end from the query, is not asked for: HNSW is
