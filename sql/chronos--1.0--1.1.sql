@@ -759,6 +759,8 @@ BEGIN
             RETURN;
         END IF;
         PERFORM pg_catalog.set_config('citus.multi_shard_modify_mode', 'sequential', true);
+        -- its updated_at trigger, as the others' below
+        PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
         EXECUTE 'SELECT pg_catalog.create_distributed_table($1, ''creator_id'', colocate_with => $2)'
           USING '@extschema@.usage_metrics', '@extschema@.video_watch_sessions';
         v_messages := pg_catalog.current_setting('client_min_messages');
