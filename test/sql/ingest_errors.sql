@@ -375,4 +375,4 @@ TABLE events_written;
 
 -- clean up
 DELETE FROM chronos.creators WHERE whop_company_id LIKE 'ingest_errors_%';
-SELECT count(*) AS events_left FROM chronos.video_analytics_events WHERE video_id::text LIKE 'e13%';
+SELECT count(*) AS events_left FROM chronos.video_analytics_events WHERE video_id::text LIKE 'e1300000-0000-4000-8000-%';

@@ -136,5 +136,5 @@ SELECT to_char("date", 'YYYY-MM-DD') AS day, views, total_watch_time_seconds, co
   FROM chronos.video_analytics WHERE creator_id = 'f5100000-0000-4000-8000-00000000000a';
 -- clean up
 DELETE FROM chronos.creators WHERE whop_company_id LIKE 'rules_events_%';
-SELECT (SELECT count(*) FROM chronos.video_analytics_events WHERE video_id::text LIKE 'f53%') AS events,
-       (SELECT count(*) FROM chronos.video_analytics WHERE video_id::text LIKE 'f53%') AS rollups;
+SELECT (SELECT count(*) FROM chronos.video_analytics_events WHERE video_id::text LIKE 'f5300000-0000-4000-8000-%') AS events,
+       (SELECT count(*) FROM chronos.video_analytics WHERE video_id::text LIKE 'f5300000-0000-4000-8000-%') AS rollups;

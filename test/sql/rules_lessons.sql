@@ -35,7 +35,7 @@ VALUES ('f3500000-0000-4000-8000-0000000000b1', 'f3400000-0000-4000-8000-0000000
         'f3100000-0000-4000-8000-00000000000b', 'module b1');
 SELECT m.title, c.whop_company_id, m.display_order, m.metadata
   FROM chronos.course_modules m JOIN chronos.creators c ON c.id = m.creator_id
- WHERE m.id::text LIKE 'f35%' ORDER BY m.id;
+ WHERE m.id::text LIKE 'f3500000-0000-4000-8000-%' ORDER BY m.id;
 -- ... and must be the course's creator when given
 INSERT INTO chronos.course_modules (course_id, creator_id, title)
 VALUES ('f3400000-0000-4000-8000-0000000000a1', 'f3100000-0000-4000-8000-00000000000b', 'a module of b in a course of a');
@@ -150,6 +150,6 @@ SELECT l.lesson_order, v.title AS video FROM chronos.module_lessons l JOIN chron
  WHERE l.module_id = 'f3500000-0000-4000-8000-0000000000a1' ORDER BY l.lesson_order;
 -- clean up
 DELETE FROM chronos.creators WHERE whop_company_id LIKE 'rules_lessons_%';
-SELECT (SELECT count(*) FROM chronos.courses WHERE id::text LIKE 'f34%') AS courses,
-       (SELECT count(*) FROM chronos.course_modules WHERE id::text LIKE 'f35%') AS modules,
-       (SELECT count(*) FROM chronos.module_lessons WHERE id::text LIKE 'f36%') AS lessons;
+SELECT (SELECT count(*) FROM chronos.courses WHERE id::text LIKE 'f3400000-0000-4000-8000-%') AS courses,
+       (SELECT count(*) FROM chronos.course_modules WHERE id::text LIKE 'f3500000-0000-4000-8000-%') AS modules,
+       (SELECT count(*) FROM chronos.module_lessons WHERE id::text LIKE 'f3600000-0000-4000-8000-%') AS lessons;

@@ -145,4 +145,4 @@ SELECT title, source_type, status, duration_seconds, file_size_bytes
   FROM chronos.videos WHERE creator_id = 'f2100000-0000-4000-8000-000000000001' ORDER BY id;
 -- clean up
 DELETE FROM chronos.creators WHERE id = 'f2100000-0000-4000-8000-000000000001';
-SELECT count(*) FROM chronos.videos WHERE id::text LIKE 'f23%';
+SELECT count(*) FROM chronos.videos WHERE id::text LIKE 'f2300000-0000-4000-8000-%';

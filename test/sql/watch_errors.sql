@@ -131,4 +131,4 @@ VALUES ('e2300000-0000-4000-8000-0000000000a1', 'e2200000-0000-4000-8000-0000000
 -- clean up
 DROP TABLE watch_errors_sessions, watch_errors_other, watch_errors_partial;
 DELETE FROM chronos.creators WHERE whop_company_id LIKE 'watch_errors_%';
-SELECT count(*) AS sessions_left FROM chronos.video_watch_sessions WHERE video_id::text LIKE 'e23%';
+SELECT count(*) AS sessions_left FROM chronos.video_watch_sessions WHERE video_id::text LIKE 'e2300000-0000-4000-8000-%';
