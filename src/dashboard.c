@@ -82,16 +82,28 @@ static const char *const creator_sql =
 "  FROM chronos.creators c WHERE c.id" SQL_EQ "$1";
 
 /*
- * $1 creator, sessions that started from $2 to before $3: those of its
- * videos, read through (video_id, session_start), one range per video, so
+ * $1 creator, sessions that started from $2 to before $3, read through
+ * (creator_id, session_start), one range of the index (chronos 1.1), so
  * only the sessions of the range are read.
  */
-static const char *const sessions_sql =
-"SELECT s.video_id, s.student_id, s.completed, s.watch_time_seconds" SQL_GT "0, s.session_start,"
-"       s.watched, COALESCE(s.session_end, s.last_heartbeat_at)"
+#define SESSIONS_COLUMNS \
+"SELECT s.video_id, s.student_id, s.completed, s.watch_time_seconds" SQL_GT "0, s.session_start," \
+"       s.watched, COALESCE(s.session_end, s.last_heartbeat_at)" \
 "  FROM chronos.video_watch_sessions s"
+static const char *const sessions_sql = SESSIONS_COLUMNS
+" WHERE s.creator_id" SQL_EQ "$1 AND s.session_start" SQL_GE "$2 AND s.session_start" SQL_LT "$3";
+
+/*
+ * The same at 1.0, which has no such index: through (video_id,
+ * session_start), one range per video of the creator.
+ */
+static const char *const sessions_by_video_sql = SESSIONS_COLUMNS
 " WHERE s.video_id" SQL_EQ "ANY (ARRAY(SELECT v.id FROM chronos.videos v WHERE v.creator_id" SQL_EQ "$1))"
 "   AND s.creator_id" SQL_EQ "$1 AND s.session_start" SQL_GE "$2 AND s.session_start" SQL_LT "$3";
+
+/* Whether the sessions have chronos 1.1's index on (creator_id, session_start). */
+static const char *const has_creator_start_sql =
+"SELECT pg_catalog.to_regclass('chronos.video_watch_sessions_creator_id_session_start_idx') IS NOT NULL";
 
 /*
  * $1 creator, its rollups of days $2 .. $3, one row per video and day,
@@ -165,6 +177,8 @@ static const char *const costs_sql =
  */
 static SPIPlanPtr creator_plan;
 static SPIPlanPtr sessions_plan;
+static SPIPlanPtr sessions_by_video_plan;
+static SPIPlanPtr has_creator_start_plan;
 static SPIPlanPtr rollups_plan;
 static SPIPlanPtr videos_plan;
 static SPIPlanPtr costs_plan;
@@ -376,8 +390,9 @@ typedef struct DayTotals
 	int64		exits;			/* 1.1: exits before start, stalls and their ms, */
 	int64		rebuffers;
 	int64		rebuffer_ms;
-	Numeric		startup_p50;	/* the startup times' median and 95th */
-	Numeric		startup_p95;	/* percentile (NULL: none reported) */
+	bool		has_startups;	/* the startup times' median and 95th */
+	double		startup_p50;	/* percentile (none: none reported) */
+	double		startup_p95;
 } DayTotals;
 
 /* n / d rounded half up to hundredths (n, d >= 0; 0 when d = 0), as SQL's round(x, 2). */
@@ -543,15 +558,15 @@ PushIntField(JsonbParseState **state, const char *key, int64 n)
 	PushInt(state, WJB_VALUE, n);
 }
 
-/* A numeric, or null for NULL. */
+/* A time in milliseconds (exact as a double: at most three decimals), or null. */
 static void
-PushNumericField(JsonbParseState **state, const char *key, Numeric n)
+PushMillisecondsField(JsonbParseState **state, const char *key, bool known, double ms)
 {
 	PushKey(state, key);
-	if (n == NULL)
+	if (!known)
 		PushString(state, WJB_VALUE, NULL);
 	else
-		PushNumeric(state, WJB_VALUE, n);
+		PushNumeric(state, WJB_VALUE, DatumGetNumeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(ms))));
 }
 
 static void
@@ -609,9 +624,10 @@ typedef struct Dashboard
 	DropoffPoint *dropoff_points;
 	ViewerSpans spans;			/* of the sessions of the range */
 	bool		has_qoe;		/* the rollups have 1.1's quality-of-experience columns */
-	NumericSamples startups;	/* the startup times of the range (group: day - from) */
-	Numeric		startup_p50;
-	Numeric		startup_p95;
+	Samples		startups;		/* the startup times of the range (group: day - from) */
+	bool		has_startups;
+	double		startup_p50;
+	double		startup_p95;
 	int64		peak;
 	TimestampTz peak_at;
 	TimestampTz peak_until;
@@ -736,6 +752,21 @@ RunIntoReceiver(SPIPlanPtr plan, int nargs, const Oid *types, const Datum *value
 		elog(ERROR, "could not read %s", what);
 }
 
+/* Whether the sessions have 1.1's index on (creator_id, session_start) (a database at 1.0 has not). */
+static bool
+HasCreatorStartIndex(void)
+{
+	bool		isnull;
+	bool		has;
+
+	if (SPI_execute_plan(ChronosKeptPlan(&has_creator_start_plan, has_creator_start_sql, 0, NULL),
+						 NULL, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not look up the indexes of chronos.video_watch_sessions");
+	has = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+	return has;
+}
+
 /* The sessions of the range, straight into d->pairs, d->quarters and d->dropoff. */
 static void
 ReadSessions(Dashboard *d)
@@ -761,7 +792,10 @@ ReadSessions(Dashboard *d)
 	receiver.dropoff = d->dropoff;
 	ConcurrentInitSpans(&d->spans, d->context);
 	receiver.spans = &d->spans;
-	RunIntoReceiver(ChronosKeptPlanWithOptions(&sessions_plan, sessions_sql, 3, types,
+	RunIntoReceiver(HasCreatorStartIndex() ?
+					ChronosKeptPlanWithOptions(&sessions_plan, sessions_sql, 3, types,
+											   CURSOR_OPT_CUSTOM_PLAN) :
+					ChronosKeptPlanWithOptions(&sessions_by_video_plan, sessions_by_video_sql, 3, types,
 											   CURSOR_OPT_CUSTOM_PLAN),
 					3, types, values, (DestReceiver *) &receiver, "watch sessions");
 }
@@ -918,18 +952,17 @@ ReceiveRollup(TupleTableSlot *slot, DestReceiver *self)
 		totals->rebuffer_ms = AddCount(totals->rebuffer_ms, DatumGetInt64(slot->tts_values[9]));
 		if (!slot->tts_isnull[10])
 		{
-			/* the day's startup times, kept (copied out of the executor's memory) */
-			MemoryContext old_context = MemoryContextSwitchTo(d->context);
-			ArrayType  *startups = DatumGetArrayTypePCopy(slot->tts_values[10]);
+			/* the day's startup times (doubles, by value: nothing to keep) */
+			ArrayType  *startups = DatumGetArrayTypeP(slot->tts_values[10]);
 			Datum	   *values;
 			bool	   *nulls;
 			int			n;
 
-			deconstruct_array(startups, NUMERICOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
+			deconstruct_array(startups, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+							  &values, &nulls, &n);
 			for (int i = 0; i < n; i++)
 				if (!nulls[i])
-					SamplesAdd(&d->startups, DatumGetNumeric(values[i]), day - d->from);
-			MemoryContextSwitchTo(old_context);
+					SamplesAdd(&d->startups, DatumGetFloat8(values[i]), day - d->from);
 		}
 	}
 	return true;
@@ -975,13 +1008,13 @@ ReadRollups(Dashboard *d)
 static void
 FoldStartups(Dashboard *d)
 {
-	NumericSamples *samples = &d->startups;
-	NumericSample *by_day;
+	Samples    *samples = &d->startups;
+	Sample	   *by_day;
 	int64		i = 0;
 
 	SamplesSortByValue(samples);
-	d->startup_p50 = SamplesPercentile(samples->items, samples->n, 0.5);
-	d->startup_p95 = SamplesPercentile(samples->items, samples->n, 0.95);
+	d->has_startups = SamplesPercentile(samples->items, samples->n, 0.5, &d->startup_p50);
+	(void) SamplesPercentile(samples->items, samples->n, 0.95, &d->startup_p95);
 	by_day = SamplesSortedByGroup(samples, d->ndays);
 	while (i < samples->n)
 	{
@@ -990,8 +1023,8 @@ FoldStartups(Dashboard *d)
 
 		while (end < samples->n && by_day[end].group == day)
 			end++;
-		d->days[day].startup_p50 = SamplesPercentile(&by_day[i], end - i, 0.5);
-		d->days[day].startup_p95 = SamplesPercentile(&by_day[i], end - i, 0.95);
+		d->days[day].has_startups = SamplesPercentile(&by_day[i], end - i, 0.5, &d->days[day].startup_p50);
+		(void) SamplesPercentile(&by_day[i], end - i, 0.95, &d->days[day].startup_p95);
 		i = end;
 	}
 }
@@ -1322,8 +1355,8 @@ PushQoe(JsonbParseState **state, Dashboard *d)
 		rebuffer_ms += d->days[i].rebuffer_ms;
 	}
 	pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
-	PushNumericField(state, "startup_p50_ms", d->startup_p50);
-	PushNumericField(state, "startup_p95_ms", d->startup_p95);
+	PushMillisecondsField(state, "startup_p50_ms", d->has_startups, d->startup_p50);
+	PushMillisecondsField(state, "startup_p95_ms", d->has_startups, d->startup_p95);
 	PushIntField(state, "exits_before_start", exits);
 	PushIntField(state, "rebuffer_count", rebuffers);
 	PushIntField(state, "rebuffer_ms", rebuffer_ms);
@@ -1334,8 +1367,8 @@ PushQoe(JsonbParseState **state, Dashboard *d)
 		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
 		PushKey(state, "date");
 		PushDateTime(state, WJB_VALUE, DateADTGetDatum(d->from + i), DATEOID);
-		PushNumericField(state, "startup_p50_ms", d->days[i].startup_p50);
-		PushNumericField(state, "startup_p95_ms", d->days[i].startup_p95);
+		PushMillisecondsField(state, "startup_p50_ms", d->days[i].has_startups, d->days[i].startup_p50);
+		PushMillisecondsField(state, "startup_p95_ms", d->days[i].has_startups, d->days[i].startup_p95);
 		PushIntField(state, "exits_before_start", d->days[i].exits);
 		PushIntField(state, "rebuffer_count", d->days[i].rebuffers);
 		PushIntField(state, "rebuffer_ms", d->days[i].rebuffer_ms);

@@ -126,6 +126,13 @@ static const QoeMetadata qoe_metadata[] = {
 /* The most milliseconds a startup or a stall may last: a day. */
 #define QOE_MAX_MS 86400000
 
+/*
+ * Their finest step: a microsecond (three decimals).  So every such time
+ * is exact as a double too (at most eleven significant digits), which the
+ * rollups' lists of startup times (video_analytics.startup_ms_values) are.
+ */
+#define QOE_MS_DECIMALS 3
+
 /* The kind of a JSON value, for messages. */
 static const char *
 JsonKind(const JsonbValue *v)
@@ -188,6 +195,18 @@ CheckEventMetadataOfType(const char *event_type, Jsonb *metadata, const char *ar
 								   DatumGetCString(DirectFunctionCall1(numeric_out,
 																	   NumericGetDatum(v->val.numeric))) : ""),
 						 errhint("For example {\"%s\": %s}.", q->key, q->example)));
+			if (!DatumGetBool(DirectFunctionCall2(numeric_eq, NumericGetDatum(v->val.numeric),
+												  DirectFunctionCall2(numeric_round,
+																	  NumericGetDatum(v->val.numeric),
+																	  Int32GetDatum(QOE_MS_DECIMALS)))))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("\"%s\" in %s must not be finer than a microsecond", q->key, argname),
+						 errdetail("It is %s, with more than %d decimals.",
+								   DatumGetCString(DirectFunctionCall1(numeric_out,
+																	   NumericGetDatum(v->val.numeric))),
+								   QOE_MS_DECIMALS),
+						 errhint("Round it to %d decimals: milliseconds to the microsecond.", QOE_MS_DECIMALS)));
 		}
 		else if (!(v->type == jbvNumeric || (v->type == jbvString && v->val.string.len > 0)))
 			ereport(ERROR,

@@ -1,48 +1,45 @@
 /*
  * percentiles.h
- *		Exact percentiles of numeric samples, as percentile_disc computes
- *		them, over groups of the samples or all of them (percentiles.c).
+ *		Exact percentiles of samples, as percentile_disc computes them, over
+ *		groups of the samples or all of them (percentiles.c).
  */
 #ifndef CHRONOS_PERCENTILES_H
 #define CHRONOS_PERCENTILES_H
 
-#include "utils/numeric.h"
-
-/* One sample: its value, the group it belongs to (a day, say), and the value as a sort key. */
-typedef struct NumericSample
+/* One sample: its value and the group it belongs to (a day, say). */
+typedef struct Sample
 {
-	double		key;			/* the value rounded to a double: orders like it, ties aside */
-	Numeric		value;
+	double		value;
 	int32		group;
-} NumericSample;
+} Sample;
 
-typedef struct NumericSamples
+typedef struct Samples
 {
 	int64		n;
 	int64		allocated;
-	NumericSample *items;
+	Sample	   *items;
 	MemoryContext context;
-} NumericSamples;
+} Samples;
 
-/* No samples yet; they will be kept in context (the values are not copied). */
-extern void SamplesInit(NumericSamples *samples, MemoryContext context);
+/* No samples yet; they will be kept in context. */
+extern void SamplesInit(Samples *samples, MemoryContext context);
 
-/* Adds value (not NULL, not NaN) to group. */
-extern void SamplesAdd(NumericSamples *samples, Numeric value, int32 group);
+/* Adds value (not NaN) to group. */
+extern void SamplesAdd(Samples *samples, double value, int32 group);
 
 /* Sorts the samples by value. */
-extern void SamplesSortByValue(NumericSamples *samples);
+extern void SamplesSortByValue(Samples *samples);
 
 /*
  * A copy of samples sorted by value (SamplesSortByValue first) sorted by
  * group too, from 0 to ngroups - 1, each group's values in order.
  */
-extern NumericSample *SamplesSortedByGroup(const NumericSamples *samples, int32 ngroups);
+extern Sample *SamplesSortedByGroup(const Samples *samples, int32 ngroups);
 
 /*
  * percentile_disc(fraction) of the n samples from first, sorted by value:
- * the first value at or past that fraction of them; NULL when n is 0.
+ * the first value at or past that fraction of them; false when n is 0.
  */
-extern Numeric SamplesPercentile(const NumericSample *first, int64 n, double fraction);
+extern bool SamplesPercentile(const Sample *first, int64 n, double fraction, double *result);
 
 #endif							/* CHRONOS_PERCENTILES_H */

@@ -68,7 +68,7 @@ SELECT is((SELECT row(startup_p50_ms, startup_p95_ms)::text FROM chronos.video_a
     row(1200::numeric, 3000::numeric)::text, 'startup p50 1200 ms and p95 3000 ms, of each session''s first startup');
 SELECT is((SELECT startup_ms_values FROM chronos.video_analytics
             WHERE video_id = 'a1a00000-0000-4000-8002-0000000000a1' AND date = '2026-02-01'),
-    '{800,1200,3000}'::numeric[], 'the startup times themselves, ascending (session 2''s second startup left out)');
+    '{800,1200,3000}'::float8[], 'the startup times themselves, ascending (session 2''s second startup left out)');
 SELECT is((SELECT exits_before_start FROM chronos.video_analytics
             WHERE video_id = 'a1a00000-0000-4000-8002-0000000000a1' AND date = '2026-02-01'),
     1, 'one exit before the video started (session 3: ended, nothing played, no startup)');
@@ -81,7 +81,7 @@ SELECT is((SELECT row(startup_p50_ms, startup_p95_ms, exits_before_start, rebuff
     row(NULL::numeric, NULL::numeric, 0, 0, 0::bigint, 0::numeric)::text,
     'a video whose sessions reported nothing: no startup times, no stalls, a ratio of 0');
 SELECT is((SELECT startup_ms_values FROM chronos.video_analytics WHERE video_id = 'a1a00000-0000-4000-8002-0000000000a2'),
-    NULL::numeric[], '... and no list of startup times');
+    NULL::float8[], '... and no list of startup times');
 -- Session 4 ends having played nothing.  Ending a session logs no rollup
 -- work (nor does an event), so the incremental refresh leaves the day as it
 -- was; a refresh with p_since recomputes it (docs/audience.md).
@@ -133,18 +133,17 @@ SELECT is((SELECT d->'quality_of_experience' FROM chronos.creator_dashboard('a1a
     'creator_dashboard: no startup reported, null percentiles');
 
 -- Many startup times (the dashboard sorts more than a few by the bits of
--- their doubles, then any tie by numeric value): 600 sessions on 2026-02-03,
--- 299 below 850 ms, three that a double cannot tell apart, each of another
--- video so that they reach the dashboard in the rollups' order, not theirs
--- (850.00000000000000002 of a1, 850.00000000000000001 of a2, 850 of a3),
--- and 298 above: the median is the 300th, 850.
+-- their doubles): 600 sessions on 2026-02-03, 299 below 850 ms, three a
+-- microsecond apart, each of another video so that they reach the
+-- dashboard in the rollups' order, not theirs (850.125 of a1, 850.124 of
+-- a2, 850.123 of a3), and 298 above: the median is the 300th, 850.123.
 CREATE TEMP TABLE many AS
 SELECT k, CASE k WHEN 300 THEN 'a1' WHEN 301 THEN 'a2' ELSE 'a3' END AS video,
        CASE WHEN k <= 299 THEN 100 + (k * 7919 % 700) + (k % 10) / 10.0
-            WHEN k = 300 THEN 850.00000000000000002
-            WHEN k = 301 THEN 850.00000000000000001
-            WHEN k = 302 THEN 850
-            ELSE 900 + (k * 104729 % 4000) END AS ms
+            WHEN k = 300 THEN 850.125
+            WHEN k = 301 THEN 850.124
+            WHEN k = 302 THEN 850.123
+            ELSE 900 + (k * 104729 % 4000) + (k % 1000) / 1000.0 END AS ms
   FROM generate_series(1, 600) AS k;
 INSERT INTO chronos.video_watch_sessions (id, video_id, student_id, session_start, session_end, watched, watch_time_ms)
 SELECT format('a1a00000-0000-4000-8006-%s', lpad((1000 + k)::text, 12, '0'))::uuid,
@@ -162,15 +161,26 @@ SELECT count(chronos.track_video_event('video_startup', format('a1a00000-0000-40
 SELECT chronos.refresh_video_analytics('2026-01-01') \g /dev/null
 SELECT is((SELECT d->'quality_of_experience'->>'startup_p50_ms' FROM chronos.creator_dashboard('a1a00000-0000-4000-8000-00000000000a',
                                                                             '2026-02-03', '2026-02-03') AS d),
-    '850', 'the median of 600 startup times, among three that only their numeric values order');
-SELECT is((SELECT row(d->'quality_of_experience'->>'startup_p50_ms', d->'quality_of_experience'->>'startup_p95_ms',
-                      d->'quality_of_experience'->'daily'->2->>'startup_p95_ms')::text
+    '850.123', 'the median of 600 startup times, three of them a microsecond apart in three videos');
+-- against percentile_disc over the times as they were sent (numeric), every
+-- one of the three days: the range's, and the day of 600's
+CREATE TEMP TABLE sent AS
+SELECT (e.metadata->>'startup_ms')::numeric AS ms, (e."timestamp" AT TIME ZONE 'UTC')::date AS day
+  FROM chronos.video_analytics_events e
+ WHERE e.creator_id = 'a1a00000-0000-4000-8000-00000000000a' AND e.event_type = 'video_startup'
+   AND e.session_id IS NOT NULL
+   AND e.id = (SELECT f.id FROM chronos.video_analytics_events f
+                WHERE f.session_id = e.session_id AND f.event_type = 'video_startup'
+                ORDER BY f."timestamp", f.id LIMIT 1);
+SELECT is((SELECT row((d->'quality_of_experience'->>'startup_p50_ms')::numeric, (d->'quality_of_experience'->>'startup_p95_ms')::numeric,
+                      (d->'quality_of_experience'->'daily'->2->>'startup_p50_ms')::numeric,
+                      (d->'quality_of_experience'->'daily'->2->>'startup_p95_ms')::numeric)::text
              FROM chronos.creator_dashboard('a1a00000-0000-4000-8000-00000000000a', '2026-02-01', '2026-02-03') AS d),
-    (SELECT row(percentile_disc(0.5) WITHIN GROUP (ORDER BY x), percentile_disc(0.95) WITHIN GROUP (ORDER BY x),
-                (SELECT percentile_disc(0.95) WITHIN GROUP (ORDER BY ms) FROM many))::text
-       FROM chronos.video_analytics, unnest(startup_ms_values) AS x
-      WHERE creator_id = 'a1a00000-0000-4000-8000-00000000000a' AND date BETWEEN '2026-02-01' AND '2026-02-03'),
-    'over three days of 605 times: percentile_disc of them all, and of the day of 600');
+    (SELECT row(trim_scale(percentile_disc(0.5) WITHIN GROUP (ORDER BY ms)), trim_scale(percentile_disc(0.95) WITHIN GROUP (ORDER BY ms)),
+                (SELECT trim_scale(percentile_disc(0.5) WITHIN GROUP (ORDER BY ms)) FROM sent WHERE day = '2026-02-03'),
+                (SELECT trim_scale(percentile_disc(0.95) WITHIN GROUP (ORDER BY ms)) FROM sent WHERE day = '2026-02-03'))::text
+       FROM sent WHERE day BETWEEN '2026-02-01' AND '2026-02-03'),
+    'over three days of 605 times: percentile_disc of the times sent, all of them and the day of 600');
 
 SELECT * FROM finish();
 ROLLBACK;

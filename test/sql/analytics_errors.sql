@@ -113,6 +113,8 @@ SELECT chronos.track_video_event('video_startup', 'a1800000-0000-4000-8002-00000
                                  p_metadata => '{"startup_ms": "850"}');
 SELECT chronos.track_video_event('video_startup', 'a1800000-0000-4000-8002-0000000000a1', 'a1800000-0000-4000-8000-00000000000a',
                                  p_metadata => '{"startup_ms": -5}');
+SELECT chronos.track_video_event('video_startup', 'a1800000-0000-4000-8002-0000000000a1', 'a1800000-0000-4000-8000-00000000000a',
+                                 p_metadata => '{"startup_ms": 850.1234}');
 SELECT chronos.track_video_event('video_rebuffer', 'a1800000-0000-4000-8002-0000000000a1', 'a1800000-0000-4000-8000-00000000000a',
                                  p_metadata => '{"duration_ms": [1]}');
 SELECT chronos.track_video_event('video_rebuffer', 'a1800000-0000-4000-8002-0000000000a1', 'a1800000-0000-4000-8000-00000000000a',
