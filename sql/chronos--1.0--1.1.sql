@@ -1146,11 +1146,17 @@ COMMENT ON COLUMN @extschema@.video_analytics.ai_interactions IS
 -- security's creator_id = ANY (current_creator_ids()), deleting a creator),
 -- for about 31 bytes a session more (docs/benchmarks.md).
 
-CREATE INDEX video_watch_sessions_creator_id_session_start_idx
+-- (in a DO block and IF [NOT] EXISTS, as every DDL of this script on a
+-- table Citus may have distributed: see heartbeat_seqs above)
+DO $$
+BEGIN
+CREATE INDEX IF NOT EXISTS video_watch_sessions_creator_id_session_start_idx
     ON @extschema@.video_watch_sessions (creator_id, session_start);
+DROP INDEX IF EXISTS @extschema@.video_watch_sessions_creator_id_idx;
+END
+$$;
 COMMENT ON INDEX @extschema@.video_watch_sessions_creator_id_session_start_idx IS
 'A creator''s sessions by start: creator_dashboard (the sessions of a range of days); row-level security''s creator_id = ANY (current_creator_ids()); deleting a creator.';
-DROP INDEX @extschema@.video_watch_sessions_creator_id_idx;
 
 -- Ask PostgREST to reload its schema cache (where nothing listens, nothing
 -- happens).  Not on a Citus worker: Citus runs this script there inside a
