@@ -254,6 +254,14 @@ for q in "${queries[@]}"; do
 	plans+=$'\n'"### $name: $what"$'\n\n```\n'"$sql"$'\n\n'"$(value "EXPLAIN (ANALYZE, BUFFERS) ${sql%;}")"$'\n```\n'
 done
 
+# The heartbeat pairs updated the pool's 1,000 sessions hundreds of thousands
+# of times, and autovacuum is off (above): their dead versions would stay in
+# the sessions' indexes that the reads below walk (the dashboard reads the
+# pool's videos too), as a server's autovacuum would not let them.
+if [[ ${selected[*]} == *heartbeat_* || ${selected[*]} == *update_* ]]; then
+	psql -c 'VACUUM (ANALYZE) chronos.video_watch_sessions'
+fi
+
 # Speed of the largest creator's reads and of the rollup refresh.  The
 # generator logged no rollup work, so a full refresh comes first (timed when
 # refresh_video_analytics is selected); the dashboard reads its rollups.

@@ -41,8 +41,6 @@
  *   - set_ai_interactions, the hook through which the chronos_rag extension
  *     sets video_analytics.ai_interactions (a new function, EXECUTE granted
  *     to PUBLIC, service only inside), and the column's new comment.
- *   - video_watch_sessions' index on creator_id becomes one on
- *     (creator_id, session_start): the dashboard's sessions of a range.
  *
  * Locks, each held until the update commits (it runs in one transaction):
  *   - ACCESS EXCLUSIVE on video_watch_sessions for ADD COLUMN: a catalog
@@ -68,11 +66,6 @@
  *     an instant (no scan: the table is empty); distribute() is replaced in
  *     the catalog, which callers do not lock.
  *   - the xAPI functions are catalog rows only.
- *   - the index video_watch_sessions_creator_id_session_start_idx is built
- *     under the ACCESS EXCLUSIVE lock the update holds on the sessions
- *     (above): reads and writes of the sessions wait while it builds, about
- *     a second per million sessions (schedule the update for a quiet hour
- *     on a large installation); the index on creator_id alone is dropped.
  *   - set_ai_interactions and the comment on ai_interactions: catalog rows
  *     only.
  * Nothing else is read or written.  The script ends by notifying pgrst
@@ -1135,28 +1128,6 @@ COMMENT ON FUNCTION @extschema@.set_ai_interactions(uuid, date, integer) IS
 
 COMMENT ON COLUMN @extschema@.video_analytics.ai_interactions IS
 'Chat messages that cited the video that day (set by chronos.set_ai_interactions, which the chronos_rag extension calls; 0 without it). A day with interactions and no session has a row with zero viewing figures.';
-
--- A creator's sessions by start (issue 13: the dashboard under 50 ms) -----------
---
--- creator_dashboard reads the sessions a creator's range of days started:
--- through (creator_id, session_start) one range of one index, where 1.0's
--- (video_id, session_start) took one descent per video of the creator (a
--- thousand for the largest creator of the bench).  It replaces the index on
--- creator_id alone, which it serves as well (its first column: row-level
--- security's creator_id = ANY (current_creator_ids()), deleting a creator),
--- for about 31 bytes a session more (docs/benchmarks.md).
-
--- (in a DO block and IF [NOT] EXISTS, as every DDL of this script on a
--- table Citus may have distributed: see heartbeat_seqs above)
-DO $$
-BEGIN
-CREATE INDEX IF NOT EXISTS video_watch_sessions_creator_id_session_start_idx
-    ON @extschema@.video_watch_sessions (creator_id, session_start);
-DROP INDEX IF EXISTS @extschema@.video_watch_sessions_creator_id_idx;
-END
-$$;
-COMMENT ON INDEX @extschema@.video_watch_sessions_creator_id_session_start_idx IS
-'A creator''s sessions by start: creator_dashboard (the sessions of a range of days); row-level security''s creator_id = ANY (current_creator_ids()); deleting a creator.';
 
 -- Ask PostgREST to reload its schema cache (where nothing listens, nothing
 -- happens).  Not on a Citus worker: Citus runs this script there inside a

@@ -82,28 +82,16 @@ static const char *const creator_sql =
 "  FROM chronos.creators c WHERE c.id" SQL_EQ "$1";
 
 /*
- * $1 creator, sessions that started from $2 to before $3, read through
- * (creator_id, session_start), one range of the index (chronos 1.1), so
+ * $1 creator, sessions that started from $2 to before $3: those of its
+ * videos, read through (video_id, session_start), one range per video, so
  * only the sessions of the range are read.
  */
-#define SESSIONS_COLUMNS \
-"SELECT s.video_id, s.student_id, s.completed, s.watch_time_seconds" SQL_GT "0, s.session_start," \
-"       s.watched, COALESCE(s.session_end, s.last_heartbeat_at)" \
+static const char *const sessions_sql =
+"SELECT s.video_id, s.student_id, s.completed, s.watch_time_seconds" SQL_GT "0, s.session_start,"
+"       s.watched, COALESCE(s.session_end, s.last_heartbeat_at)"
 "  FROM chronos.video_watch_sessions s"
-static const char *const sessions_sql = SESSIONS_COLUMNS
-" WHERE s.creator_id" SQL_EQ "$1 AND s.session_start" SQL_GE "$2 AND s.session_start" SQL_LT "$3";
-
-/*
- * The same at 1.0, which has no such index: through (video_id,
- * session_start), one range per video of the creator.
- */
-static const char *const sessions_by_video_sql = SESSIONS_COLUMNS
 " WHERE s.video_id" SQL_EQ "ANY (ARRAY(SELECT v.id FROM chronos.videos v WHERE v.creator_id" SQL_EQ "$1))"
 "   AND s.creator_id" SQL_EQ "$1 AND s.session_start" SQL_GE "$2 AND s.session_start" SQL_LT "$3";
-
-/* Whether the sessions have chronos 1.1's index on (creator_id, session_start). */
-static const char *const has_creator_start_sql =
-"SELECT pg_catalog.to_regclass('chronos.video_watch_sessions_creator_id_session_start_idx') IS NOT NULL";
 
 /*
  * $1 creator, its rollups of days $2 .. $3, one row per video and day,
@@ -177,8 +165,6 @@ static const char *const costs_sql =
  */
 static SPIPlanPtr creator_plan;
 static SPIPlanPtr sessions_plan;
-static SPIPlanPtr sessions_by_video_plan;
-static SPIPlanPtr has_creator_start_plan;
 static SPIPlanPtr rollups_plan;
 static SPIPlanPtr videos_plan;
 static SPIPlanPtr costs_plan;
@@ -752,21 +738,6 @@ RunIntoReceiver(SPIPlanPtr plan, int nargs, const Oid *types, const Datum *value
 		elog(ERROR, "could not read %s", what);
 }
 
-/* Whether the sessions have 1.1's index on (creator_id, session_start) (a database at 1.0 has not). */
-static bool
-HasCreatorStartIndex(void)
-{
-	bool		isnull;
-	bool		has;
-
-	if (SPI_execute_plan(ChronosKeptPlan(&has_creator_start_plan, has_creator_start_sql, 0, NULL),
-						 NULL, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not look up the indexes of chronos.video_watch_sessions");
-	has = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	SPI_freetuptable(SPI_tuptable);
-	return has;
-}
-
 /* The sessions of the range, straight into d->pairs, d->quarters and d->dropoff. */
 static void
 ReadSessions(Dashboard *d)
@@ -792,10 +763,7 @@ ReadSessions(Dashboard *d)
 	receiver.dropoff = d->dropoff;
 	ConcurrentInitSpans(&d->spans, d->context);
 	receiver.spans = &d->spans;
-	RunIntoReceiver(HasCreatorStartIndex() ?
-					ChronosKeptPlanWithOptions(&sessions_plan, sessions_sql, 3, types,
-											   CURSOR_OPT_CUSTOM_PLAN) :
-					ChronosKeptPlanWithOptions(&sessions_by_video_plan, sessions_by_video_sql, 3, types,
+	RunIntoReceiver(ChronosKeptPlanWithOptions(&sessions_plan, sessions_sql, 3, types,
 											   CURSOR_OPT_CUSTOM_PLAN),
 					3, types, values, (DestReceiver *) &receiver, "watch sessions");
 }
