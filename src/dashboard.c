@@ -52,6 +52,7 @@
 #include "concurrent_viewers.h"
 #include "dashboard_costs.h"
 #include "identity.h"
+#include "json_push.h"
 #include "owner.h"
 #include "percentiles.h"
 #include "retention.h"
@@ -472,50 +473,7 @@ IsoDate(DateADT date)
 	return psprintf("%04d-%02d-%02d", year, month, day);
 }
 
-/* JSON building, on one parse state. */
-
-static void
-PushKey(JsonbParseState **state, const char *key)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.len = strlen(key);
-	v.val.string.val = (char *) key;
-	pushJsonbValue(state, WJB_KEY, &v);
-}
-
-static void
-PushString(JsonbParseState **state, JsonbIteratorToken token, const char *s)
-{
-	JsonbValue	v;
-
-	if (s == NULL)
-		v.type = jbvNull;
-	else
-	{
-		v.type = jbvString;
-		v.val.string.len = strlen(s);
-		v.val.string.val = (char *) s;
-	}
-	pushJsonbValue(state, token, &v);
-}
-
-static void
-PushNumeric(JsonbParseState **state, JsonbIteratorToken token, Numeric n)
-{
-	JsonbValue	v;
-
-	v.type = jbvNumeric;
-	v.val.numeric = n;
-	pushJsonbValue(state, token, &v);
-}
-
-static void
-PushInt(JsonbParseState **state, JsonbIteratorToken token, int64 n)
-{
-	PushNumeric(state, token, int64_to_numeric(n));
-}
+/* JSON building, on one parse state (json_push.h, and these of the dashboard's own). */
 
 /* A number in hundredths, written with two decimals (44.50), as round(x, 2) writes it. */
 static void
@@ -537,22 +495,12 @@ PushDateTime(JsonbParseState **state, JsonbIteratorToken token, Datum value, Oid
 	PushString(state, token, JsonEncodeDateTime(NULL, value, typid, NULL));
 }
 
-static void
-PushIntField(JsonbParseState **state, const char *key, int64 n)
-{
-	PushKey(state, key);
-	PushInt(state, WJB_VALUE, n);
-}
-
 /* A time in milliseconds (exact as a double: at most three decimals), or null. */
 static void
 PushMillisecondsField(JsonbParseState **state, const char *key, bool known, double ms)
 {
-	PushKey(state, key);
-	if (!known)
-		PushString(state, WJB_VALUE, NULL);
-	else
-		PushNumeric(state, WJB_VALUE, DatumGetNumeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(ms))));
+	PushNumericField(state, key, known ?
+					 DatumGetNumeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(ms))) : NULL);
 }
 
 static void

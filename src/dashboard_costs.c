@@ -36,6 +36,7 @@
 
 #include "args.h"
 #include "dashboard_costs.h"
+#include "json_push.h"
 #include "spi_sql.h"
 
 /*
@@ -382,61 +383,6 @@ DashboardReadUsage(DashboardUsage *u)
 	ReadUsageDays(u, args, types);
 	ReadUsageSources(u, args, types);
 	ReadUsageVideos(u, args, types);
-}
-
-/*
- * JSON building, on the dashboard's parse state: the few helpers of
- * dashboard.c this file needs, repeated here (they are static there, and
- * dashboard.c is left as it was).
- */
-
-static void
-PushKey(JsonbParseState **state, const char *key)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.len = strlen(key);
-	v.val.string.val = (char *) key;
-	pushJsonbValue(state, WJB_KEY, &v);
-}
-
-static void
-PushString(JsonbParseState **state, JsonbIteratorToken token, const char *s)
-{
-	JsonbValue	v;
-
-	if (s == NULL)
-		v.type = jbvNull;
-	else
-	{
-		v.type = jbvString;
-		v.val.string.len = strlen(s);
-		v.val.string.val = (char *) s;
-	}
-	pushJsonbValue(state, token, &v);
-}
-
-static void
-PushNumericField(JsonbParseState **state, const char *key, Numeric n)
-{
-	JsonbValue	v;
-
-	PushKey(state, key);
-	if (n == NULL)
-		v.type = jbvNull;
-	else
-	{
-		v.type = jbvNumeric;
-		v.val.numeric = n;
-	}
-	pushJsonbValue(state, WJB_VALUE, &v);
-}
-
-static void
-PushIntField(JsonbParseState **state, const char *key, int64 n)
-{
-	PushNumericField(state, key, int64_to_numeric(n));
 }
 
 /* "usage_totals": quantities and costs per kind over the range, and their total cost. */

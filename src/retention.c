@@ -50,6 +50,7 @@
 #include "utils/numeric.h"
 
 #include "compat.h"
+#include "json_push.h"
 #include "retention.h"
 #include "watch_ranges.h"
 
@@ -561,22 +562,6 @@ RoundedRatio(int64 num, int64 den)
 	return DatumGetNumeric(DirectFunctionCall1(numeric_trim_scale, q));
 }
 
-/* Pushes "key": number into the object being built. */
-static void
-PushNumberField(JsonbParseState **ps, const char *key, Numeric value)
-{
-	JsonbValue	k;
-	JsonbValue	v;
-
-	k.type = jbvString;
-	k.val.string.val = (char *) key;
-	k.val.string.len = strlen(key);
-	pushJsonbValue(ps, WJB_KEY, &k);
-	v.type = jbvNumeric;
-	v.val.numeric = value;
-	pushJsonbValue(ps, WJB_VALUE, &v);
-}
-
 /*
  * The final function of both aggregates: the jsonb array of buckets, with
  * reach and plays (retention_agg) or started, stopped and reach
@@ -606,16 +591,16 @@ CurveFinal(FunctionCallInfo fcinfo, bool dropoff)
 		reach += st->reach[k];
 		plays += st->plays[k];
 		pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
-		PushNumberField(&ps, "bucket", int64_to_numeric(k));
-		PushNumberField(&ps, "start_seconds", WatchMsToSeconds(start_ms));
+		PushNumericField(&ps, "bucket", int64_to_numeric(k));
+		PushNumericField(&ps, "start_seconds", WatchMsToSeconds(start_ms));
 		if (dropoff)
 		{
-			PushNumberField(&ps, "started", int64_to_numeric(st->started[k]));
-			PushNumberField(&ps, "stopped", int64_to_numeric(st->stopped[k]));
+			PushNumericField(&ps, "started", int64_to_numeric(st->started[k]));
+			PushNumericField(&ps, "stopped", int64_to_numeric(st->stopped[k]));
 		}
-		PushNumberField(&ps, "reach", st->nvalues > 0 ? RoundedRatio(reach, st->nvalues) : int64_to_numeric(0));
+		PushNumericField(&ps, "reach", st->nvalues > 0 ? RoundedRatio(reach, st->nvalues) : int64_to_numeric(0));
 		if (!dropoff)
-			PushNumberField(&ps, "plays", st->nvalues > 0 ? RoundedRatio(plays, st->nvalues) : int64_to_numeric(0));
+			PushNumericField(&ps, "plays", st->nvalues > 0 ? RoundedRatio(plays, st->nvalues) : int64_to_numeric(0));
 		pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
 	}
 	result = pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
