@@ -26,7 +26,9 @@
 #include "catalog/pg_enum.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
+#include "executor/executor.h"
 #include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
@@ -63,6 +65,9 @@ static Oid	sessions_columns_relid = InvalidOid;
 static WatchSessionColumns sessions_columns;
 static bool sessions_index_valid = false;
 static Oid	sessions_index = InvalidOid;
+static MemoryContext checks_cxt = NULL;
+static Oid	checks_relid = InvalidOid;
+static ExprState **checks;
 
 #define MAX_CHOICE_COLUMNS 4
 typedef struct ColumnChoices
@@ -123,6 +128,8 @@ RelationChanged(Datum arg, Oid relid)
 	}
 	if (relid == InvalidOid || relid == sessions_columns_relid)
 		sessions_columns_relid = InvalidOid;
+	if (relid == InvalidOid || relid == checks_relid)
+		checks_relid = InvalidOid;
 }
 
 void
@@ -258,13 +265,53 @@ ChronosWatchSessionColumns(Relation rel)
 
 		cols.student_id = RequiredColumn(rel, "student_id");
 		cols.video_id = RequiredColumn(rel, "video_id");
+		cols.creator_id = RequiredColumn(rel, "creator_id");
+		cols.course_id = RequiredColumn(rel, "course_id");
+		cols.module_id = RequiredColumn(rel, "module_id");
+		cols.session_start = RequiredColumn(rel, "session_start");
+		cols.session_end = RequiredColumn(rel, "session_end");
+		cols.last_heartbeat_at = RequiredColumn(rel, "last_heartbeat_at");
 		cols.watch_time_seconds = RequiredColumn(rel, "watch_time_seconds");
+		cols.watch_time_ms = RequiredColumn(rel, "watch_time_ms");
 		cols.percent_complete = RequiredColumn(rel, "percent_complete");
 		cols.completed = RequiredColumn(rel, "completed");
+		cols.last_position_seconds = RequiredColumn(rel, "last_position_seconds");
+		cols.watched = RequiredColumn(rel, "watched");
+		cols.heartbeat_seqs = Max(SPI_fnumber(rel->rd_att, "heartbeat_seqs"), InvalidAttrNumber);
 		sessions_columns = cols;
 		sessions_columns_relid = RelationGetRelid(rel);
 	}
 	return &sessions_columns;
+}
+
+ExprState **
+ChronosWatchSessionCheckExprs(Relation rel)
+{
+	TupleConstr *constr = rel->rd_att->constr;
+	int			ncheck = constr ? constr->num_check : 0;
+	MemoryContext old;
+	ExprState **exprs;
+
+	if (checks_relid == RelationGetRelid(rel))
+		return checks;
+
+	/* as ExecRelCheck prepares them, but in a context of their own */
+	old = MemoryContextSwitchTo(CacheContext(&checks_cxt));
+	exprs = palloc0(sizeof(ExprState *) * Max(ncheck, 1));
+	for (int i = 0; i < ncheck; i++)
+	{
+		Node	   *expr;
+
+		if (!CONSTR_CHECK_ENFORCED(&constr->check[i]))
+			continue;
+		expr = stringToNode(constr->check[i].ccbin);
+		expr = expand_generated_columns_in_expr(expr, rel, 1);
+		exprs[i] = ExecInitExpr(expression_planner((Expr *) expr), NULL);
+	}
+	MemoryContextSwitchTo(old);
+	checks = exprs;
+	checks_relid = RelationGetRelid(rel);
+	return checks;
 }
 
 /* Whether index indexid is a valid, plain (not partial) btree index whose first columns are (first, second). */

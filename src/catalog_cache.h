@@ -12,6 +12,7 @@
 #define CHRONOS_CATALOG_CACHE_H
 
 #include "executor/spi.h"
+#include "nodes/execnodes.h"
 #include "utils/relcache.h"
 
 /* Registers the invalidation callbacks; called once, from _PG_init. */
@@ -41,17 +42,40 @@ extern SPIPlanPtr ChronosKeptPlanOfType(SPIPlanPtr *slot, const char *sql, int n
 /* The OID of table chronos.video_watch_sessions, or InvalidOid when there is none. */
 extern Oid	ChronosWatchSessionsRelid(void);
 
-/* Column numbers of video_watch_sessions (rel) that C reads. */
+/*
+ * Column numbers of video_watch_sessions (rel) that C reads or writes;
+ * heartbeat_seqs is InvalidAttrNumber in a database still at chronos 1.0.
+ */
 typedef struct WatchSessionColumns
 {
 	AttrNumber	student_id;
 	AttrNumber	video_id;
+	AttrNumber	creator_id;
+	AttrNumber	course_id;
+	AttrNumber	module_id;
+	AttrNumber	session_start;
+	AttrNumber	session_end;
+	AttrNumber	last_heartbeat_at;
 	AttrNumber	watch_time_seconds;
+	AttrNumber	watch_time_ms;
 	AttrNumber	percent_complete;
 	AttrNumber	completed;
+	AttrNumber	last_position_seconds;
+	AttrNumber	watched;
+	AttrNumber	heartbeat_seqs;
 } WatchSessionColumns;
 
 extern const WatchSessionColumns *ChronosWatchSessionColumns(Relation rel);
+
+/*
+ * The CHECK constraints of video_watch_sessions (rel), ready to evaluate:
+ * what the executor prepares for each statement that writes the table
+ * (ResultRelInfo's CHECK expressions, one per constraint of rel, NULL for
+ * one that is not enforced), prepared once and kept until the table
+ * changes.  The caller has rel open and locked, so they stay valid until it
+ * closes it.
+ */
+extern ExprState **ChronosWatchSessionCheckExprs(Relation rel);
 
 /*
  * A valid, plain btree index of video_watch_sessions (rel) whose first two

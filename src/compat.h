@@ -14,8 +14,19 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/tupdesc.h"
 #include "common/jsonapi.h"
+#include "executor/executor.h"
+#include "nodes/parsenodes.h"
 #include "storage/itemptr.h"
+#include "utils/rangetypes.h"
+#include "utils/relcache.h"
+#if PG_VERSION_NUM >= 160000
+#include "parser/parse_relation.h"
+#endif
+#if PG_VERSION_NUM >= 180000
+#include "rewrite/rewriteHandler.h"
+#endif
 
 /*
  * PostgreSQL 16 moved the varlena macros (VARSIZE, SET_VARSIZE, VARDATA...)
@@ -42,6 +53,52 @@
 #if PG_VERSION_NUM < 180000
 #define index_beginscan(heapRelation, indexRelation, snapshot, instrument, nkeys, norderbys) \
 	(index_beginscan) ((heapRelation), (indexRelation), (snapshot), (nkeys), (norderbys))
+#endif
+
+/*
+ * PostgreSQL 16 moved a range table entry's permissions (requiredPerms, the
+ * selected, inserted and updated columns) into an RTEPermissionInfo, kept in
+ * a list beside the range table that ExecInitRangeTable also takes;
+ * PostgreSQL 18's ExecInitRangeTable also takes the entries left after
+ * pruning.  Before 16 the entry itself has the fields of the same names.
+ */
+#if PG_VERSION_NUM < 160000
+typedef RangeTblEntry RTEPermissionInfo;
+#define addRTEPermissionInfo(rteperminfos, rte) (rte)
+#define ExecInitRangeTable(estate, rangeTable, permInfos, unpruned_relids) \
+	(ExecInitRangeTable) ((estate), (rangeTable))
+#elif PG_VERSION_NUM < 180000
+#define ExecInitRangeTable(estate, rangeTable, permInfos, unpruned_relids) \
+	(ExecInitRangeTable) ((estate), (rangeTable), (permInfos))
+#endif
+
+/* PostgreSQL 16: EvalPlanQualInit takes the result relations' indexes. */
+#if PG_VERSION_NUM < 160000
+#define EvalPlanQualInit(epqstate, parentestate, subplan, auxrowmarks, epqParam, resultRelations) \
+	(EvalPlanQualInit) ((epqstate), (parentestate), (subplan), (auxrowmarks), (epqParam))
+#endif
+
+/* PostgreSQL 16: make_range reports bad bounds to an escontext (NULL: raise). */
+#if PG_VERSION_NUM < 160000
+#define make_range(typcache, lower, upper, empty, escontext) \
+	(make_range) ((typcache), (lower), (upper), (empty))
+#endif
+
+/*
+ * PostgreSQL 18: a CHECK constraint may be NOT ENFORCED (ccenforced), a
+ * table may have virtual generated columns, which a CHECK expression reads
+ * through expand_generated_columns_in_expr, and the executor keeps a result
+ * relation's CHECK expressions in ri_CheckConstraintExprs (before:
+ * ri_ConstraintExprs); RelationGetPrimaryKeyIndex can be asked for a
+ * deferrable primary key.
+ */
+#if PG_VERSION_NUM >= 180000
+#define CONSTR_CHECK_ENFORCED(check) ((check)->ccenforced)
+#else
+#define CONSTR_CHECK_ENFORCED(check) true
+#define expand_generated_columns_in_expr(node, rel, rt_index) (node)
+#define ri_CheckConstraintExprs ri_ConstraintExprs
+#define RelationGetPrimaryKeyIndex(relation, deferrable_ok) (RelationGetPrimaryKeyIndex) (relation)
 #endif
 
 /*

@@ -15,6 +15,7 @@
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -22,8 +23,11 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/jsonb.h"
+#include "utils/multirangetypes.h"
 #include "utils/numeric.h"
+#include "utils/rangetypes.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
 #include "utils/uuid.h"
 
 #include "args.h"
@@ -34,6 +38,7 @@
 #include "identity.h"
 #include "owner.h"
 #include "spi_sql.h"
+#include "session_store.h"
 #include "watch_ranges.h"
 
 #define UUID_TEXT(datum) ChronosUuidText(DatumGetUUIDP(datum))
@@ -62,58 +67,6 @@ static const char *const start_insert_sql =
 "INSERT INTO chronos.video_watch_sessions (id, student_id, video_id, creator_id, course_id,"
 " module_id, device_type, referrer_type, metadata)"
 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-
-/*
- * The session row, locked against other heartbeats and the stale close;
- * with a heartbeat's sequence number, also whether the session recorded it
- * already ($2).  A heartbeat that waited for another's lock reads the row as
- * that one left it (READ COMMITTED), so a duplicate delivered twice at once
- * finds its number recorded.
- */
-#define LOCK_SESSION_COLUMNS \
-"SELECT w.student_id, w.video_id, w.creator_id, w.course_id, w.module_id," \
-" w.session_end IS NOT NULL, w.session_start, w.percent_complete, w.completed, w.watched," \
-" v.duration_seconds, pg_catalog.now(), w.watch_time_ms"
-#define LOCK_SESSION_FROM \
-" FROM chronos.video_watch_sessions w JOIN chronos.videos v ON v.id" SQL_EQ "w.video_id" \
-" WHERE w.id" SQL_EQ "$1"
-
-static const char *const lock_session_sql =
-LOCK_SESSION_COLUMNS LOCK_SESSION_FROM " FOR UPDATE OF w";
-
-static const char *const lock_session_seq_sql =
-LOCK_SESSION_COLUMNS ", w.heartbeat_seqs" SQL_CONTAINS "$2"
-LOCK_SESSION_FROM " FOR UPDATE OF w";
-
-/*
- * The heartbeat's write.  The server's clock governs the session's times:
- * last_heartbeat_at is when the heartbeat was received, and a start that
- * lies after it (written directly, or before the clock stepped back) moves
- * back to it.  $1 session, $2 watched, $3 watch time added (seconds), $4
- * resume position, $5 percent, $6 watch time (ms), $7 its creator (Citus),
- * $8 the sequence number: recorded, and the resume position moves only
- * for a heartbeat later than every one recorded (a late one adds its range
- * but does not move the player back).
- */
-#define PROGRESS_UPDATE_SET \
-"UPDATE chronos.video_watch_sessions w SET watched = $2," \
-" watch_time_seconds = w.watch_time_seconds" SQL_PLUS "$3, watch_time_ms = $6," \
-" session_start = LEAST(w.session_start, pg_catalog.now()), last_heartbeat_at = pg_catalog.now()," \
-" percent_complete = $5,"
-#define PROGRESS_UPDATE_SEQ \
-" last_position_seconds = CASE WHEN $8" SQL_LT "pg_catalog.upper(w.heartbeat_seqs)" \
-"   THEN w.last_position_seconds ELSE $4 END," \
-" heartbeat_seqs = COALESCE(w.heartbeat_seqs, '{}'::pg_catalog.int8multirange)" SQL_PLUS \
-"   pg_catalog.int8multirange(pg_catalog.int8range($8, $8" SQL_PLUS "1))"
-#define PROGRESS_UPDATE_RETURNING " RETURNING w.completed, w"
-
-static const char *const progress_update_sql =
-PROGRESS_UPDATE_SET " last_position_seconds = $4"
-" WHERE w.id" SQL_EQ "$1" PROGRESS_UPDATE_RETURNING;
-
-static const char *const progress_update_seq_sql =
-PROGRESS_UPDATE_SET PROGRESS_UPDATE_SEQ
-" WHERE w.id" SQL_EQ "$1" PROGRESS_UPDATE_RETURNING;
 
 /*
  * The rollup work of one session's quarter hour, when the caller knows the
@@ -194,20 +147,41 @@ static const char *const citus_rewatch_sql =
 static const char *const session_creator_sql =
 "SELECT creator_id FROM chronos.video_watch_sessions WHERE id" SQL_EQ "$1";
 
+/*
+ * The session row, locked against other heartbeats and the stale close.  A
+ * heartbeat that waited for another's lock reads the row as that one left
+ * it (READ COMMITTED), so a duplicate delivered twice at once finds its
+ * sequence number recorded.  heartbeat_seqs is read only for a heartbeat
+ * with a sequence number: a database still at chronos 1.0 has no such
+ * column (and its record_watch_progress no p_seq).
+ */
+#define LOCK_SESSION_COLUMNS \
+"SELECT w.student_id, w.video_id, w.creator_id, w.course_id, w.module_id," \
+" w.session_end IS NOT NULL, w.session_start, w.percent_complete, w.completed, w.watched," \
+" v.duration_seconds, w.watch_time_ms, w.watch_time_seconds, w.last_position_seconds"
+#define LOCK_SESSION_FROM \
+" FROM chronos.video_watch_sessions w JOIN chronos.videos v ON v.id" SQL_EQ "w.video_id" \
+" WHERE w.id" SQL_EQ "$1 AND w.creator_id" SQL_EQ "$2 FOR UPDATE OF w"
+
 static const char *const citus_lock_session_sql =
-LOCK_SESSION_COLUMNS LOCK_SESSION_FROM " AND w.creator_id" SQL_EQ "$3 FOR UPDATE OF w";
+LOCK_SESSION_COLUMNS LOCK_SESSION_FROM;
 
 static const char *const citus_lock_session_seq_sql =
-LOCK_SESSION_COLUMNS ", w.heartbeat_seqs" SQL_CONTAINS "$2"
-LOCK_SESSION_FROM " AND w.creator_id" SQL_EQ "$3 FOR UPDATE OF w";
+LOCK_SESSION_COLUMNS ", w.heartbeat_seqs" LOCK_SESSION_FROM;
+
+/* The heartbeat's write (SessionProgress): $1 session, $2 its creator. */
+#define PROGRESS_UPDATE_SET \
+"UPDATE chronos.video_watch_sessions w SET watched = $3, watch_time_seconds = $4," \
+" watch_time_ms = $5, session_start = $6, last_heartbeat_at = $7, percent_complete = $8," \
+" last_position_seconds = $9"
+#define PROGRESS_UPDATE_WHERE \
+" WHERE w.id" SQL_EQ "$1 AND w.creator_id" SQL_EQ "$2 RETURNING w.completed, w"
 
 static const char *const citus_progress_update_sql =
-PROGRESS_UPDATE_SET " last_position_seconds = $4"
-" WHERE w.id" SQL_EQ "$1 AND w.creator_id" SQL_EQ "$7" PROGRESS_UPDATE_RETURNING;
+PROGRESS_UPDATE_SET PROGRESS_UPDATE_WHERE;
 
 static const char *const citus_progress_update_seq_sql =
-PROGRESS_UPDATE_SET PROGRESS_UPDATE_SEQ
-" WHERE w.id" SQL_EQ "$1 AND w.creator_id" SQL_EQ "$7" PROGRESS_UPDATE_RETURNING;
+PROGRESS_UPDATE_SET ", heartbeat_seqs = $10" PROGRESS_UPDATE_WHERE;
 
 static const char *const citus_mark_pending_sql =
 "INSERT INTO chronos.video_analytics_pending (video_id, creator_id, bucket_start)"
@@ -231,10 +205,6 @@ static SPIPlanPtr citus_mark_pending_plan;
 
 static SPIPlanPtr start_lookup_plan;
 static SPIPlanPtr start_insert_plan;
-static SPIPlanPtr lock_session_plan;
-static SPIPlanPtr lock_session_seq_plan;
-static SPIPlanPtr progress_update_plan;
-static SPIPlanPtr progress_update_seq_plan;
 static SPIPlanPtr quarter_pending_plan;
 static SPIPlanPtr end_session_plan;
 static SPIPlanPtr session_row_plan;
@@ -370,19 +340,6 @@ CheckMayActOnSession(Datum session_id, Datum student_id, Datum creator_id, const
 				 errdetail("Only the session's student, or the service, may %s.", action)));
 	SessionNotFound(session_id);
 }
-
-/* The references every event of a session carries. */
-typedef struct SessionRefs
-{
-	Datum		session_id;
-	Datum		student_id;
-	Datum		video_id;
-	Datum		creator_id;
-	Datum		course_id;
-	bool		course_null;
-	Datum		module_id;
-	bool		module_null;
-} SessionRefs;
 
 /*
  * Records the rollup work of a change of the session (inside SPI, as the
@@ -590,7 +547,7 @@ start_watch_session(PG_FUNCTION_ARGS)
 	PG_RETURN_UUID_P(session_id);
 }
 
-/* Columns of lock_session_sql, by position. */
+/* Columns of citus_lock_session_sql, by position. */
 enum LockedSessionColumn
 {
 	LS_STUDENT_ID = 1,
@@ -604,26 +561,11 @@ enum LockedSessionColumn
 	LS_COMPLETED,
 	LS_WATCHED,
 	LS_DURATION_SECONDS,
-	LS_NOW,
 	LS_WATCH_TIME_MS,
-	LS_SEQ_RECORDED				/* with a sequence number only */
+	LS_WATCH_TIME_SECONDS,
+	LS_LAST_POSITION_SECONDS,
+	LS_HEARTBEAT_SEQS			/* with a sequence number only */
 };
-
-/* A session as a heartbeat finds it, locked. */
-typedef struct LockedSession
-{
-	SessionRefs refs;
-	bool		ended;
-	TimestampTz session_start;
-	TimestampTz now;
-	int32		percent;
-	bool		completed;
-	WatchRanges *watched;		/* in SPI memory: valid until SPI_finish */
-	bool		duration_null;
-	int32		duration;		/* seconds, when known */
-	int64		played_ms;		/* exact total played */
-	bool		seq_recorded;	/* the heartbeat's sequence number is recorded */
-} LockedSession;
 
 /* A heartbeat's sequence number (p_seq), when it has one. */
 typedef struct HeartbeatSeq
@@ -642,35 +584,28 @@ UuidColumn(HeapTuple tuple, TupleDesc desc, int column, bool *isnull)
 }
 
 /*
- * Reads and locks the session (inside SPI, as the owner), and whether it
- * recorded the heartbeat's sequence number already.
+ * Reads and locks the session where Citus is loaded (inside SPI, as the
+ * owner): the session's creator first, then its one shard.  False when there
+ * is no such session.
  */
-static void
-LockSession(Datum session_id, const HeartbeatSeq *seq, LockedSession *s)
+static bool
+LockSessionRouted(Datum session_id, const HeartbeatSeq *seq, LockedSession *s)
 {
-	static const Oid types[3] = {UUIDOID, INT8OID, UUIDOID};
-	Datum		args[3] = {session_id, Int64GetDatum(seq->seq), (Datum) 0};
+	static const Oid types[2] = {UUIDOID, UUIDOID};
+	Datum		args[2] = {session_id, (Datum) 0};
 	HeapTuple	tuple;
 	TupleDesc	desc;
 	bool		isnull;
-	Datum		duration;
-	SPIPlanPtr	plan;
+	Datum		value;
 
-	if (ChronosCitusLoaded())
-	{
-		/* the session's creator first, then its one shard (see above) */
-		tuple = FetchSession(&session_creator_plan, session_creator_sql, session_id);
-		args[2] = UuidColumn(tuple, SPI_tuptable->tupdesc, 1, &isnull);
-		plan = seq->given ? ChronosKeptPlan(&citus_lock_session_seq_plan, citus_lock_session_seq_sql, 3, types)
-			: ChronosKeptPlan(&citus_lock_session_plan, citus_lock_session_sql, 3, types);
-	}
-	else
-		plan = seq->given ? ChronosKeptPlan(&lock_session_seq_plan, lock_session_seq_sql, 2, types)
-			: ChronosKeptPlan(&lock_session_plan, lock_session_sql, 1, types);
-	if (SPI_execute_plan(plan, args, NULL, false, 1) != SPI_OK_SELECT)
+	tuple = FetchSession(&session_creator_plan, session_creator_sql, session_id);
+	args[1] = UuidColumn(tuple, SPI_tuptable->tupdesc, 1, &isnull);
+	if (SPI_execute_plan(seq->given ? ChronosKeptPlan(&citus_lock_session_seq_plan, citus_lock_session_seq_sql, 2, types)
+						 : ChronosKeptPlan(&citus_lock_session_plan, citus_lock_session_sql, 2, types),
+						 args, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the watch session");
 	if (SPI_processed == 0)
-		SessionNotFound(session_id);
+		return false;
 	tuple = SPI_tuptable->vals[0];
 	desc = SPI_tuptable->tupdesc;
 
@@ -682,15 +617,23 @@ LockSession(Datum session_id, const HeartbeatSeq *seq, LockedSession *s)
 	s->refs.module_id = UuidColumn(tuple, desc, LS_MODULE_ID, &s->refs.module_null);
 	s->ended = DatumGetBool(SPI_getbinval(tuple, desc, LS_ENDED, &isnull));
 	s->session_start = DatumGetTimestampTz(SPI_getbinval(tuple, desc, LS_SESSION_START, &isnull));
+	s->now = GetCurrentTransactionStartTimestamp();
 	s->percent = DatumGetInt32(SPI_getbinval(tuple, desc, LS_PERCENT_COMPLETE, &isnull));
 	s->completed = DatumGetBool(SPI_getbinval(tuple, desc, LS_COMPLETED, &isnull));
 	s->watched = DatumGetWatchRangesP(SPI_getbinval(tuple, desc, LS_WATCHED, &isnull));
-	duration = SPI_getbinval(tuple, desc, LS_DURATION_SECONDS, &s->duration_null);
-	s->duration = s->duration_null ? 0 : DatumGetInt32(duration);
-	s->now = DatumGetTimestampTz(SPI_getbinval(tuple, desc, LS_NOW, &isnull));
+	value = SPI_getbinval(tuple, desc, LS_DURATION_SECONDS, &s->duration_null);
+	s->duration = s->duration_null ? 0 : DatumGetInt32(value);
 	s->played_ms = DatumGetInt64(SPI_getbinval(tuple, desc, LS_WATCH_TIME_MS, &isnull));
-	s->seq_recorded = seq->given &&
-		DatumGetBool(SPI_getbinval(tuple, desc, LS_SEQ_RECORDED, &isnull)) && !isnull;
+	s->watch_time_seconds = DatumGetInt32(SPI_getbinval(tuple, desc, LS_WATCH_TIME_SECONDS, &isnull));
+	s->last_position = SPI_getbinval(tuple, desc, LS_LAST_POSITION_SECONDS, &s->last_position_null);
+	s->seqs = NULL;
+	if (seq->given)
+	{
+		value = SPI_getbinval(tuple, desc, LS_HEARTBEAT_SEQS, &isnull);
+		if (!isnull)
+			s->seqs = DatumGetMultirangeTypeP(value);
+	}
+	return true;
 }
 
 /* p_from_seconds and p_to_seconds, in milliseconds; the range must not run backwards. */
@@ -744,7 +687,93 @@ CheckPlaybackRate(const LockedSession *s, int64 played_ms)
 						   played_ms / 1000.0, wall_ms / 1000.0, chronos_max_playback_rate)));
 }
 
-/* Columns of progress_update_sql's RETURNING, by position. */
+/* The range type of heartbeat_seqs' ranges (int8range). */
+static TypeCacheEntry *
+SeqRangeType(void)
+{
+	return lookup_type_cache(INT8RANGEOID, TYPECACHE_RANGE_INFO);
+}
+
+/* Whether the session recorded sequence number seq already. */
+static bool
+SeqRecorded(const MultirangeType *seqs, int64 seq)
+{
+	return seqs != NULL && multirange_contains_elem_internal(SeqRangeType(), seqs, Int64GetDatum(seq));
+}
+
+/* Whether the session recorded a sequence number later than seq. */
+static bool
+SeqIsLate(const MultirangeType *seqs, int64 seq)
+{
+	RangeBound	lower,
+				upper;
+
+	if (seqs == NULL || MultirangeIsEmpty(seqs))
+		return false;
+	multirange_get_bounds(SeqRangeType(), seqs, seqs->rangeCount - 1, &lower, &upper);
+	return !upper.infinite && seq < DatumGetInt64(upper.val);
+}
+
+/* seqs (NULL: none) with seq added. */
+static MultirangeType *
+SeqsWith(const MultirangeType *seqs, int64 seq)
+{
+	TypeCacheEntry *rangetyp = SeqRangeType();
+	int32		count = 0;
+	RangeType **ranges = NULL;
+	RangeType **all;
+	RangeBound	lower = {.val = Int64GetDatum(seq), .inclusive = true, .lower = true};
+	RangeBound	upper = {.val = Int64GetDatum(seq + 1), .inclusive = false, .lower = false};
+
+	if (seqs != NULL)
+		multirange_deserialize(rangetyp, seqs, &count, &ranges);
+	all = palloc(sizeof(RangeType *) * (count + 1));
+	for (int i = 0; i < count; i++)
+		all[i] = ranges[i];
+	all[count] = make_range(rangetyp, &lower, &upper, false, NULL);
+	return make_multirange(INT8MULTIRANGEOID, rangetyp, count + 1, all);
+}
+
+/*
+ * What the heartbeat writes: the new ranges and exact total played, watch
+ * time moved by the change of that total's rounding (no drift), percent,
+ * and the resume position to_ms, unless a later heartbeat was recorded (a
+ * late one adds its range but does not move the player back); with a
+ * sequence number, that number recorded.  The server's clock governs the
+ * session's times: last_heartbeat_at is when the heartbeat was received,
+ * and a start that lies after it (written directly, or before the clock
+ * stepped back) moves back to it.
+ */
+static void
+NewProgress(const LockedSession *s, const HeartbeatSeq *seq, WatchRanges *watched,
+			int64 played_ms, int32 to_ms, int32 percent, SessionProgress *p)
+{
+	int32		added = (int32) ((played_ms + 500) / 1000 - (s->played_ms + 500) / 1000);
+
+	p->watched = watched;
+	if (pg_add_s32_overflow(s->watch_time_seconds, added, &p->watch_time_seconds))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("integer out of range")));
+	p->watch_time_ms = played_ms;
+	p->session_start = Min(s->session_start, s->now);
+	p->last_heartbeat_at = s->now;
+	p->percent = percent;
+	if (seq->given && SeqIsLate(s->seqs, seq->seq))
+	{
+		p->last_position = s->last_position;
+		p->last_position_null = s->last_position_null;
+	}
+	else
+	{
+		p->last_position = NumericGetDatum(WatchMsToSeconds(to_ms));
+		p->last_position_null = false;
+	}
+	p->set_seqs = seq->given;
+	p->seqs = seq->given ? SeqsWith(s->seqs, seq->seq) : NULL;
+}
+
+/* Columns of citus_progress_update_sql's RETURNING, by position. */
 enum ProgressUpdateColumn
 {
 	PU_COMPLETED = 1,
@@ -752,49 +781,32 @@ enum ProgressUpdateColumn
 };
 
 /*
- * Writes the heartbeat (inside SPI, as the owner): the new ranges, watch
- * time, resume position to_ms, percent, and the sequence number when it has
- * one; and, when the write moved the session's start back to now, the
- * rollup work of its old quarter hour.  Returns the updated row, copied out
- * of SPI memory, and sets *completed to the session's completed.
+ * Writes the heartbeat where Citus is loaded (inside SPI, as the owner).
+ * Returns the updated row, copied out of SPI memory, and sets *completed to
+ * the session's completed.
  */
 static Datum
-UpdateSessionProgress(const LockedSession *s, const HeartbeatSeq *seq, WatchRanges *watched,
-					  int64 played_ms, int32 to_ms, int32 percent, bool *completed)
+UpdateSessionRouted(const LockedSession *s, const SessionProgress *p, bool *completed)
 {
-	Oid			types[8] = {UUIDOID, ChronosWatchRangesTypeId(), INT4OID, NUMERICOID, INT4OID,
-	INT8OID, UUIDOID, INT8OID};
-	Datum		args[8];
+	Oid			types[10] = {UUIDOID, UUIDOID, ChronosWatchRangesTypeId(), INT4OID, INT8OID,
+	TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID, NUMERICOID, INT8MULTIRANGEOID};
+	Datum		args[10] = {
+		s->refs.session_id, s->refs.creator_id, WatchRangesPGetDatum(p->watched),
+		Int32GetDatum(p->watch_time_seconds), Int64GetDatum(p->watch_time_ms),
+		TimestampTzGetDatum(p->session_start), TimestampTzGetDatum(p->last_heartbeat_at),
+		Int32GetDatum(p->percent), p->last_position, MultirangeTypePGetDatum(p->seqs)
+	};
+	char		nulls[10] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', SPI_NULL(p->last_position_null), ' '};
 	bool		isnull;
-	SPIPlanPtr	plan;
-	Datum		row;
 
-	args[0] = s->refs.session_id;
-	args[1] = PointerGetDatum(watched);
-	/* watch time moves by the change of the exact total's rounding: no drift */
-	args[2] = Int32GetDatum((int32) ((played_ms + 500) / 1000 - (s->played_ms + 500) / 1000));
-	args[3] = NumericGetDatum(WatchMsToSeconds(to_ms));
-	args[4] = Int32GetDatum(percent);
-	args[5] = Int64GetDatum(played_ms);
-	args[6] = s->refs.creator_id;
-	args[7] = Int64GetDatum(seq->seq);
-	if (ChronosCitusLoaded())
-		plan = seq->given ? ChronosKeptPlanOfType(&citus_progress_update_seq_plan, citus_progress_update_seq_sql, 8, types)
-			: ChronosKeptPlanOfType(&citus_progress_update_plan, citus_progress_update_sql, 7, types);
-	else
-		plan = seq->given ? ChronosKeptPlanOfType(&progress_update_seq_plan, progress_update_seq_sql, 8, types)
-			: ChronosKeptPlanOfType(&progress_update_plan, progress_update_sql, 6, types);
-	if (SPI_execute_plan(plan, args, NULL, false, 0) != SPI_OK_UPDATE_RETURNING || SPI_processed != 1)
+	if (SPI_execute_plan(p->set_seqs ? ChronosKeptPlanOfType(&citus_progress_update_seq_plan, citus_progress_update_seq_sql, 10, types)
+						 : ChronosKeptPlanOfType(&citus_progress_update_plan, citus_progress_update_sql, 9, types),
+						 args, nulls, false, 0) != SPI_OK_UPDATE_RETURNING || SPI_processed != 1)
 		elog(ERROR, "could not update the watch session");
 	*completed = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
 											PU_COMPLETED, &isnull));
-	row = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-										  PU_SESSION, &isnull), false, -1);
-
-	/* a start moved back to now: the quarter hour it left is recomputed too */
-	if (s->session_start > s->now)
-		MarkRollupPending(&s->refs, s->session_start, false);
-	return row;
+	return SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+										   PU_SESSION, &isnull), false, -1);
 }
 
 /* A jsonb value from its text. */
@@ -866,6 +878,82 @@ SessionRow(Datum session_id)
 }
 
 /*
+ * Where a heartbeat reads and writes its session: on this node through a
+ * SessionStore (session_store.c); where Citus is loaded, through SPI
+ * statements that name the session's creator, so that each reaches the one
+ * shard of that creator (store is NULL).
+ */
+typedef struct HeartbeatWriter
+{
+	SessionStore *store;
+} HeartbeatWriter;
+
+/* Opens the writer and locks the session (as the owner); false when there is none. */
+static bool
+HeartbeatLock(HeartbeatWriter *w, Datum session_id, const HeartbeatSeq *seq, LockedSession *s)
+{
+	if (ChronosCitusLoaded())
+	{
+		w->store = NULL;
+		ChronosSpiConnect();
+		return LockSessionRouted(session_id, seq, s);
+	}
+	w->store = SessionStoreOpen();
+	return SessionStoreLock(w->store, session_id, s);
+}
+
+/* The locked session's row, unchanged. */
+static Datum
+HeartbeatRow(HeartbeatWriter *w, Datum session_id)
+{
+	return w->store ? SessionStoreRow(w->store) : SessionRow(session_id);
+}
+
+/*
+ * Writes the progress, and the rollup work it makes: the quarter hour of the
+ * session's start, and the one it left when the write moved its start back;
+ * when the session just completed, also those of the student's later
+ * sessions of the video (MarkRollupPending).  Returns the row written.
+ */
+static Datum
+HeartbeatWrite(HeartbeatWriter *w, const LockedSession *s, const SessionProgress *p,
+			   bool *completed_now)
+{
+	Datum		row;
+	bool		completed;
+
+	row = w->store ? SessionStoreUpdate(w->store, p, &completed) : UpdateSessionRouted(s, p, &completed);
+	*completed_now = completed && !s->completed;
+	if (w->store && !*completed_now)
+	{
+		SessionStoreMarkQuarter(w->store, &s->refs, p->session_start);
+		if (p->session_start != s->session_start)
+			SessionStoreMarkQuarter(w->store, &s->refs, s->session_start);
+		return row;
+	}
+	if (w->store)
+	{
+		SessionStoreClose(w->store);
+		w->store = NULL;
+		ChronosSpiConnect();
+	}
+	MarkRollupPending(&s->refs, p->session_start, *completed_now);
+	if (p->session_start != s->session_start)
+		MarkRollupPending(&s->refs, s->session_start, false);
+	return row;
+}
+
+/* Closes the writer. */
+static void
+HeartbeatFinish(HeartbeatWriter *w)
+{
+	if (w->store)
+		SessionStoreClose(w->store);
+	else
+		SPI_finish();
+}
+
+/*
  * record_watch_progress(p_session_id, p_from_seconds, p_to_seconds, p_seq):
  * the heartbeat.  The student played [from, to) since the last beat: the
  * range joins the session's watched ranges, watch time becomes the total
@@ -890,11 +978,13 @@ record_watch_progress(PG_FUNCTION_ARGS)
 				to_ms;
 	HeartbeatSeq seq;
 	ChronosSavedUser saved;
+	HeartbeatWriter writer;
 	LockedSession s;
+	SessionProgress progress;
 	WatchRanges *watched;
 	int64		played_ms;
 	int32		new_percent;
-	bool		now_completed;
+	bool		completed_now;
 	Datum		result;
 
 	/* the arguments */
@@ -907,17 +997,17 @@ record_watch_progress(PG_FUNCTION_ARGS)
 
 	/* the session, locked, and the caller: its student or the service */
 	ChronosBecomeOwner(&saved);
-	ChronosSpiConnect();
-	LockSession(session_id, &seq, &s);
+	if (!HeartbeatLock(&writer, session_id, &seq, &s))
+		SessionNotFound(session_id);
 	ChronosRestoreUser(&saved);
 	CheckMayActOnSession(session_id, s.refs.student_id, s.refs.creator_id, "record watch progress");
 	ChronosBecomeOwner(&saved);
 
 	/* a heartbeat delivered again: the session as it stands */
-	if (s.seq_recorded)
+	if (seq.given && SeqRecorded(s.seqs, seq.seq))
 	{
-		result = SessionRow(session_id);
-		SPI_finish();
+		result = HeartbeatRow(&writer, session_id);
+		HeartbeatFinish(&writer);
 		ChronosRestoreUser(&saved);
 		PG_RETURN_DATUM(result);
 	}
@@ -932,14 +1022,14 @@ record_watch_progress(PG_FUNCTION_ARGS)
 		new_percent = (int32) Min((int64) 100,
 								  WatchRangesCoverageBeforeMs(watched, (int64) s.duration * 1000) * 100 /
 								  ((int64) s.duration * 1000));
+	NewProgress(&s, &seq, watched, played_ms, to_ms, new_percent, &progress);
 
 	/* written, with the rollup work it makes */
-	result = UpdateSessionProgress(&s, &seq, watched, played_ms, to_ms, new_percent, &now_completed);
-	MarkRollupPending(&s.refs, Min(s.session_start, s.now), now_completed && !s.completed);
-	SPI_finish();
+	result = HeartbeatWrite(&writer, &s, &progress, &completed_now);
+	HeartbeatFinish(&writer);
 	ChronosRestoreUser(&saved);
 
-	EmitProgressEvents(&s.refs, s.percent, new_percent, now_completed && !s.completed);
+	EmitProgressEvents(&s.refs, s.percent, new_percent, completed_now);
 	PG_RETURN_DATUM(result);
 }
 
