@@ -263,6 +263,7 @@ ChronosWatchSessionColumns(Relation rel)
 		/* look all up before remembering any: a missing column leaves the cache as it was */
 		WatchSessionColumns cols;
 
+		cols.id = RequiredColumn(rel, "id");
 		cols.student_id = RequiredColumn(rel, "student_id");
 		cols.video_id = RequiredColumn(rel, "video_id");
 		cols.creator_id = RequiredColumn(rel, "creator_id");

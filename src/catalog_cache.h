@@ -48,6 +48,7 @@ extern Oid	ChronosWatchSessionsRelid(void);
  */
 typedef struct WatchSessionColumns
 {
+	AttrNumber	id;
 	AttrNumber	student_id;
 	AttrNumber	video_id;
 	AttrNumber	creator_id;

@@ -226,7 +226,7 @@ static bool
 LockRow(SessionStore *store, Datum session_id)
 {
 	Relation	rel = store->sessions->ri_RelationDesc;
-	Relation	index = PrimaryKeyIndex(rel, store->sessions, Column(rel, "id"));
+	Relation	index = PrimaryKeyIndex(rel, store->sessions, store->cols->id);
 	TM_FailureData tmfd;
 	TM_Result	result;
 
@@ -376,6 +376,14 @@ SessionStoreUpdate(SessionStore *store, const SessionProgress *progress, bool *c
 	return ExecFetchSlotHeapTupleDatum(new);
 }
 
+/* Sets column attnum of a row being made to a value that is not null. */
+static void
+SetValue(TupleTableSlot *slot, AttrNumber attnum, Datum value)
+{
+	slot->tts_values[attnum - 1] = value;
+	slot->tts_isnull[attnum - 1] = false;
+}
+
 void
 SessionStoreMarkQuarter(SessionStore *store, const SessionRefs *refs, TimestampTz session_start)
 {
@@ -390,15 +398,11 @@ SessionStoreMarkQuarter(SessionStore *store, const SessionRefs *refs, TimestampT
 
 	ExecClearTuple(row);
 	memset(row->tts_isnull, true, sizeof(bool) * RelationGetDescr(rel)->natts);
-	row->tts_values[Column(rel, "video_id") - 1] = refs->video_id;
-	row->tts_isnull[Column(rel, "video_id") - 1] = false;
-	row->tts_values[Column(rel, "creator_id") - 1] = refs->creator_id;
-	row->tts_isnull[Column(rel, "creator_id") - 1] = false;
-	row->tts_values[Column(rel, "bucket_start") - 1] = bucket;
-	row->tts_isnull[Column(rel, "bucket_start") - 1] = false;
-	row->tts_values[Column(rel, "created_at") - 1] =
-		TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-	row->tts_isnull[Column(rel, "created_at") - 1] = false;
+	SetValue(row, Column(rel, "video_id"), refs->video_id);
+	SetValue(row, Column(rel, "creator_id"), refs->creator_id);
+	SetValue(row, Column(rel, "bucket_start"), bucket);
+	/* its default, now() */
+	SetValue(row, Column(rel, "created_at"), TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()));
 	ExecStoreVirtualTuple(row);
 	ExecSimpleRelationInsert(store->pending, store->estate, row);
 }
