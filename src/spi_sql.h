@@ -30,7 +30,6 @@
 #define SQL_REGEX_MATCH " OPERATOR(pg_catalog.~) "
 #define SQL_TIMES " OPERATOR(pg_catalog.*) "
 #define SQL_DIVIDE " OPERATOR(pg_catalog./) "
-#define SQL_CONTAINS " OPERATOR(pg_catalog.@>) "
 
 /*
  * The plan in *slot, prepared from sql on first use and kept for the life

@@ -9,7 +9,11 @@
  * student acts only on its own sessions, the service on any), then works as
  * the extension's owner.  A heartbeat locks its session row, so two
  * heartbeats of one session, or a heartbeat and the stale-session close,
- * apply one after the other: nothing is lost or half-applied.
+ * apply one after the other: nothing is lost or half-applied.  The
+ * statements run through SPI, except the heartbeat's on one node: the
+ * hottest write reads, locks and writes its session with the executor's row
+ * calls (session_store.c); where Citus is loaded it runs SPI statements that
+ * name the session's creator.  Both write the values NewProgress computes.
  */
 #include "postgres.h"
 
