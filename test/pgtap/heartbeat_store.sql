@@ -16,6 +16,7 @@ SELECT plan(26);
 
 \set ids '5e800000-0000-4000-800%s-%s'
 \set kinds 012346
+\set whop heartbeat_store_
 \set creators a
 \set students a1
 \set videos a1=100

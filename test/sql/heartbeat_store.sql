@@ -11,6 +11,7 @@
 SET client_min_messages = notice;
 \set ids '5e900000-0000-4000-800%s-%s'
 \set kinds 012346
+\set whop heartbeat_store_
 \set creators a
 \set students a1
 \set videos a1=100
@@ -30,7 +31,7 @@ ROLLBACK;
 SELECT watched, watch_time_seconds FROM chronos.video_watch_sessions WHERE id = '5e900000-0000-4000-8006-000000000001';
 
 -- refused halfway, caught, then a heartbeat that passes, in one transaction
-ALTER TABLE chronos.video_watch_sessions ADD CONSTRAINT heartbeat_cap CHECK (watch_time_seconds <= 30);
+ALTER TABLE chronos.video_watch_sessions ADD CONSTRAINT heartbeat_cap CHECK (watch_time_seconds <= 30) NOT VALID;
 BEGIN;
 DO $$
 BEGIN
