@@ -1,7 +1,7 @@
 -- test/citus/sessions.sql: watch sessions of both creators through chronos's
 -- session functions, as the service: three sessions, heartbeats (after a
--- pause, so that the playback rate allows them), one completed and ended,
--- and a rewatch.  Prints only what does not depend on generated ids or the
+-- pause, so that the playback rate allows them; with sequence numbers, one
+-- late and one delivered twice), one completed and ended, and a rewatch.  Prints only what does not depend on generated ids or the
 -- clock.
 SET chronos.max_playback_rate = 16;
 SELECT chronos.start_watch_session('51000000-0000-4000-8000-0000000000a1', '70000000-0000-4000-8000-0000000000a1',
@@ -14,6 +14,9 @@ SELECT 'progress s1', r.percent_complete, r.completed, r.watched FROM chronos.re
 SELECT 'end s1', r.completed, r.session_end IS NOT NULL FROM chronos.end_watch_session(:'s1') r;
 SELECT 'end s1 again', r.completed FROM chronos.end_watch_session(:'s1') r;
 SELECT 'progress s2', r.percent_complete, r.watch_time_seconds, r.last_position_seconds FROM chronos.record_watch_progress(:'s2', 0, 50) r;
+SELECT 'seq s2 2', r.watch_time_seconds, r.last_position_seconds, r.heartbeat_seqs FROM chronos.record_watch_progress(:'s2', 60, 70, 2) r;
+SELECT 'seq s2 1 late', r.watch_time_seconds, r.last_position_seconds, r.heartbeat_seqs FROM chronos.record_watch_progress(:'s2', 50, 60, 1) r;
+SELECT 'seq s2 2 again', r.watch_time_seconds, r.last_position_seconds, r.heartbeat_seqs FROM chronos.record_watch_progress(:'s2', 60, 70, 2) r;
 SELECT 'progress s3', r.percent_complete, r.watched FROM chronos.record_watch_progress(:'s3', 0, 30) r;
 SELECT 'progress s3 past end', (chronos.record_watch_progress(:'s3', 30, 61)).percent_complete;
 SELECT 'progress on ended', (chronos.record_watch_progress(:'s1', 96, 99)).percent_complete;
