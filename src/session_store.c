@@ -21,6 +21,11 @@
  *     and CHECK constraints, the indexes;
  *   - the work-log row is ExecSimpleRelationInsert.
  *
+ * Where a statement would do more than these calls, the heartbeat runs
+ * statements after all (SessionStoreOpen returns NULL): when either table
+ * has rules, or statement-level triggers or transition tables for the
+ * write, which only a statement fires.
+ *
  * Like an SPI statement, a heartbeat works under a snapshot of its own,
  * taken after a command counter increment, so it sees what the statements
  * before it in the transaction wrote.  The CHECK expressions are prepared
@@ -173,6 +178,27 @@ AddRangeTableEntry(List **rtable, List **perminfos, Relation rel, AclMode perms)
 	return perminfo;
 }
 
+/*
+ * Whether the writes of cmd to rel can skip the statement: rel has no rules,
+ * and no statement-level triggers or transition tables for cmd, which only a
+ * statement fires.
+ */
+static bool
+WritesAsRows(Relation rel, CmdType cmd)
+{
+	TriggerDesc *t = rel->trigdesc;
+
+	if (rel->rd_rules != NULL)
+		return false;
+	if (t == NULL)
+		return true;
+	if (cmd == CMD_UPDATE)
+		return !(t->trig_update_before_statement || t->trig_update_after_statement ||
+				 t->trig_update_old_table || t->trig_update_new_table);
+	return !(t->trig_insert_before_statement || t->trig_insert_after_statement ||
+			 t->trig_insert_new_table);
+}
+
 SessionStore *
 SessionStoreOpen(void)
 {
@@ -189,6 +215,14 @@ SessionStoreOpen(void)
 
 	sessions = table_open(ChronosWatchSessionsRelid(), RowExclusiveLock);
 	pending = table_open(ChronosTable("video_analytics_pending"), RowExclusiveLock);
+	if (!WritesAsRows(sessions, CMD_UPDATE) || !WritesAsRows(pending, CMD_INSERT))
+	{
+		/* the locks stay until the transaction ends, as a statement's do */
+		table_close(pending, NoLock);
+		table_close(sessions, NoLock);
+		pfree(store);
+		return NULL;
+	}
 	store->videos = table_open(ChronosTable("videos"), AccessShareLock);
 	store->cols = ChronosWatchSessionColumns(sessions);
 

@@ -68,6 +68,8 @@ typedef struct SessionStore SessionStore;
 /*
  * Opens video_watch_sessions, videos and video_analytics_pending for one
  * heartbeat, under a new snapshot; refuses in a read-only transaction.
+ * NULL when a statement would do more than the row calls (rules, or
+ * statement-level triggers): the heartbeat then runs statements.
  */
 extern SessionStore *SessionStoreOpen(void);
 

@@ -12,7 +12,8 @@
  * apply one after the other: nothing is lost or half-applied.  The
  * statements run through SPI, except the heartbeat's on one node: the
  * hottest write reads, locks and writes its session with the executor's row
- * calls (session_store.c); where Citus is loaded it runs SPI statements that
+ * calls (session_store.c); where Citus is loaded, or where a statement would
+ * fire more (rules, statement-level triggers), it runs SPI statements that
  * name the session's creator.  Both write the values NewProgress computes.
  */
 #include "postgres.h"
@@ -152,6 +153,9 @@ static const char *const session_creator_sql =
 "SELECT creator_id FROM chronos.video_watch_sessions WHERE id" SQL_EQ "$1";
 
 /*
+ * The heartbeat as statements, where it does not use session_store.c (on
+ * Citus, or where the tables have rules or statement-level triggers).
+ *
  * The session row, locked against other heartbeats and the stale close.  A
  * heartbeat that waited for another's lock reads the row as that one left
  * it (READ COMMITTED), so a duplicate delivered twice at once finds its
@@ -167,10 +171,10 @@ static const char *const session_creator_sql =
 " FROM chronos.video_watch_sessions w JOIN chronos.videos v ON v.id" SQL_EQ "w.video_id" \
 " WHERE w.id" SQL_EQ "$1 AND w.creator_id" SQL_EQ "$2 FOR UPDATE OF w"
 
-static const char *const citus_lock_session_sql =
+static const char *const lock_session_sql =
 LOCK_SESSION_COLUMNS LOCK_SESSION_FROM;
 
-static const char *const citus_lock_session_seq_sql =
+static const char *const lock_session_seq_sql =
 LOCK_SESSION_COLUMNS ", w.heartbeat_seqs" LOCK_SESSION_FROM;
 
 /* The heartbeat's write (SessionProgress): $1 session, $2 its creator. */
@@ -181,10 +185,10 @@ LOCK_SESSION_COLUMNS ", w.heartbeat_seqs" LOCK_SESSION_FROM;
 #define PROGRESS_UPDATE_WHERE \
 " WHERE w.id" SQL_EQ "$1 AND w.creator_id" SQL_EQ "$2 RETURNING w.completed, w"
 
-static const char *const citus_progress_update_sql =
+static const char *const progress_update_sql =
 PROGRESS_UPDATE_SET PROGRESS_UPDATE_WHERE;
 
-static const char *const citus_progress_update_seq_sql =
+static const char *const progress_update_seq_sql =
 PROGRESS_UPDATE_SET ", heartbeat_seqs = $10" PROGRESS_UPDATE_WHERE;
 
 static const char *const citus_mark_pending_sql =
@@ -201,10 +205,10 @@ static const char *const citus_mark_pending_sql =
 static SPIPlanPtr citus_start_lookup_plan;
 static SPIPlanPtr citus_rewatch_plan;
 static SPIPlanPtr session_creator_plan;
-static SPIPlanPtr citus_lock_session_plan;
-static SPIPlanPtr citus_lock_session_seq_plan;
-static SPIPlanPtr citus_progress_update_plan;
-static SPIPlanPtr citus_progress_update_seq_plan;
+static SPIPlanPtr lock_session_plan;
+static SPIPlanPtr lock_session_seq_plan;
+static SPIPlanPtr progress_update_plan;
+static SPIPlanPtr progress_update_seq_plan;
 static SPIPlanPtr citus_mark_pending_plan;
 
 static SPIPlanPtr start_lookup_plan;
@@ -551,7 +555,7 @@ start_watch_session(PG_FUNCTION_ARGS)
 	PG_RETURN_UUID_P(session_id);
 }
 
-/* Columns of citus_lock_session_sql, by position. */
+/* Columns of lock_session_sql, by position. */
 enum LockedSessionColumn
 {
 	LS_STUDENT_ID = 1,
@@ -588,12 +592,12 @@ UuidColumn(HeapTuple tuple, TupleDesc desc, int column, bool *isnull)
 }
 
 /*
- * Reads and locks the session where Citus is loaded (inside SPI, as the
- * owner): the session's creator first, then its one shard.  False when there
- * is no such session.
+ * Reads and locks the session with a statement (inside SPI, as the owner):
+ * the session's creator first, then the row, by id and creator (on Citus,
+ * in the creator's one shard).  False when there is no such session.
  */
 static bool
-LockSessionRouted(Datum session_id, const HeartbeatSeq *seq, LockedSession *s)
+LockSessionByStatement(Datum session_id, const HeartbeatSeq *seq, LockedSession *s)
 {
 	static const Oid types[2] = {UUIDOID, UUIDOID};
 	Datum		args[2] = {session_id, (Datum) 0};
@@ -604,8 +608,8 @@ LockSessionRouted(Datum session_id, const HeartbeatSeq *seq, LockedSession *s)
 
 	tuple = FetchSession(&session_creator_plan, session_creator_sql, session_id);
 	args[1] = UuidColumn(tuple, SPI_tuptable->tupdesc, 1, &isnull);
-	if (SPI_execute_plan(seq->given ? ChronosKeptPlan(&citus_lock_session_seq_plan, citus_lock_session_seq_sql, 2, types)
-						 : ChronosKeptPlan(&citus_lock_session_plan, citus_lock_session_sql, 2, types),
+	if (SPI_execute_plan(seq->given ? ChronosKeptPlan(&lock_session_seq_plan, lock_session_seq_sql, 2, types)
+						 : ChronosKeptPlan(&lock_session_plan, lock_session_sql, 2, types),
 						 args, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the watch session");
 	if (SPI_processed == 0)
@@ -777,7 +781,7 @@ NewProgress(const LockedSession *s, const HeartbeatSeq *seq, WatchRanges *watche
 	p->seqs = seq->given ? SeqsWith(s->seqs, seq->seq) : NULL;
 }
 
-/* Columns of citus_progress_update_sql's RETURNING, by position. */
+/* Columns of progress_update_sql's RETURNING, by position. */
 enum ProgressUpdateColumn
 {
 	PU_COMPLETED = 1,
@@ -785,12 +789,12 @@ enum ProgressUpdateColumn
 };
 
 /*
- * Writes the heartbeat where Citus is loaded (inside SPI, as the owner).
- * Returns the updated row, copied out of SPI memory, and sets *completed to
- * the session's completed.
+ * Writes the heartbeat with a statement (inside SPI, as the owner).  Returns
+ * the updated row, copied out of SPI memory, and sets *completed to the
+ * session's completed.
  */
 static Datum
-UpdateSessionRouted(const LockedSession *s, const SessionProgress *p, bool *completed)
+UpdateSessionByStatement(const LockedSession *s, const SessionProgress *p, bool *completed)
 {
 	Oid			types[10] = {UUIDOID, UUIDOID, ChronosWatchRangesTypeId(), INT4OID, INT8OID,
 	TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID, NUMERICOID, INT8MULTIRANGEOID};
@@ -803,8 +807,8 @@ UpdateSessionRouted(const LockedSession *s, const SessionProgress *p, bool *comp
 	char		nulls[10] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', SPI_NULL(p->last_position_null), ' '};
 	bool		isnull;
 
-	if (SPI_execute_plan(p->set_seqs ? ChronosKeptPlanOfType(&citus_progress_update_seq_plan, citus_progress_update_seq_sql, 10, types)
-						 : ChronosKeptPlanOfType(&citus_progress_update_plan, citus_progress_update_sql, 9, types),
+	if (SPI_execute_plan(p->set_seqs ? ChronosKeptPlanOfType(&progress_update_seq_plan, progress_update_seq_sql, 10, types)
+						 : ChronosKeptPlanOfType(&progress_update_plan, progress_update_sql, 9, types),
 						 args, nulls, false, 0) != SPI_OK_UPDATE_RETURNING || SPI_processed != 1)
 		elog(ERROR, "could not update the watch session");
 	*completed = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
@@ -882,10 +886,11 @@ SessionRow(Datum session_id)
 }
 
 /*
- * Where a heartbeat reads and writes its session: on this node through a
- * SessionStore (session_store.c); where Citus is loaded, through SPI
- * statements that name the session's creator, so that each reaches the one
- * shard of that creator (store is NULL).
+ * Where a heartbeat reads and writes its session: through a SessionStore
+ * (session_store.c); or, when store is NULL, through SPI statements that
+ * name the session's creator, so that each reaches the one shard of that
+ * creator where Citus is loaded, and that fire what only a statement fires
+ * (rules, statement-level triggers) where the tables have them.
  */
 typedef struct HeartbeatWriter
 {
@@ -896,14 +901,11 @@ typedef struct HeartbeatWriter
 static bool
 HeartbeatLock(HeartbeatWriter *w, Datum session_id, const HeartbeatSeq *seq, LockedSession *s)
 {
-	if (ChronosCitusLoaded())
-	{
-		w->store = NULL;
-		ChronosSpiConnect();
-		return LockSessionRouted(session_id, seq, s);
-	}
-	w->store = SessionStoreOpen();
-	return SessionStoreLock(w->store, session_id, s);
+	w->store = ChronosCitusLoaded() ? NULL : SessionStoreOpen();
+	if (w->store != NULL)
+		return SessionStoreLock(w->store, session_id, s);
+	ChronosSpiConnect();
+	return LockSessionByStatement(session_id, seq, s);
 }
 
 /* The locked session's row, unchanged. */
@@ -926,7 +928,7 @@ HeartbeatWrite(HeartbeatWriter *w, const LockedSession *s, const SessionProgress
 	Datum		row;
 	bool		completed;
 
-	row = w->store ? SessionStoreUpdate(w->store, p, &completed) : UpdateSessionRouted(s, p, &completed);
+	row = w->store ? SessionStoreUpdate(w->store, p, &completed) : UpdateSessionByStatement(s, p, &completed);
 	*completed_now = completed && !s->completed;
 	if (w->store && !*completed_now)
 	{

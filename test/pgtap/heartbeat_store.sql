@@ -1,7 +1,8 @@
 -- record_watch_progress writes its session as an UPDATE statement would,
 -- without one (src/session_store.c): the table's triggers, chronos's and a
 -- user's (BEFORE, AFTER, AFTER UPDATE OF a column a heartbeat writes, and
--- not OF one it does not), CHECK constraints added and dropped after
+-- not OF one it does not; statement-level ones and rules, which make it run
+-- statements), CHECK constraints added and dropped after
 -- heartbeats ran (the prepared expressions follow the table), a session
 -- started earlier in the same statement, the rollup work log, and the
 -- isolation of SELECT ... FOR UPDATE: under REPEATABLE READ a session
@@ -12,7 +13,7 @@
 -- dropped afterwards).  Sessions are made an hour old so that the speed
 -- guard does not interfere.  Ids: prefix 5e8.
 SET client_min_messages = warning;
-SELECT plan(26);
+SELECT plan(32);
 
 \set ids '5e800000-0000-4000-800%s-%s'
 \set kinds 012346
@@ -93,6 +94,34 @@ DROP TRIGGER heartbeat_of_device ON chronos.video_watch_sessions;
 SELECT is((SELECT watch_time_seconds FROM chronos.record_watch_progress(:'s1', 10, 20)), 20,
           'once they are dropped, a heartbeat goes on without them');
 SELECT is((SELECT count(*) FROM public.heartbeat_audit), 2::bigint, 'and they fired no more');
+
+-- What only a statement fires, a statement-level trigger with a transition
+-- table and a rule: with them, the heartbeat runs statements, so they fire.
+SELECT pg_temp.new_session() AS s0 \gset
+CREATE FUNCTION public.heartbeat_rows() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO public.heartbeat_audit SELECT 'statement', n.id, n.watch_time_seconds FROM new_rows n;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER heartbeat_statement AFTER UPDATE ON chronos.video_watch_sessions
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.heartbeat_rows();
+SELECT is((SELECT watch_time_seconds FROM chronos.record_watch_progress(:'s0', 0, 10)), 10,
+          'a heartbeat, with a statement-level trigger on the sessions');
+SELECT is((SELECT string_agg(format('%s:%s', what, watch_time), ',') FROM public.heartbeat_audit
+            WHERE session_id = :'s0'), 'statement:10', 'the trigger fired once, its transition table holding the row');
+DROP TRIGGER heartbeat_statement ON chronos.video_watch_sessions;
+CREATE RULE heartbeat_rule AS ON UPDATE TO chronos.video_watch_sessions
+    DO ALSO INSERT INTO public.heartbeat_audit VALUES ('rule', NEW.id, NEW.watch_time_seconds);
+SELECT is((SELECT watch_time_seconds FROM chronos.record_watch_progress(:'s0', 10, 20)), 20,
+          'a heartbeat, with a rule on the sessions');
+SELECT is((SELECT string_agg(format('%s:%s', what, watch_time), ',' ORDER BY watch_time) FROM public.heartbeat_audit
+            WHERE session_id = :'s0'), 'statement:10,rule:20', 'the rule applied');
+DROP RULE heartbeat_rule ON chronos.video_watch_sessions;
+SELECT is((SELECT watch_time_seconds FROM chronos.record_watch_progress(:'s0', 20, 30)), 30,
+          'without them, heartbeats go on');
+SELECT is((SELECT count(*) FROM public.heartbeat_audit WHERE session_id = :'s0'), 2::bigint, 'and nothing more fired');
 
 --
 -- 2. CHECK constraints added and dropped between heartbeats
