@@ -41,6 +41,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=test/lib.sh
 source "$here/../lib.sh"
+# shellcheck source=test/checks.sh
+source "$here/../checks.sh"
 
 # From test/run.sh: its fresh database, in its cluster; alone, a cluster
 # of our own with database chronos_backup_src.
@@ -48,10 +50,6 @@ shell_test_begin backup chronos_backup_src 55438
 [ "$OWN_CLUSTER" = 1 ] && psql_quiet -c "CREATE EXTENSION chronos"
 SRC=$PGDATABASE
 
-failures=0
-checks=0
-pass() { checks=$((checks + 1)); printf 'ok    %s\n' "$*"; }
-fail() { checks=$((checks + 1)); failures=$((failures + 1)); printf 'FAIL  %s\n' "$*"; }
 # check DESCRIPTION EXPECTED ACTUAL
 check() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected $2, got $3"; fi; }
 
@@ -391,10 +389,4 @@ for kind in custom plain; do
 	fi
 done
 
-echo
-if [ $failures -eq 0 ]; then
-	echo "backup_roundtrip: all $checks checks passed"
-else
-	echo "backup_roundtrip: $failures of $checks checks FAILED"
-	exit 1
-fi
+checks_summary backup_roundtrip

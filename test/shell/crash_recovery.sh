@@ -50,6 +50,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=test/lib.sh
 source "$here/../lib.sh"
+# shellcheck source=test/checks.sh
+source "$here/../checks.sh"
 
 ROUNDS=${CHRONOS_CRASH_ROUNDS:-2}
 SESSIONS_PER_PLAYER=8
@@ -89,10 +91,6 @@ export PGDATABASE=chronos_crash
 DATA=$CLUSTER_DIR/data
 SERVER_LOG=$CLUSTER_DIR/server.log
 
-failures=0
-checks=0
-pass() { checks=$((checks + 1)); printf 'ok    %s\n' "$*"; }
-fail() { checks=$((checks + 1)); failures=$((failures + 1)); printf 'FAIL  %s\n' "$*"; }
 
 q() {
 	local args=() s
@@ -642,9 +640,5 @@ done
 echo
 echo "totals: $(lines ev.ok) events, $(lines batch.ok) batches, $(lines hb.ok) heartbeats and $(lines refresh.ok) refreshes acknowledged;" \
 	"$(($(lines ev.unknown) + $(lines batch.unknown) + $(lines hb.unknown))) calls without an answer"
-if [ $failures -eq 0 ]; then
-	echo "crash_recovery: all $checks checks passed"
-else
-	echo "crash_recovery: $failures of $checks checks FAILED"
-	exit 1
-fi
+
+checks_summary crash_recovery

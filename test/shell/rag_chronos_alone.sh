@@ -23,21 +23,13 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=test/lib.sh
 source "$here/../lib.sh"
+# shellcheck source=test/checks.sh
+source "$here/../checks.sh"
 
 shell_test_begin rag_chronos_alone chronos_s_rag_chronos_alone 55442
 pgvector_ensure "$PG_MAJOR"
 PREFIX=${PGDATABASE:0:40}
 
-failures=0
-checks=0
-pass() { checks=$((checks + 1)); printf 'ok    %s\n' "$*"; }
-fail() { checks=$((checks + 1)); failures=$((failures + 1)); printf 'FAIL  %s\n' "$*"; }
-
-new_db() {
-	q postgres "SET client_min_messages = warning" "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)"
-	"$PGBIN/createdb" -T template0 "$1"
-	shell_test_created "$1"
-}
 
 # 1. the control file
 requires=$(q postgres "SELECT coalesce(array_to_string(requires, ','), '') FROM pg_available_extension_versions
@@ -127,10 +119,4 @@ else
 	fail "chronos does not work after DROP EXTENSION vector CASCADE"
 fi
 
-echo
-if [ $failures -eq 0 ]; then
-	echo "rag_chronos_alone: all $checks checks passed"
-else
-	echo "rag_chronos_alone: $failures of $checks checks FAILED"
-	exit 1
-fi
+checks_summary rag_chronos_alone

@@ -32,42 +32,18 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 UPGRADE_DIR=$(cd "$here/../upgrade" && pwd)
 # shellcheck source=test/lib.sh
 source "$here/../lib.sh"
+# shellcheck source=test/checks.sh
+source "$here/../checks.sh"
 
 shell_test_begin rag_lifecycle chronos_s_rag_lifecycle 55441
 pgvector_ensure "$PG_MAJOR"
 PREFIX=${PGDATABASE:0:40}
 
-failures=0
-checks=0
-pass() { checks=$((checks + 1)); printf 'ok    %s\n' "$*"; }
-fail() { checks=$((checks + 1)); failures=$((failures + 1)); printf 'FAIL  %s\n' "$*"; }
 
-run_file() {
-	local db=$1 file=$2 out=$3
-	shift 3
-	if ! "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -v t0="$T0" "$@" -d "$db" -f "$file" >"$out" 2>"$out.err"; then
-		sed 's/^/      /' "$out.err" | head -n 30
-		return 1
-	fi
-}
-
-new_db() {
-	q postgres "SET client_min_messages = warning" "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)"
-	"$PGBIN/createdb" -T template0 "$1"
-	shell_test_created "$1"
+# new_rag_db NAME: new_db, with chronos_rag's dimension set (8).
+new_rag_db() {
+	new_db "$1"
 	q postgres "ALTER DATABASE \"$1\" SET chronos_rag.embedding_dimensions = 8"
-}
-
-same() {
-	local n
-	if cmp -s "$2" "$3"; then
-		pass "$1 ($(wc -l <"$2") lines)"
-	else
-		n=$(diff "$2" "$3" | grep -c '^[<>]' || true)
-		fail "$1: $n lines differ (- $(basename "$2"), + $(basename "$3")):"
-		diff -U 1 --label "$(basename "$2")" --label "$(basename "$3")" "$2" "$3" |
-			head -n 100 | cut -c -400 | sed 's/^/      /' || true
-	fi
 }
 
 # snapshots DB NAME: the catalog snapshots of chronos and of chronos_rag.
@@ -104,7 +80,7 @@ LOAD_VARS=(-v app_role=chronos_rag_lifecycle_app -v creator_zones='America/New_Y
 
 FRESH=${PREFIX}_fresh
 echo "== (a) fresh: chronos, vector, chronos_rag in $FRESH"
-new_db "$FRESH"
+new_rag_db "$FRESH"
 q "$FRESH" "SET client_min_messages = warning" "CREATE EXTENSION chronos" "CREATE EXTENSION vector" \
 	"CREATE EXTENSION chronos_rag" >/dev/null
 snapshots "$FRESH" fresh
@@ -116,7 +92,7 @@ echo "   catalog snapshots: chronos $(wc -l <"$WORK/fresh.chronos.catalog") line
 
 UPD=${PREFIX}_updated
 echo "== (b) chronos 1.0 loaded, chronos_rag refused, chronos updated, chronos_rag created and loaded, in $UPD"
-new_db "$UPD"
+new_rag_db "$UPD"
 q "$UPD" "SET client_min_messages = warning" "CREATE EXTENSION chronos VERSION '1.0'" "CREATE EXTENSION vector" >/dev/null
 run_file "$UPD" "$LOADER" "$WORK/upd.load" "${LOAD_VARS[@]}" && pass "1.0: platform_data.sql loaded" ||
 	{ fail "1.0: platform_data.sql"; exit 1; }
@@ -156,7 +132,7 @@ n_search=$(grep -c '^search|' "$WORK/updated.state" || true)
 RES=${UPD}_restored
 echo "== (c) pg_dump -Fc of $UPD, pg_restore into $RES"
 "$PGBIN/pg_dump" -Fc -d "$UPD" -f "$WORK/upd.dump"
-new_db "$RES"
+new_rag_db "$RES"
 rc=0
 PGOPTIONS="${PGOPTIONS:-} -c session_replication_role=replica" "$PGBIN/pg_restore" --exit-on-error -d "$RES" \
 	"$WORK/upd.dump" >"$WORK/restore.log" 2>&1 || rc=$?
@@ -187,7 +163,7 @@ fi
 
 RES2=${UPD}_other_dims
 echo "== (c') pg_restore into $RES2, whose chronos_rag.embedding_dimensions is not set"
-new_db "$RES2"
+new_rag_db "$RES2"
 q postgres "ALTER DATABASE \"$RES2\" RESET chronos_rag.embedding_dimensions"
 rc=0
 PGOPTIONS="${PGOPTIONS:-} -c session_replication_role=replica" "$PGBIN/pg_restore" --exit-on-error -d "$RES2" \
@@ -198,10 +174,4 @@ else
 	fail "restoring without the setting: exit $rc, $(grep -m 1 ERROR "$WORK/restore2.log" || echo no error)"
 fi
 
-echo
-if [ $failures -eq 0 ]; then
-	echo "rag_lifecycle: all $checks checks passed"
-else
-	echo "rag_lifecycle: $failures of $checks checks FAILED"
-	exit 1
-fi
+checks_summary rag_lifecycle

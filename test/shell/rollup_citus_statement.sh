@@ -20,14 +20,12 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=test/lib.sh
 source "$here/../lib.sh"
+# shellcheck source=test/checks.sh
+source "$here/../checks.sh"
 
 shell_test_begin rollup_citus_statement chronos_s_rollup_citus_statement 55443
 PY=$(command -v python3) || { ensure_packages python3 && PY=$(command -v python3); }
 
-failures=0
-checks=0
-pass() { checks=$((checks + 1)); printf 'ok    %s\n' "$*"; }
-fail() { checks=$((checks + 1)); failures=$((failures + 1)); printf 'FAIL  %s\n' "$*"; }
 
 # statement NAME: the SQL of the C string constant NAME of src/rollup.c.
 statement() {
@@ -104,10 +102,4 @@ the session gone: a1 2026-03-02 0 0 0 2, b1 2026-03-02 0 0 0 1"
 	fi
 done
 
-echo
-if [ $failures -eq 0 ]; then
-	echo "rollup_citus_statement: all $checks checks passed"
-else
-	echo "rollup_citus_statement: $failures of $checks checks FAILED"
-	exit 1
-fi
+checks_summary rollup_citus_statement

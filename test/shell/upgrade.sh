@@ -51,48 +51,14 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 UPGRADE_DIR=$(cd "$here/../upgrade" && pwd)
 # shellcheck source=test/lib.sh
 source "$here/../lib.sh"
+# shellcheck source=test/checks.sh
+source "$here/../checks.sh"
 
 # From test/run.sh: its database, in its cluster; alone, a cluster of our
 # own with database chronos_s_upgrade.
 shell_test_begin upgrade chronos_s_upgrade 55439
 PREFIX=${PGDATABASE:0:40}
 
-failures=0
-checks=0
-pass() { checks=$((checks + 1)); printf 'ok    %s\n' "$*"; }
-fail() { checks=$((checks + 1)); failures=$((failures + 1)); printf 'FAIL  %s\n' "$*"; }
-
-# run_file DB FILE OUT [PSQL_OPTION...]: psql -f FILE (with t0 and any other
-# options given), its rows to OUT; false (and the error shown) when it fails.
-run_file() {
-	local db=$1 file=$2 out=$3
-	shift 3
-	if ! "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -v t0="$T0" "$@" -d "$db" -f "$file" >"$out" 2>"$out.err"; then
-		sed 's/^/      /' "$out.err" | head -n 30
-		return 1
-	fi
-}
-
-# new_db NAME: an empty database (from template0), dropped at the end.
-new_db() {
-	q postgres "SET client_min_messages = warning" "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)"
-	"$PGBIN/createdb" -T template0 "$1"
-	shell_test_created "$1"
-}
-
-# same WHAT EXPECTED_FILE ACTUAL_FILE: a check that two outputs are equal,
-# with the diff when they are not.
-same() {
-	local n
-	if cmp -s "$2" "$3"; then
-		pass "$1 ($(wc -l <"$2") lines)"
-	else
-		n=$(diff "$2" "$3" | grep -c '^[<>]' || true)
-		fail "$1: $n lines differ (- $(basename "$2"), + $(basename "$3")):"
-		diff -U 1 --label "$(basename "$2")" --label "$(basename "$3")" "$2" "$3" |
-			head -n 150 | cut -c -400 | sed 's/^/      /' || true
-	fi
-}
 
 # --- released scripts ---------------------------------------------------------
 
@@ -273,10 +239,4 @@ for v in "${CASES[@]}"; do
 	done
 done
 
-echo
-if [ $failures -eq 0 ]; then
-	echo "upgrade: all $checks checks passed (versions ${CASES[*]} to $NEWEST)"
-else
-	echo "upgrade: $failures of $checks checks FAILED"
-	exit 1
-fi
+checks_summary upgrade "versions ${CASES[*]} to $NEWEST"
