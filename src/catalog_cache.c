@@ -233,6 +233,16 @@ ChronosKeptPlanOfType(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *a
 	return ChronosKeptPlan(slot, sql, nargs, argtypes);
 }
 
+bool
+ChronosHasRelation(const char *relname, const char *column)
+{
+	Oid			relid = get_relname_relid(relname, get_namespace_oid("chronos", true));
+
+	if (!OidIsValid(relid))
+		return false;
+	return column == NULL || get_attnum(relid, column) != InvalidAttrNumber;
+}
+
 Oid
 ChronosWatchSessionsRelid(void)
 {

@@ -39,6 +39,13 @@ extern Oid	ChronosWatchRangesTypeId(void);
 extern SPIPlanPtr ChronosKeptPlanOfType(SPIPlanPtr *slot, const char *sql, int nargs,
 										const Oid *argtypes);
 
+/*
+ * Whether relation chronos.relname exists and, when column is not NULL, has
+ * that column: what tells a database still at chronos 1.0 (without 1.1's
+ * objects) from one at 1.1.  Asked of the syscache on each call.
+ */
+extern bool ChronosHasRelation(const char *relname, const char *column);
+
 /* The OID of table chronos.video_watch_sessions, or InvalidOid when there is none. */
 extern Oid	ChronosWatchSessionsRelid(void);
 

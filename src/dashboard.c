@@ -49,6 +49,7 @@
 #include "utils/uuid.h"
 
 #include "args.h"
+#include "catalog_cache.h"
 #include "concurrent_viewers.h"
 #include "dashboard_costs.h"
 #include "identity.h"
@@ -112,12 +113,6 @@ static const char *const qoe_rollups_sql = ROLLUPS_COLUMNS ","
 "       a.exits_before_start, a.rebuffer_count, a.rebuffer_ms, a.startup_ms_values"
 ROLLUPS_FROM;
 
-/* Whether video_analytics has chronos 1.1's quality-of-experience columns (not at 1.0). */
-static const char *const has_qoe_sql =
-"SELECT EXISTS (SELECT FROM pg_catalog.pg_attribute"
-" WHERE attrelid" SQL_EQ "'chronos.video_analytics'::pg_catalog.regclass"
-"   AND attname" SQL_EQ "'rebuffer_count' AND NOT attisdropped)";
-
 /*
  * $1 creator: its videos, read once: their durations place the drop-off
  * points, their titles describe the videos the document lists.
@@ -169,7 +164,6 @@ static SPIPlanPtr sessions_plan;
 static SPIPlanPtr rollups_plan;
 static SPIPlanPtr videos_plan;
 static SPIPlanPtr costs_plan;
-static SPIPlanPtr has_qoe_plan;
 static SPIPlanPtr qoe_rollups_plan;
 
 /* One (video, student) pair of the range. */
@@ -789,21 +783,6 @@ CountVideosPerStudent(Dashboard *d)
 		DashboardCountStudent(d->usage, student->videos);
 }
 
-/* Whether the rollups have chronos 1.1's quality-of-experience columns (a database at 1.0 has not). */
-static bool
-HasQoeColumns(void)
-{
-	bool		isnull;
-	bool		has;
-
-	if (SPI_execute_plan(ChronosKeptPlan(&has_qoe_plan, has_qoe_sql, 0, NULL), NULL, NULL, true, 1)
-		!= SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not look up the columns of chronos.video_analytics");
-	has = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	SPI_freetuptable(SPI_tuptable);
-	return has;
-}
-
 /* Receives the rollup rows of the range, summing them per video and per day. */
 typedef struct RollupReceiver
 {
@@ -894,7 +873,7 @@ ReadRollups(Dashboard *d)
 	RollupReceiver receiver;
 	SPIPlanPtr	plan;
 
-	d->has_qoe = HasQoeColumns();
+	d->has_qoe = ChronosHasRelation("video_analytics", "rebuffer_count");
 	if (d->has_qoe)
 		plan = ChronosKeptPlanWithOptions(&qoe_rollups_plan, qoe_rollups_sql, 3, types,
 										  CURSOR_OPT_CUSTOM_PLAN);

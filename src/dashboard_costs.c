@@ -35,6 +35,7 @@
 #include "utils/uuid.h"
 
 #include "args.h"
+#include "catalog_cache.h"
 #include "dashboard_costs.h"
 #include "json_push.h"
 #include "spi_sql.h"
@@ -73,10 +74,6 @@ static const VideosBucket videos_buckets[] = {
 };
 
 #define VIDEOS_NBUCKETS lengthof(videos_buckets)
-
-/* Whether usage_metrics exists (chronos 1.1; not at 1.0). */
-static const char *const has_usage_sql =
-"SELECT pg_catalog.to_regclass('chronos.usage_metrics') IS NOT NULL";
 
 /* $1 creator, its usage of days $2 .. $3 summed per day and kind. */
 static const char *const usage_days_sql =
@@ -134,7 +131,6 @@ enum
 	UV_COST
 };
 
-static SPIPlanPtr has_usage_plan;
 static SPIPlanPtr usage_days_plan;
 static SPIPlanPtr usage_sources_plan;
 static SPIPlanPtr usage_videos_plan;
@@ -371,13 +367,8 @@ DashboardReadUsage(DashboardUsage *u)
 	static const Oid types[3] = {UUIDOID, DATEOID, DATEOID};
 	Datum		args[3] = {UUIDPGetDatum(u->creator_id), DateADTGetDatum(u->from),
 	DateADTGetDatum(u->to)};
-	bool		isnull;
-
-	if (SPI_execute_plan(ChronosKeptPlan(&has_usage_plan, has_usage_sql, 0, NULL), NULL, NULL, true, 1)
-		!= SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not look up chronos.usage_metrics");
-	u->present = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	SPI_freetuptable(SPI_tuptable);
+	/* usage_metrics came with chronos 1.1 */
+	u->present = ChronosHasRelation("usage_metrics", NULL);
 	if (!u->present)
 		return;
 	ReadUsageDays(u, args, types);

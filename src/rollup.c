@@ -41,6 +41,7 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+#include "catalog_cache.h"
 #include "citus.h"
 #include "identity.h"
 #include "owner.h"
@@ -205,16 +206,6 @@ static const char *const citus_creators_sql =
 "SELECT DISTINCT c FROM pg_catalog.unnest($1) AS c WHERE $2 IS NULL"
 " UNION SELECT id FROM chronos.creators WHERE $2 IS NOT NULL";
 
-/*
- * Whether video_analytics has the quality-of-experience columns of chronos
- * 1.1 (a database still at 1.0 has not): looked up on each refresh, which
- * is far costlier than this.
- */
-static const char *const has_qoe_sql =
-"SELECT EXISTS (SELECT FROM pg_catalog.pg_attribute"
-" WHERE attrelid" SQL_EQ "'chronos.video_analytics'::pg_catalog.regclass"
-"   AND attname" SQL_EQ "'rebuffer_count' AND NOT attisdropped)";
-
 /* The number in metadata key KEY of event e, NULL when it is not a JSON number. */
 #define QOE_NUMBER(KEY) \
 "CASE WHEN pg_catalog.jsonb_typeof(e.metadata" SQL_JSON_FIELD "'" KEY "')" SQL_EQ "'number'" \
@@ -287,20 +278,7 @@ static const char *const qoe_sql =
 "  FROM computed c"
 " WHERE a.video_id" SQL_EQ "c.video_id AND a.date" SQL_EQ "c.day AND a.creator_id" SQL_EQ "c.creator_id";
 
-static SPIPlanPtr has_qoe_plan;
 static SPIPlanPtr qoe_plan;
-
-/* Whether video_analytics has 1.1's quality-of-experience columns. */
-static bool
-HasQoeColumns(void)
-{
-	bool		isnull;
-
-	if (SPI_execute_plan(ChronosKeptPlan(&has_qoe_plan, has_qoe_sql, 0, NULL), NULL, NULL, true, 1)
-		!= SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not look up the columns of chronos.video_analytics");
-	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-}
 
 /* The quality-of-experience columns of the targets (qoe_sql); creator (Datum) 0 for all. */
 static void
@@ -421,7 +399,8 @@ refresh_video_analytics(PG_FUNCTION_ARGS)
 	args[3] = PG_ARGISNULL(0) ? (Datum) 0 : PG_GETARG_DATUM(0);
 	nulls[3] = PG_ARGISNULL(0) ? 'n' : ' ';
 
-	qoe = HasQoeColumns();
+	/* a database still at chronos 1.0 has not the quality-of-experience columns */
+	qoe = ChronosHasRelation("video_analytics", "rebuffer_count");
 	if (ChronosCitusLoaded())
 		written = RecomputePerCreator(args, nulls, qoe);
 	else
