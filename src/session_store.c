@@ -12,10 +12,12 @@
  * replication does when it applies a change (execReplication.c):
  *
  *   - the session is found through its primary key and locked as SELECT
- *     ... FOR UPDATE locks a row: under READ COMMITTED the lock waits for a
- *     concurrent writer and then takes the row's newest version; under
- *     REPEATABLE READ and SERIALIZABLE a row changed since the snapshot is a
- *     serialization failure;
+ *     ... FOR NO KEY UPDATE locks a row (the heartbeat changes no key, so
+ *     an event's foreign key check of the session does not wait for it):
+ *     under READ COMMITTED the lock waits for a concurrent writer and then
+ *     takes the row's newest version; under REPEATABLE READ and
+ *     SERIALIZABLE a row changed since the snapshot is a serialization
+ *     failure;
  *   - the update is ExecSimpleRelationUpdate: the BEFORE and AFTER row
  *     triggers (updated_at, auto-complete, the foreign keys), the NOT NULL
  *     and CHECK constraints, the indexes;
@@ -252,9 +254,9 @@ SessionStoreOpen(void)
 }
 
 /*
- * Locks the row of session_id that the snapshot sees, as SELECT ... FOR
- * UPDATE does (nodeLockRows.c): false when there is none, or when it was
- * deleted before the lock was granted.
+ * Locks the row of session_id that the snapshot sees, as SELECT ... FOR NO
+ * KEY UPDATE does (nodeLockRows.c): false when there is none, or when it
+ * was deleted before the lock was granted.
  */
 static bool
 LockRow(SessionStore *store, Datum session_id)
@@ -268,7 +270,7 @@ LockRow(SessionStore *store, Datum session_id)
 		return false;
 	result = table_tuple_lock(rel, &store->locked->tts_tid, store->estate->es_snapshot,
 							  store->locked, store->estate->es_output_cid,
-							  LockTupleExclusive, LockWaitBlock,
+							  LockTupleNoKeyExclusive, LockWaitBlock,
 							  IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
 							  &tmfd);
 	switch (result)

@@ -156,7 +156,9 @@ static const char *const session_creator_sql =
  * The heartbeat as statements, where it does not use session_store.c (on
  * Citus, or where the tables have rules or statement-level triggers).
  *
- * The session row, locked against other heartbeats and the stale close.  A
+ * The session row, locked against other heartbeats and the stale close (FOR
+ * NO KEY UPDATE: a heartbeat changes no key, so an event's foreign key
+ * check of the session does not wait for it).  A
  * heartbeat that waited for another's lock reads the row as that one left
  * it (READ COMMITTED), so a duplicate delivered twice at once finds its
  * sequence number recorded.  heartbeat_seqs is read only for a heartbeat
@@ -169,7 +171,7 @@ static const char *const session_creator_sql =
 " v.duration_seconds, w.watch_time_ms, w.watch_time_seconds, w.last_position_seconds"
 #define LOCK_SESSION_FROM \
 " FROM chronos.video_watch_sessions w JOIN chronos.videos v ON v.id" SQL_EQ "w.video_id" \
-" WHERE w.id" SQL_EQ "$1 AND w.creator_id" SQL_EQ "$2 FOR UPDATE OF w"
+" WHERE w.id" SQL_EQ "$1 AND w.creator_id" SQL_EQ "$2 FOR NO KEY UPDATE OF w"
 
 static const char *const lock_session_sql =
 LOCK_SESSION_COLUMNS LOCK_SESSION_FROM;

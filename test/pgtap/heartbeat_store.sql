@@ -5,7 +5,8 @@
 -- statements), CHECK constraints added and dropped after
 -- heartbeats ran (the prepared expressions follow the table), a session
 -- started earlier in the same statement, the rollup work log, and the
--- isolation of SELECT ... FOR UPDATE: under REPEATABLE READ a session
+-- isolation of SELECT ... FOR NO KEY UPDATE: a heartbeat does not hold back
+-- its session's player events; under REPEATABLE READ a session
 -- changed since the snapshot is a serialization failure; under READ
 -- COMMITTED a heartbeat waits for the session's lock and then builds on the
 -- newest row, or finds none when it was deleted.  dblink connections see
@@ -13,7 +14,7 @@
 -- dropped afterwards).  Sessions are made an hour old so that the speed
 -- guard does not interfere.  Ids: prefix 5e8.
 SET client_min_messages = warning;
-SELECT plan(32);
+SELECT plan(38);
 
 \set ids '5e800000-0000-4000-800%s-%s'
 \set kinds 012346
@@ -179,11 +180,24 @@ SELECT throws_ok(format('SELECT * FROM dblink(%L, %L) AS t (w integer)', 'a', pg
     'a''s heartbeat of the changed session is a serialization failure');
 SELECT is(dblink_exec('a', 'ROLLBACK'), 'ROLLBACK', 'a rolls back');
 SELECT is(pg_temp.watch_time(:'s1'), 60, 'the session holds this connection''s heartbeat only');
+-- READ COMMITTED: a heartbeat's lock leaves the session's player events alone
+SELECT pg_temp.connect('b') AS b_connected \gset
+SELECT is(dblink_exec('a', 'BEGIN'), 'BEGIN', 'a begins');
+SELECT is((SELECT w FROM dblink('a', pg_temp.beat_sql(:'s0', 30, 40)) AS t (w integer)), 40,
+          'a records a heartbeat of another session and does not commit yet');
+SELECT is(dblink_send_query('b', format($q$SELECT chronos.track_video_event('video_paused',
+              '5e800000-0000-4000-8002-0000000000a1', '5e800000-0000-4000-8000-00000000000a',
+              '5e800000-0000-4000-8001-0000000000a1', p_session_id => %L) IS NOT NULL$q$, :'s0')), 1,
+          'b tracks a player event of that session');
+SELECT ok(NOT pg_temp.waits_for_lock('b', 2), 'b does not wait for a''s heartbeat');
+-- (a commits before b is read, so that a b that waited would fail, not hang)
+SELECT is(dblink_exec('a', 'COMMIT'), 'COMMIT', 'a commits');
+SELECT is((SELECT x FROM dblink_get_result('b') AS t (x boolean)), true, 'b''s event is written');
+SELECT count(*) AS b_done FROM dblink_get_result('b') AS t (x boolean) \gset
 -- READ COMMITTED: the session deleted while a heartbeat waits for its lock
 SELECT is(dblink_exec('a', 'BEGIN'), 'BEGIN', 'a begins');
 SELECT is(dblink_exec('a', format('DELETE FROM chronos.video_watch_sessions WHERE id = %L', :'s1')), 'DELETE 1',
           'a deletes the session and does not commit yet');
-SELECT pg_temp.connect('b') AS b_connected \gset
 SELECT is(dblink_send_query('b', pg_temp.beat_sql(:'s1', 60, 70)), 1, 'b sends a heartbeat of it');
 SELECT is(pg_temp.waits_for_lock('b'), true, 'b waits for a''s lock');
 SELECT dblink_exec('a', 'COMMIT') AS a_committed \gset
