@@ -25,24 +25,7 @@ SELECT plan(38);
 \ir ../fixtures/people.sql
 \ir ../fixtures/catalog.sql
 \ir ../fixtures/dblink.sql
-
--- new_session(): a new session of student a1 on video a1, an hour old.
-CREATE FUNCTION pg_temp.new_session() RETURNS uuid
-LANGUAGE plpgsql AS $$
-DECLARE
-    s uuid := chronos.start_watch_session('5e800000-0000-4000-8001-0000000000a1', '5e800000-0000-4000-8002-0000000000a1');
-BEGIN
-    UPDATE chronos.video_watch_sessions SET session_start = now() - interval '1 hour' WHERE id = s;
-    RETURN s;
-END
-$$;
-
--- beat_sql(session, from, to): a heartbeat returning its watch time.
-CREATE FUNCTION pg_temp.beat_sql(p_session uuid, p_from numeric, p_to numeric) RETURNS text
-LANGUAGE sql AS $$
-    SELECT format('SELECT watch_time_seconds FROM chronos.record_watch_progress(%L, %s, %s)',
-                  p_session, p_from, p_to)
-$$;
+\ir ../fixtures/heartbeats.sql
 
 -- watch_time(session): as stored.
 CREATE FUNCTION pg_temp.watch_time(p_session uuid) RETURNS integer

@@ -23,23 +23,7 @@ CREATE ROLE chronos_session_racer NOLOGIN;
 \ir ../fixtures/people.sql
 \ir ../fixtures/catalog.sql
 \ir ../fixtures/dblink.sql
-
--- new_session(): a new session of student a1 on video a1, an hour old.
-CREATE FUNCTION pg_temp.new_session() RETURNS uuid
-LANGUAGE plpgsql AS $$
-DECLARE
-    s uuid := chronos.start_watch_session('5e400000-0000-4000-8001-0000000000a1', '5e400000-0000-4000-8002-0000000000a1');
-BEGIN
-    UPDATE chronos.video_watch_sessions SET session_start = now() - interval '1 hour' WHERE id = s;
-    RETURN s;
-END
-$$;
-
--- beat_sql(session, from, to): the SQL of a heartbeat returning the watch time.
-CREATE FUNCTION pg_temp.beat_sql(p_session uuid, p_from numeric, p_to numeric) RETURNS text
-LANGUAGE sql AS $$
-    SELECT format('SELECT watch_time_seconds FROM chronos.record_watch_progress(%L, %s, %s)', p_session, p_from, p_to)
-$$;
+\ir ../fixtures/heartbeats.sql
 
 -- state(session): 'watched watch_time percent ended?' as committed.
 CREATE FUNCTION pg_temp.state(p_session uuid) RETURNS text

@@ -24,17 +24,7 @@ CREATE ROLE chronos_session_retrier NOLOGIN;
 \ir ../fixtures/people.sql
 \ir ../fixtures/catalog.sql
 \ir ../fixtures/dblink.sql
-
--- new_session(): a new session of student a1 on video a1, an hour old.
-CREATE FUNCTION pg_temp.new_session() RETURNS uuid
-LANGUAGE plpgsql AS $$
-DECLARE
-    s uuid := chronos.start_watch_session('5e500000-0000-4000-8001-0000000000a1', '5e500000-0000-4000-8002-0000000000a1');
-BEGIN
-    UPDATE chronos.video_watch_sessions SET session_start = now() - interval '1 hour' WHERE id = s;
-    RETURN s;
-END
-$$;
+\ir ../fixtures/heartbeats.sql
 
 -- beat(session, from, to, seq): a heartbeat; 'watched watch_time percent position'
 -- of the session it returns.
