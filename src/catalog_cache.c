@@ -233,10 +233,16 @@ ChronosKeptPlanOfType(SPIPlanPtr *slot, const char *sql, int nargs, const Oid *a
 	return ChronosKeptPlan(slot, sql, nargs, argtypes);
 }
 
+Oid
+ChronosRelationId(const char *relname)
+{
+	return get_relname_relid(relname, get_namespace_oid("chronos", true));
+}
+
 bool
 ChronosHasRelation(const char *relname, const char *column)
 {
-	Oid			relid = get_relname_relid(relname, get_namespace_oid("chronos", true));
+	Oid			relid = ChronosRelationId(relname);
 
 	if (!OidIsValid(relid))
 		return false;
@@ -247,14 +253,12 @@ Oid
 ChronosWatchSessionsRelid(void)
 {
 	if (!OidIsValid(sessions_relid))
-		sessions_relid = get_relname_relid("video_watch_sessions",
-										   get_namespace_oid("chronos", true));
+		sessions_relid = ChronosRelationId("video_watch_sessions");
 	return sessions_relid;
 }
 
-/* The number of column name of rel; undefined_column when it has none. */
-static AttrNumber
-RequiredColumn(Relation rel, const char *name)
+AttrNumber
+ChronosRequiredColumn(Relation rel, const char *name)
 {
 	int			attnum = SPI_fnumber(rel->rd_att, name);
 
@@ -273,21 +277,21 @@ ChronosWatchSessionColumns(Relation rel)
 		/* look all up before remembering any: a missing column leaves the cache as it was */
 		WatchSessionColumns cols;
 
-		cols.id = RequiredColumn(rel, "id");
-		cols.student_id = RequiredColumn(rel, "student_id");
-		cols.video_id = RequiredColumn(rel, "video_id");
-		cols.creator_id = RequiredColumn(rel, "creator_id");
-		cols.course_id = RequiredColumn(rel, "course_id");
-		cols.module_id = RequiredColumn(rel, "module_id");
-		cols.session_start = RequiredColumn(rel, "session_start");
-		cols.session_end = RequiredColumn(rel, "session_end");
-		cols.last_heartbeat_at = RequiredColumn(rel, "last_heartbeat_at");
-		cols.watch_time_seconds = RequiredColumn(rel, "watch_time_seconds");
-		cols.watch_time_ms = RequiredColumn(rel, "watch_time_ms");
-		cols.percent_complete = RequiredColumn(rel, "percent_complete");
-		cols.completed = RequiredColumn(rel, "completed");
-		cols.last_position_seconds = RequiredColumn(rel, "last_position_seconds");
-		cols.watched = RequiredColumn(rel, "watched");
+		cols.id = ChronosRequiredColumn(rel, "id");
+		cols.student_id = ChronosRequiredColumn(rel, "student_id");
+		cols.video_id = ChronosRequiredColumn(rel, "video_id");
+		cols.creator_id = ChronosRequiredColumn(rel, "creator_id");
+		cols.course_id = ChronosRequiredColumn(rel, "course_id");
+		cols.module_id = ChronosRequiredColumn(rel, "module_id");
+		cols.session_start = ChronosRequiredColumn(rel, "session_start");
+		cols.session_end = ChronosRequiredColumn(rel, "session_end");
+		cols.last_heartbeat_at = ChronosRequiredColumn(rel, "last_heartbeat_at");
+		cols.watch_time_seconds = ChronosRequiredColumn(rel, "watch_time_seconds");
+		cols.watch_time_ms = ChronosRequiredColumn(rel, "watch_time_ms");
+		cols.percent_complete = ChronosRequiredColumn(rel, "percent_complete");
+		cols.completed = ChronosRequiredColumn(rel, "completed");
+		cols.last_position_seconds = ChronosRequiredColumn(rel, "last_position_seconds");
+		cols.watched = ChronosRequiredColumn(rel, "watched");
 		cols.heartbeat_seqs = Max(SPI_fnumber(rel->rd_att, "heartbeat_seqs"), InvalidAttrNumber);
 		sessions_columns = cols;
 		sessions_columns_relid = RelationGetRelid(rel);

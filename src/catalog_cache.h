@@ -39,6 +39,12 @@ extern Oid	ChronosWatchRangesTypeId(void);
 extern SPIPlanPtr ChronosKeptPlanOfType(SPIPlanPtr *slot, const char *sql, int nargs,
 										const Oid *argtypes);
 
+/* The OID of relation chronos.relname, or InvalidOid when there is none (syscache). */
+extern Oid	ChronosRelationId(const char *relname);
+
+/* The number of column name of rel; undefined_column when it has none. */
+extern AttrNumber ChronosRequiredColumn(Relation rel, const char *name);
+
 /*
  * Whether relation chronos.relname exists and, when column is not NULL, has
  * that column: what tells a database still at chronos 1.0 (without 1.1's

@@ -84,26 +84,11 @@ struct SessionStore
 static Oid
 ChronosTable(const char *name)
 {
-	Oid			relid = get_relname_relid(name, get_namespace_oid("chronos", false));
+	Oid			relid = ChronosRelationId(name);
 
 	if (!OidIsValid(relid))
 		elog(ERROR, "table chronos.%s does not exist", name);
 	return relid;
-}
-
-/* The number of column name of rel; an error when it has none. */
-static AttrNumber
-Column(Relation rel, const char *name)
-{
-	for (int i = 0; i < RelationGetDescr(rel)->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), i);
-
-		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
-			return att->attnum;
-	}
-	elog(ERROR, "table \"%s\" has no column \"%s\"", RelationGetRelationName(rel), name);
-	return InvalidAttrNumber;	/* keep the compiler quiet */
 }
 
 /*
@@ -347,12 +332,13 @@ SessionStoreLock(SessionStore *store, Datum session_id, LockedSession *s)
 	}
 
 	/* the video's duration (a session's video always exists: its foreign key) */
-	videos_pkey = PrimaryKeyIndex(videos, NULL, Column(videos, "id"));
+	videos_pkey = PrimaryKeyIndex(videos, NULL, ChronosRequiredColumn(videos, "id"));
 	found = FetchByKey(videos, videos_pkey, s->refs.video_id, store->video);
 	index_close(videos_pkey, NoLock);
 	if (!found)
 		return false;
-	duration = slot_getattr(store->video, Column(videos, "duration_seconds"), &s->duration_null);
+	duration = slot_getattr(store->video, ChronosRequiredColumn(videos, "duration_seconds"),
+							&s->duration_null);
 	s->duration = s->duration_null ? 0 : DatumGetInt32(duration);
 	return true;
 }
@@ -434,11 +420,12 @@ SessionStoreMarkQuarter(SessionStore *store, const SessionRefs *refs, TimestampT
 
 	ExecClearTuple(row);
 	memset(row->tts_isnull, true, sizeof(bool) * RelationGetDescr(rel)->natts);
-	SetValue(row, Column(rel, "video_id"), refs->video_id);
-	SetValue(row, Column(rel, "creator_id"), refs->creator_id);
-	SetValue(row, Column(rel, "bucket_start"), bucket);
+	SetValue(row, ChronosRequiredColumn(rel, "video_id"), refs->video_id);
+	SetValue(row, ChronosRequiredColumn(rel, "creator_id"), refs->creator_id);
+	SetValue(row, ChronosRequiredColumn(rel, "bucket_start"), bucket);
 	/* its default, now() */
-	SetValue(row, Column(rel, "created_at"), TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()));
+	SetValue(row, ChronosRequiredColumn(rel, "created_at"),
+			 TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()));
 	ExecStoreVirtualTuple(row);
 	ExecSimpleRelationInsert(store->pending, store->estate, row);
 }
